@@ -1,0 +1,27 @@
+"""Data layer: typed SQLAlchemy models, migrations and reference-data loaders.
+
+Never imports `web` or `flask` (see ARCHITECTURE.md); plain SQLAlchemy only.
+"""
+
+from models.base import Base, utcnow
+from models.intake import Agreement, Intake
+from models.people import School, Student, User
+from models.reference import Partnership, Postcode, Programme
+from models.workplaces import Company, Mentor, Recognition, Site
+
+__all__ = [
+    "Agreement",
+    "Base",
+    "Company",
+    "Intake",
+    "Mentor",
+    "Partnership",
+    "Postcode",
+    "Programme",
+    "Recognition",
+    "School",
+    "Site",
+    "Student",
+    "User",
+    "utcnow",
+]

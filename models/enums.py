@@ -1,0 +1,76 @@
+"""The domain's closed vocabularies (DOMAIN.md), stored by value."""
+
+import enum
+
+
+class LearnerType(enum.StrEnum):
+    SECONDARY = "secondary"
+    ADULT = "adult"
+
+
+class AgreementType(enum.StrEnum):
+    """Agreement types of DOMAIN.md step 6."""
+
+    SAO = "SAO"  # stageovereenkomst alternerende opleiding
+    OAO = "OAO"  # overeenkomst alternerende opleiding
+    DA = "DA"  # deeltijdse arbeidsovereenkomst (social Maribel sectors)
+    ODO = "ODO"  # overeenkomst duale opleiding (adults)
+    ODO_STATUUT = "ODO-statuut"
+
+
+class RecognitionStatus(enum.StrEnum):
+    """DOMAIN.md step 2: requested → recognised | refused; recognised → expired | withdrawn."""
+
+    REQUESTED = "requested"
+    RECOGNISED = "recognised"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class TrainingStatus(enum.StrEnum):
+    """Where a mentor stands with the mandatory mentor training (DOMAIN.md step 3)."""
+
+    NOT_STARTED = "not_started"
+    ENROLLED = "enrolled"
+    COMPLETED = "completed"
+    EXEMPTED = "exempted"
+
+
+class SchoolKind(enum.StrEnum):
+    SECONDARY = "secondary"
+    PART_TIME_CENTRE = "part_time_centre"  # centrum voor deeltijds onderwijs (CDO)
+    SYNTRA = "syntra"
+    ADULT_CENTRE = "adult_centre"  # centrum voor volwassenenonderwijs (CVO)
+
+
+class Mobility(enum.StrEnum):
+    WALK = "walk"
+    BIKE = "bike"
+    PUBLIC_TRANSPORT = "public_transport"
+    CAR = "car"
+
+
+class IntakeStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    HELD = "held"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class IntakeLocation(enum.StrEnum):
+    """DOMAIN.md step 5 advises the first conversation at the school."""
+
+    SCHOOL = "school"
+    COMPANY = "company"
+    ONLINE = "online"
+
+
+class Role(enum.StrEnum):
+    STUDENT = "student"
+    SCHOOL_STAFF = "school_staff"
+    COMPANY = "company"
+    CONSULTANT = "consultant"  # partnership consultant
+    ADMIN = "admin"

@@ -1,0 +1,60 @@
+"""The Flask application: `create_app` assembles it in named steps, without side effects."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from web import api, cli, db, views
+from web.api.errors import error_response, handle_http_error
+from web.config import settings_from_os
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app; `test_config` replaces the settings read from the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    if test_config is None:
+        app.config.from_mapping(settings_from_os(app.instance_path))
+    else:
+        app.config.from_mapping(test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+
+
+def _is_api_request() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Answer errors in JSON under /api and as a Dutch page elsewhere."""
+
+    def handle_http(error: HTTPException) -> tuple[Response | str, int]:
+        if _is_api_request():
+            return handle_http_error(error)
+        return render_template("error.html", status=error.code), error.code or 500
+
+    def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+        app.logger.exception("unhandled error on %s", request.path, exc_info=error)
+        if _is_api_request():
+            return error_response(500, "internal_error", "something went wrong on our side")
+        return render_template("error.html", status=500), 500
+
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def register_commands(app: Flask) -> None:
+    cli.init_app(app)

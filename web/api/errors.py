@@ -1,0 +1,38 @@
+"""One JSON error shape for the whole API: {"error": {"code", "message", "field"}}."""
+
+from typing import Any
+
+from flask import Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+
+class ApiError(Exception):
+    """An error answered to an API client; `field` names the offending parameter."""
+
+    def __init__(
+        self, status: int, code: str, message: str, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def error_response(
+    status: int, code: str, message: str, field: str | None = None
+) -> tuple[Response, int]:
+    """Build the JSON error answer."""
+    body: dict[str, Any] = {"code": code, "message": message, "field": field}
+    return jsonify(error=body), status
+
+
+def handle_api_error(error: ApiError) -> tuple[Response, int]:
+    return error_response(error.status, error.code, error.message, error.field)
+
+
+def handle_http_error(error: HTTPException) -> tuple[Response, int]:
+    """Answer werkzeug's errors (404, 405, ...) under /api in JSON too."""
+    status = error.code or 500
+    code = (error.name or "error").lower().replace(" ", "_")
+    return error_response(status, code, error.description or error.name)

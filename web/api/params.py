@@ -1,0 +1,76 @@
+"""Read and check query parameters; every failure is an `ApiError` naming the field."""
+
+import math
+
+from flask import request
+
+from web.api.errors import ApiError
+
+MAX_PARAM_LENGTH = 200
+
+
+def _raw(name: str) -> str | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) > MAX_PARAM_LENGTH:
+        raise ApiError(400, "invalid_parameter", f"{name} is too long", name)
+    return value
+
+
+def string_param(name: str, *, required: bool = False) -> str | None:
+    """Return a trimmed string parameter; missing or blank is None unless required."""
+    value = _raw(name)
+    if not value:
+        if required:
+            raise ApiError(400, "missing_parameter", f"{name} is required", name)
+        return None
+    return value
+
+
+def int_param(name: str, default: int, minimum: int, maximum: int) -> int:
+    """Return an integer parameter within [minimum, maximum]."""
+    value = _raw(name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ApiError(400, "invalid_parameter", f"{name} must be a whole number", name) from None
+    if not minimum <= number <= maximum:
+        raise ApiError(
+            400, "out_of_range", f"{name} must be between {minimum} and {maximum}", name
+        )
+    return number
+
+
+def float_param(name: str, minimum: float, maximum: float) -> float | None:
+    """Return a finite number parameter within [minimum, maximum], or None when absent."""
+    value = _raw(name)
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise ApiError(400, "invalid_parameter", f"{name} must be a number", name) from None
+    if not math.isfinite(number):
+        raise ApiError(400, "invalid_parameter", f"{name} must be a finite number", name)
+    if not minimum <= number <= maximum:
+        raise ApiError(
+            400, "out_of_range", f"{name} must be between {minimum:g} and {maximum:g}", name
+        )
+    return number
+
+
+def bool_param(name: str, default: bool) -> bool:
+    """Return a boolean parameter given as true/false, 1/0, yes/no or on/off."""
+    value = _raw(name)
+    if not value:
+        return default
+    lowered = value.lower()
+    if lowered in ("true", "1", "yes", "on"):
+        return True
+    if lowered in ("false", "0", "no", "off"):
+        return False
+    raise ApiError(400, "invalid_parameter", f"{name} must be true or false", name)

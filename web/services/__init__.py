@@ -1,0 +1,1 @@
+"""The service layer: the one place that turns rows into matcher inputs and commits."""

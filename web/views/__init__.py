@@ -1,0 +1,17 @@
+"""Server-rendered pages, in Dutch."""
+
+from datetime import date
+
+from flask import Blueprint, render_template
+
+from web.db import get_session
+from web.services.overview import count_overview
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    """Show that the service is alive: recognised workplaces, free places, programmes."""
+    overview = count_overview(get_session(), date.today())
+    return render_template("home.html", overview=overview)
