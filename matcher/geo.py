@@ -36,8 +36,9 @@ def haversine_km(
     lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
 ) -> npt.NDArray[np.float64]:
     """Return great-circle distances in km between points given in degrees (vectorised)."""
-    phi1, lam1, phi2, lam2 = (np.radians(np.asarray(v, dtype=np.float64)) for v in
-                              (lat1, lon1, lat2, lon2))
+    phi1, lam1, phi2, lam2 = (
+        np.radians(np.asarray(v, dtype=np.float64)) for v in (lat1, lon1, lat2, lon2)
+    )
     a = (
         np.sin((phi2 - phi1) / 2.0) ** 2
         + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2.0) ** 2
@@ -60,8 +61,12 @@ class Gazetteer:
         for place in sorted(places, key=lambda p: p.postcode):
             self._by_postcode[place.postcode] = place
         self._keys: list[tuple[Place, tuple[str, ...]]] = [
-            (place, tuple({normalize_name(place.municipality_nl),
-                           normalize_name(place.municipality_fr)}))
+            (
+                place,
+                tuple(
+                    {normalize_name(place.municipality_nl), normalize_name(place.municipality_fr)}
+                ),
+            )
             for place in self._by_postcode.values()
         ]
 

@@ -1,8 +1,9 @@
 """Declarative base, naming convention and column types shared by every model."""
 
 import enum
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
@@ -18,9 +19,17 @@ NAMING_CONVENTION = {
 }
 
 
+BELGIUM = ZoneInfo("Europe/Brussels")
+
+
 def utcnow() -> datetime:
     """Return the current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def today_in_belgium() -> date:
+    """Return today's date in Belgium, the calendar that expiry and deadlines count in."""
+    return datetime.now(BELGIUM).date()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -63,4 +72,4 @@ class Base(DeclarativeBase):
     """Base class of every table."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}

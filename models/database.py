@@ -24,10 +24,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(normalize_url(url), **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # Python's sqlite3 module opens and commits transactions on its own, which breaks
+    # SAVEPOINT; hand transaction control to SQLAlchemy (its documented recipe).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     # WAL lets web processes read while the scheduler or a CLI command writes.
@@ -52,3 +56,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str) -> None:
     """Migrate the database down to `revision` ("base" empties it)."""
     command.downgrade(alembic_config(engine), revision)
+
+
+def _begin_sqlite(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")

@@ -53,9 +53,7 @@ class Agreement(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
     recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
-    agreement_type: Mapped[AgreementType] = mapped_column(
-        str_enum(AgreementType, "agreement_type")
-    )
+    agreement_type: Mapped[AgreementType] = mapped_column(str_enum(AgreementType, "agreement_type"))
     start_date: Mapped[date]
     end_date: Mapped[date | None]
     weekly_workplace_hours: Mapped[float]

@@ -60,7 +60,6 @@ class Postcode(Base):
     province: Mapped[str] = mapped_column(String(30))
     lat: Mapped[float]
     lon: Mapped[float]
-    population: Mapped[int | None]
 
     @property
     def can_host_recognition(self) -> bool:

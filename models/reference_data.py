@@ -79,7 +79,6 @@ def _sync_postcodes(session: Session) -> tuple[int, int]:
     existing = {p.postcode: p for p in session.scalars(select(Postcode))}
     added = updated = 0
     for row in _read_csv(POSTCODES_CSV):
-        population = row.get("population") or None
         values = {
             "municipality_nl": row["municipality_nl"],
             "municipality_fr": row["municipality_fr"],
@@ -87,7 +86,6 @@ def _sync_postcodes(session: Session) -> tuple[int, int]:
             "province": row["province"],
             "lat": float(row["lat"]),
             "lon": float(row["lon"]),
-            "population": int(population) if population else None,
         }
         postcode = existing.get(row["postcode"])
         if postcode is None:

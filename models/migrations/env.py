@@ -1,6 +1,6 @@
 """Alembic environment: migrates through the engine handed over in the config."""
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import Engine
@@ -12,7 +12,7 @@ config = context.config
 engine: Engine = config.attributes["engine"]
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Write our column types as plain SQLAlchemy ones, so migrations never import models."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

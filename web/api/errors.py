@@ -9,9 +9,7 @@ from werkzeug.exceptions import HTTPException
 class ApiError(Exception):
     """An error answered to an API client; `field` names the offending parameter."""
 
-    def __init__(
-        self, status: int, code: str, message: str, field: str | None = None
-    ) -> None:
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code

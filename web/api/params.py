@@ -39,9 +39,7 @@ def int_param(name: str, default: int, minimum: int, maximum: int) -> int:
     except ValueError:
         raise ApiError(400, "invalid_parameter", f"{name} must be a whole number", name) from None
     if not minimum <= number <= maximum:
-        raise ApiError(
-            400, "out_of_range", f"{name} must be between {minimum} and {maximum}", name
-        )
+        raise ApiError(400, "out_of_range", f"{name} must be between {minimum} and {maximum}", name)
     return number
 
 

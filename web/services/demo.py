@@ -193,21 +193,23 @@ class _DemoBuilder:
             name = f"{trade} {surname}" + (f" {form}" if form else "")
             slug = "".join(c for c in f"{trade}{surname}".lower() if c.isalnum())
             declared = bool(self.rng.random() < 0.97)
-            result.append({
-                "sector": sector,
-                "row": {
-                    "kbo_number": kbo_with_check_digits(int(bases[i])),
-                    "name": name,
-                    "email": f"info@{slug}{i}.test",
-                    "n_employees": int(self.rng.lognormal(2.3, 1.1)) + 1,
-                    "declares_activities": declared,
-                    "declares_financial_capacity": declared,
-                    "declares_organisation": declared,
-                    "declares_no_convictions": declared,
-                    "declares_commitments": declared,
-                    "created_at": self.moment(self.days_ago(30, 7 * 365)),
-                },
-            })
+            result.append(
+                {
+                    "sector": sector,
+                    "row": {
+                        "kbo_number": kbo_with_check_digits(int(bases[i])),
+                        "name": name,
+                        "email": f"info@{slug}{i}.test",
+                        "n_employees": int(self.rng.lognormal(2.3, 1.1)) + 1,
+                        "declares_activities": declared,
+                        "declares_financial_capacity": declared,
+                        "declares_organisation": declared,
+                        "declares_no_convictions": declared,
+                        "declares_commitments": declared,
+                        "created_at": self.moment(self.days_ago(30, 7 * 365)),
+                    },
+                }
+            )
         return result
 
     def mentors(
@@ -226,19 +228,20 @@ class _DemoBuilder:
                     [s.value for s in TrainingStatus], p=[0.15, 0.2, 0.55, 0.1]
                 )
                 owners.append(company_id)
-                rows.append({
-                    "company_id": company_id,
-                    "first_name": self.pick(words.ADULT_FIRST_NAMES),
-                    "last_name": self.pick(words.SURNAMES),
-                    "birth_date": birth,
-                    "years_experience": int(self.rng.integers(5, max(6, age - 17))),
-                    "has_age_waiver": waiver,
-                    "extract_596_2_shown_on": self.days_ago(20, 5 * 365),
-                    "training_status": TrainingStatus(str(status)),
-                    "training_deadline": self.today + timedelta(
-                        days=int(self.rng.integers(-60, months * 30))
-                    ),
-                })
+                rows.append(
+                    {
+                        "company_id": company_id,
+                        "first_name": self.pick(words.ADULT_FIRST_NAMES),
+                        "last_name": self.pick(words.SURNAMES),
+                        "birth_date": birth,
+                        "years_experience": int(self.rng.integers(5, max(6, age - 17))),
+                        "has_age_waiver": waiver,
+                        "extract_596_2_shown_on": self.days_ago(20, 5 * 365),
+                        "training_status": TrainingStatus(str(status)),
+                        "training_deadline": self.today
+                        + timedelta(days=int(self.rng.integers(-60, months * 30))),
+                    }
+                )
         return owners, rows
 
     def sites(
@@ -258,15 +261,17 @@ class _DemoBuilder:
             for _ in range(int(counts[i])):
                 place = self.postcodes[int(places[k])]
                 owners.append(i)
-                rows.append({
-                    "company_id": company_id,
-                    "name": name if counts[i] == 1 else f"{name} {place.municipality_nl}",
-                    "street": self.street(),
-                    "postcode": place.postcode,
-                    # About a kilometre around the postcode's centre, so sites differ.
-                    "lat": round(place.lat + 0.009 * float(jitter[k, 0]), 6),
-                    "lon": round(place.lon + 0.014 * float(jitter[k, 1]), 6),
-                })
+                rows.append(
+                    {
+                        "company_id": company_id,
+                        "name": name if counts[i] == 1 else f"{name} {place.municipality_nl}",
+                        "street": self.street(),
+                        "postcode": place.postcode,
+                        # About a kilometre around the postcode's centre, so sites differ.
+                        "lat": round(place.lat + 0.009 * float(jitter[k, 0]), 6),
+                        "lon": round(place.lon + 0.014 * float(jitter[k, 1]), 6),
+                    }
+                )
                 k += 1
         return owners, rows
 
@@ -368,23 +373,29 @@ class _DemoBuilder:
         return prefs
 
     def schools(self, n: int) -> list[dict[str, Any]]:
-        kinds = [SchoolKind.SECONDARY, SchoolKind.PART_TIME_CENTRE, SchoolKind.SYNTRA,
-                 SchoolKind.ADULT_CENTRE]
+        kinds = [
+            SchoolKind.SECONDARY,
+            SchoolKind.PART_TIME_CENTRE,
+            SchoolKind.SYNTRA,
+            SchoolKind.ADULT_CENTRE,
+        ]
         kind_idx = self.rng.choice(len(kinds), size=n, p=[0.7, 0.12, 0.1, 0.08])
         rows = []
         for i, place_index in enumerate(self.place_indices(n)):
             place = self.postcodes[int(place_index)]
             kind = kinds[int(kind_idx[i])]
             prefix = self.pick(words.SCHOOL_NAMES[kind.value])
-            rows.append({
-                "name": f"{prefix} {place.municipality_nl}",
-                "kind": kind,
-                "street": self.street(),
-                "postcode": place.postcode,
-                "lat": place.lat,
-                "lon": place.lon,
-                "email": f"secretariaat{i}@school.test",
-            })
+            rows.append(
+                {
+                    "name": f"{prefix} {place.municipality_nl}",
+                    "kind": kind,
+                    "street": self.street(),
+                    "postcode": place.postcode,
+                    "lat": place.lat,
+                    "lon": place.lon,
+                    "email": f"secretariaat{i}@school.test",
+                }
+            )
         return rows
 
     def students(
@@ -418,35 +429,40 @@ class _DemoBuilder:
                 prefs["company_size"] = self.pick(("klein", "middelgroot", "groot"))
             if self.rng.random() < 0.3:
                 prefs["start_date"] = lessons_start.isoformat()
-            rows.append({
-                "school_id": school_ids[s],
-                "programme_id": programme.id,
-                "first_name": self.pick(words.YOUNG_FIRST_NAMES),
-                "last_name": self.pick(words.SURNAMES),
-                "birth_date": add_years(self.today, -age)
-                - timedelta(days=int(self.rng.integers(365))),
-                "home_postcode": home.postcode,
-                "mobility": Mobility(str(mobility)),
-                "preferences": prefs,
-                "is_ready_for_work": bool(self.rng.random() < 0.88),
-                "lessons_start_date": lessons_start,
-            })
+            rows.append(
+                {
+                    "school_id": school_ids[s],
+                    "programme_id": programme.id,
+                    "first_name": self.pick(words.YOUNG_FIRST_NAMES),
+                    "last_name": self.pick(words.SURNAMES),
+                    "birth_date": add_years(self.today, -age)
+                    - timedelta(days=int(self.rng.integers(365))),
+                    "home_postcode": home.postcode,
+                    "mobility": Mobility(str(mobility)),
+                    "preferences": prefs,
+                    "is_ready_for_work": bool(self.rng.random() < 0.88),
+                    "lessons_start_date": lessons_start,
+                }
+            )
         return rows
 
 
 def _population_weights(postcodes: Sequence[Postcode]) -> np.ndarray:
     """Weight postcodes like the population; West Flanders a little more.
 
-    A municipality's population is shared equally by its postcodes. Without population
-    figures every postcode weighs the same.
+    A municipality's population is shared equally by its postcodes.
     """
-    per_municipality: dict[tuple[str, int | None], int] = defaultdict(int)
+    n_postcodes: dict[str, int] = defaultdict(int)
     for p in postcodes:
-        per_municipality[(p.municipality_nl, p.population)] += 1
-    weights = np.array([
-        (p.population / per_municipality[(p.municipality_nl, p.population)]
-         if p.population else 1.0)
-        * (1.15 if p.province == "west-vlaanderen" else 1.0)
-        for p in postcodes
-    ])
+        n_postcodes[p.municipality_nl] += 1
+    weights = np.array(
+        [
+            words.MUNICIPALITY_POPULATION.get(
+                p.municipality_nl, words.AVERAGE_MUNICIPALITY_POPULATION
+            )
+            / n_postcodes[p.municipality_nl]
+            * (1.15 if p.province == "west-vlaanderen" else 1.0)
+            for p in postcodes
+        ]
+    )
     return weights / weights.sum()

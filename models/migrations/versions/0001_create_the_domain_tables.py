@@ -58,7 +58,6 @@ def upgrade() -> None:
         sa.Column("province", sa.String(length=30), nullable=False),
         sa.Column("lat", sa.Double(), nullable=False),
         sa.Column("lon", sa.Double(), nullable=False),
-        sa.Column("population", sa.Integer(), nullable=True),
         sa.CheckConstraint(
             "lat BETWEEN 49 AND 52 AND lon BETWEEN 2 AND 7",
             name=op.f("ck_postcodes_inside_belgium"),

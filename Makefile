@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app web
+PORT ?= 5000
+# A Flanders-sized demo: about 10,000 companies and 30,000 recognitions.
+DEMO_SITES ?= 12000
+DEMO_STUDENTS ?= 5500
+export DUAAL_ENV ?= development
+
+.PHONY: install run serve test lint fast-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) load-reference
+	$(FLASK) seed-demo --if-empty --sites $(DEMO_SITES) --students $(DEMO_STUDENTS)
+	$(MAKE) --no-print-directory serve
+
+serve: install
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy matcher models
+
+test: lint
+	$(BIN)/pytest
+
+# The fast tier only: no PostgreSQL, no browser.
+fast-test: install
+	$(BIN)/pytest -m "not postgres and not browser"
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info

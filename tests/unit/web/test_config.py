@@ -1,0 +1,40 @@
+import pytest
+
+from models.database import normalize_url
+from web.config import ConfigError, load_settings
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_settings({}, "/tmp/instance")
+
+
+def test_development_gets_a_random_key_per_process() -> None:
+    first = load_settings({"DUAAL_ENV": "development"}, "/tmp/instance")
+    second = load_settings({"DUAAL_ENV": "development"}, "/tmp/instance")
+    assert first["SECRET_KEY"] != second["SECRET_KEY"]
+    assert len(first["SECRET_KEY"]) >= 32
+
+
+def test_an_unknown_environment_is_refused() -> None:
+    with pytest.raises(ConfigError, match="DUAAL_ENV"):
+        load_settings({"DUAAL_ENV": "staging", "SECRET_KEY": "x"}, "/tmp/instance")
+
+
+def test_sqlite_under_the_instance_folder_by_default() -> None:
+    settings = load_settings({"SECRET_KEY": "s"}, "/srv/app/instance")
+    assert settings["DATABASE_URL"] == "sqlite:////srv/app/instance/duaal.sqlite3"
+    assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_urls_accept_both_postgres_spellings(url: str, expected: str) -> None:
+    assert normalize_url(url) == expected
