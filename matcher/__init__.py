@@ -1,16 +1,53 @@
 """Pure ranking and allocation for Duaal Match (see README.md for the contract)."""
 
 from matcher.exceptions import InvalidQueryError, MatcherError, UnknownPostcodeError
-from matcher.geo import EARTH_RADIUS_KM, Gazetteer, haversine_km, normalize_name
-from matcher.types import Place
+from matcher.geo import EARTH_RADIUS_KM, Gazetteer, GeoIndex, haversine_km, normalize_name
+from matcher.scoring import DEFAULT_RADIUS_KM, STALE_AFTER_DAYS, ScoreWeights
+from matcher.search import SearchEngine
+from matcher.snapshot import WorkplaceSnapshot
+from matcher.types import (
+    COMPANY_SIZES,
+    HOURS_PATTERNS,
+    LANGUAGES,
+    MAX_RADIUS_KM,
+    MOBILITIES,
+    SORTS,
+    IntakePreferences,
+    Match,
+    Place,
+    Reason,
+    SearchQuery,
+    SearchResult,
+    StudentWishes,
+    WorkplaceRecord,
+)
 
 __all__ = [
+    "COMPANY_SIZES",
+    "DEFAULT_RADIUS_KM",
     "EARTH_RADIUS_KM",
+    "HOURS_PATTERNS",
+    "LANGUAGES",
+    "MAX_RADIUS_KM",
+    "MOBILITIES",
+    "SORTS",
+    "STALE_AFTER_DAYS",
     "Gazetteer",
+    "GeoIndex",
+    "IntakePreferences",
     "InvalidQueryError",
+    "Match",
     "MatcherError",
     "Place",
+    "Reason",
+    "ScoreWeights",
+    "SearchEngine",
+    "SearchQuery",
+    "SearchResult",
+    "StudentWishes",
     "UnknownPostcodeError",
+    "WorkplaceRecord",
+    "WorkplaceSnapshot",
     "haversine_km",
     "normalize_name",
 ]

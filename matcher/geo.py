@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
+from sklearn.neighbors import BallTree
 
 from matcher.exceptions import InvalidQueryError, UnknownPostcodeError
 from matcher.types import Place
@@ -128,3 +129,63 @@ def _name_rank(name: str, needle: str) -> int:
     if needle in name:
         return 3
     return 4
+
+
+class GeoIndex:
+    """Radius queries over points in degrees, one BallTree (haversine) per group.
+
+    One tree per programme answers "who within r km recognises this programme?" from
+    the programme's own points only, instead of gathering every workplace in the
+    circle and filtering afterwards.
+
+    Parameters
+    ----------
+    leaf_size:
+        Passed to each `sklearn.neighbors.BallTree`.
+    """
+
+    def __init__(self, leaf_size: int = 32) -> None:
+        self.leaf_size = leaf_size
+
+    def fit(
+        self,
+        lat: npt.NDArray[np.float64],
+        lon: npt.NDArray[np.float64],
+        groups: npt.NDArray[np.int64],
+        n_groups: int,
+    ) -> "GeoIndex":
+        """Build one tree per group; sets `members_` (rows per group) and `trees_`."""
+        order = np.argsort(groups, kind="stable")
+        bounds = np.searchsorted(groups[order], np.arange(n_groups + 1))
+        coords = np.radians(np.column_stack([lat, lon]))
+        self.members_: list[npt.NDArray[np.int64]] = []
+        self.trees_: list[BallTree | None] = []
+        for g in range(n_groups):
+            members = order[bounds[g] : bounds[g + 1]]
+            self.members_.append(members)
+            self.trees_.append(
+                BallTree(coords[members], leaf_size=self.leaf_size, metric="haversine")
+                if len(members)
+                else None
+            )
+        return self
+
+    def query_radius(
+        self, group: int, lat: float, lon: float, radius_km: float
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Return the rows of `group` within `radius_km` of a point, and their distances."""
+        tree = self.trees_[group]
+        if tree is None:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        point = np.radians([[lat, lon]])
+        ind, dist = tree.query_radius(point, r=radius_km / EARTH_RADIUS_KM, return_distance=True)
+        return self.members_[group][ind[0]], dist[0] * EARTH_RADIUS_KM
+
+    def nbytes(self) -> int:
+        """Return the memory held by the trees and member lists."""
+        total = sum(m.nbytes for m in self.members_)
+        for tree in self.trees_:
+            if tree is not None:
+                data, idx, nodes, bounds = tree.get_arrays()
+                total += data.nbytes + idx.nbytes + nodes.nbytes + bounds.nbytes
+        return total

@@ -1,6 +1,16 @@
 """Plain value types shared by the matcher's modules."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from matcher.exceptions import InvalidQueryError
+
+MOBILITIES = ("walk", "bike", "public_transport", "car")
+SORTS = ("score", "distance")
+LANGUAGES = ("nl", "fr", "en", "de")
+HOURS_PATTERNS = ("dag", "vroeg", "avond", "weekend", "ploegen")
+COMPANY_SIZES = ("klein", "middelgroot", "groot")
+MAX_RADIUS_KM = 200.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,3 +24,130 @@ class Place:
     province: str
     lat: float
     lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class IntakePreferences:
+    """What a company asks of a candidate (all optional)."""
+
+    min_age: int | None = None
+    start_months: frozenset[int] = frozenset()  # 1-12; empty: any month
+    languages: frozenset[str] = frozenset()  # languages the learner must speak
+    hours_pattern: str | None = None  # one of HOURS_PATTERNS
+    first_interview_at_school: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WorkplaceRecord:
+    """One recognised workplace (a recognition of a site for a programme), as a row."""
+
+    recognition_id: int
+    programme: str
+    company_id: int
+    company_name: str
+    site_id: int
+    postcode: str
+    municipality: str
+    lat: float
+    lon: float
+    valid_until: date
+    n_places: int
+    n_free_places: int
+    available_from: date | None = None
+    confirmed_at: datetime | None = None  # when the company last confirmed its places
+    updated_at: datetime | None = None  # when anything about it last changed
+    n_employees: int | None = None
+    preferences: IntakePreferences = field(default_factory=IntakePreferences)
+
+
+@dataclass(frozen=True, slots=True)
+class StudentWishes:
+    """What is known of the student and what the student wishes (all optional)."""
+
+    age: int | None = None
+    start_date: date | None = None
+    languages: frozenset[str] = frozenset()
+    hours_pattern: str | None = None
+    company_size: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.age is not None and not 12 <= self.age <= 99:
+            raise InvalidQueryError("age", "age must be between 12 and 99")
+        unknown = self.languages - set(LANGUAGES)
+        if unknown:
+            raise InvalidQueryError("languages", f"languages must be among {', '.join(LANGUAGES)}")
+        if self.hours_pattern is not None and self.hours_pattern not in HOURS_PATTERNS:
+            raise InvalidQueryError(
+                "hours_pattern", f"hours_pattern must be one of {', '.join(HOURS_PATTERNS)}"
+            )
+        if self.company_size is not None and self.company_size not in COMPANY_SIZES:
+            raise InvalidQueryError(
+                "company_size", f"company_size must be one of {', '.join(COMPANY_SIZES)}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """One search: a programme, an origin, how far, and what the student wishes."""
+
+    programme: str
+    lat: float
+    lon: float
+    day: date
+    radius_km: float = 25.0
+    mobility: str = "bike"
+    only_available: bool = True
+    sort: str = "score"
+    limit: int = 20
+    offset: int = 0
+    widen: bool = False
+    origin_label: str = "je vertrekpunt"  # Dutch: "14 km van <origin_label>"
+    wishes: StudentWishes = field(default_factory=StudentWishes)
+
+    def __post_init__(self) -> None:
+        if not -90.0 <= self.lat <= 90.0:
+            raise InvalidQueryError("lat", "lat must be between -90 and 90")
+        if not -180.0 <= self.lon <= 180.0:
+            raise InvalidQueryError("lon", "lon must be between -180 and 180")
+        if not 0.0 < self.radius_km <= MAX_RADIUS_KM:
+            raise InvalidQueryError("radius_km", f"radius_km must be in (0, {MAX_RADIUS_KM:g}]")
+        if self.mobility not in MOBILITIES:
+            raise InvalidQueryError("mobility", f"mobility must be one of {', '.join(MOBILITIES)}")
+        if self.sort not in SORTS:
+            raise InvalidQueryError("sort", f"sort must be one of {', '.join(SORTS)}")
+        if self.limit < 1:
+            raise InvalidQueryError("limit", "limit must be at least 1")
+        if self.offset < 0:
+            raise InvalidQueryError("offset", "offset cannot be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One factor of a score: its value in [0, 1], its weight, and a Dutch sentence."""
+
+    factor: str
+    score: float
+    weight: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One ranked workplace. `row` indexes the snapshot the engine was fitted on."""
+
+    row: int
+    recognition_id: int
+    distance_km: float
+    score: float
+    is_available: bool
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """The page of matches asked for, how many matched in all, and the radius used."""
+
+    total: int
+    radius_km: float
+    widened: bool
+    matches: tuple[Match, ...]

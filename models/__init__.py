@@ -7,12 +7,14 @@ from models.base import Base, utcnow
 from models.intake import Agreement, Intake
 from models.people import School, Student, User
 from models.reference import Partnership, Postcode, Programme
+from models.versioning import DataVersion
 from models.workplaces import Company, Mentor, Recognition, Site
 
 __all__ = [
     "Agreement",
     "Base",
     "Company",
+    "DataVersion",
     "Intake",
     "Mentor",
     "Partnership",

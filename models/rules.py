@@ -3,10 +3,12 @@
 import re
 from datetime import date
 
+from matcher.scoring import STALE_AFTER_DAYS
 from models.enums import AgreementType, LearnerType, RecognitionStatus
 
 RECOGNITION_VALIDITY_YEARS = 5  # DOMAIN.md step 2
 DECISION_NORM_DAYS = 14  # DOMAIN.md step 2: a partnership decides within 14 days
+
 AGREEMENT_HOURS_THRESHOLD = 20  # DOMAIN.md step 6: under 20 h SAO/ODO, else OAO/ODO-statuut
 
 _KBO_SEPARATORS = re.compile(r"[\s.\-/]")
@@ -87,11 +89,19 @@ def is_available_now(
     valid_until: date | None,
     n_free_places: int,
     available_from: date | None,
+    last_confirmed_on: date | None,
     day: date,
+    stale_after_days: int = STALE_AFTER_DAYS,
 ) -> bool:
-    """Tell whether a workplace can take a student now: valid, a free place, date reached."""
+    """Tell whether a workplace offers a place today: valid, free, started, confirmed.
+
+    Advertised availability is the company's claim and goes stale: unconfirmed for more
+    than `stale_after_days` (or never confirmed), it no longer counts as free.
+    """
     return (
         is_recognition_valid(status, valid_until, day)
         and n_free_places > 0
         and (available_from is None or available_from <= day)
+        and last_confirmed_on is not None
+        and (day - last_confirmed_on).days <= stale_after_days
     )

@@ -107,7 +107,15 @@ def session(connection: Connection) -> Iterator[Session]:
 def app(database_url: str, connection: Connection) -> Iterator[Flask]:
     """The app, its requests and commands sharing the test's transaction."""
     app = create_app(
-        {"DUAAL_ENV": "test", "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url}
+        {
+            "DUAAL_ENV": "test",
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": database_url,
+            # Requests share the test's connection: rebuild in-line, and look every time.
+            "SEARCH_BACKGROUND_REBUILD": False,
+            "SEARCH_VERSION_CHECK_SECONDS": 0.0,
+        }
     )
     with app.app_context():
         database = get_db()

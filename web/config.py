@@ -1,10 +1,15 @@
 """Settings from the environment, each with a typed, documented default.
 
-| variable       | default                              | meaning                              |
-|----------------|--------------------------------------|--------------------------------------|
-| `DUAAL_ENV`    | `production`                         | `development`, `test` or `production` |
-| `SECRET_KEY`   | none (required in production)        | signs sessions and CSRF tokens       |
-| `DATABASE_URL` | SQLite file `instance/duaal.sqlite3` | SQLAlchemy URL; `postgres://` works  |
+- `DUAAL_ENV` (`production`): `development`, `test` or `production`.
+- `SECRET_KEY` (none; required in production): signs sessions and CSRF tokens.
+- `DATABASE_URL` (SQLite file `instance/duaal.sqlite3`): SQLAlchemy URL; `postgres://`
+  works too.
+- `SEARCH_WEIGHTS` (`distance=0.45,availability=0.3,preferences=0.15,freshness=0.1`):
+  the factor weights of the ranking (see matcher/scoring.py); left-out factors keep
+  their default.
+- `SEARCH_STALE_AFTER_DAYS` (`180`): unconfirmed for longer, a free place no longer counts.
+- `SEARCH_MAX_WIDEN_KM` (`100`): widening a search stops at this radius.
+- `SEARCH_VERSION_CHECK_SECONDS` (`1`): how often a process looks for changed data.
 """
 
 import logging
@@ -13,6 +18,8 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from matcher import InvalidQueryError, ScoreWeights
 
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -43,6 +50,12 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
         f"sqlite:///{Path(instance_path) / 'duaal.sqlite3'}"
     )
     return {
+        "SEARCH_WEIGHTS": _weights(environ.get("SEARCH_WEIGHTS", "")),
+        "SEARCH_STALE_AFTER_DAYS": _number(environ, "SEARCH_STALE_AFTER_DAYS", 180, int),
+        "SEARCH_MAX_WIDEN_KM": _number(environ, "SEARCH_MAX_WIDEN_KM", 100.0, float),
+        "SEARCH_VERSION_CHECK_SECONDS": _number(
+            environ, "SEARCH_VERSION_CHECK_SECONDS", 1.0, float
+        ),
         "DUAAL_ENV": env,
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
@@ -51,6 +64,39 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
     }
+
+
+def _number(environ: Mapping[str, str], name: str, default: Any, kind: type) -> Any:
+    raw = environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if not value > 0:
+        raise ConfigError(f"{name} must be positive")
+    return value
+
+
+def _weights(raw: str) -> ScoreWeights:
+    """Parse "distance=0.5,availability=0.3,..."; factors left out keep their default."""
+    if not raw.strip():
+        return ScoreWeights()
+    values: dict[str, float] = {}
+    for part in raw.split(","):
+        name, _, number = part.partition("=")
+        name = name.strip()
+        if name not in ScoreWeights.__dataclass_fields__:
+            raise ConfigError(f"SEARCH_WEIGHTS: unknown factor {name!r}")
+        try:
+            values[name] = float(number)
+        except ValueError:
+            raise ConfigError(f"SEARCH_WEIGHTS: {name} needs a number") from None
+    try:
+        return ScoreWeights(**values)
+    except InvalidQueryError as error:
+        raise ConfigError(f"SEARCH_WEIGHTS: {error.message}") from None
 
 
 def settings_from_os(instance_path: str) -> dict[str, Any]:

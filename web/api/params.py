@@ -1,6 +1,7 @@
 """Read and check query parameters; every failure is an `ApiError` naming the field."""
 
 import math
+from datetime import date
 
 from flask import request
 
@@ -72,3 +73,28 @@ def bool_param(name: str, default: bool) -> bool:
     if lowered in ("false", "0", "no", "off"):
         return False
     raise ApiError(400, "invalid_parameter", f"{name} must be true or false", name)
+
+
+def choice_param(name: str, choices: tuple[str, ...]) -> str | None:
+    """Return a parameter that must be one of `choices`, or None when absent."""
+    value = _raw(name)
+    if not value:
+        return None
+    if value not in choices:
+        raise ApiError(
+            400, "invalid_parameter", f"{name} must be one of {', '.join(choices)}", name
+        )
+    return value
+
+
+def date_param(name: str) -> date | None:
+    """Return a date parameter given as YYYY-MM-DD, or None when absent."""
+    value = _raw(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(
+            400, "invalid_parameter", f"{name} must be a date YYYY-MM-DD", name
+        ) from None

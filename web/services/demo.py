@@ -340,12 +340,14 @@ class _DemoBuilder:
                 age_days = min(int(rng.exponential(55)), (self.today - decided).days)  # type: ignore[operator]
                 confirmed = self.moment(self.today - timedelta(days=age_days))
             preferences = self.intake_preferences()
+        requested_at = self.moment(requested)
+        decided_at = self.moment(decided) if decided else None
         return {
             "site_id": site_id,
             "programme_id": programme_id,
             "status": status,
-            "requested_at": self.moment(requested),
-            "decided_at": self.moment(decided) if decided else None,
+            "requested_at": requested_at,
+            "decided_at": decided_at,
             "decision_reason": reason,
             "valid_until": valid_until,
             "n_places": n_places,
@@ -353,8 +355,14 @@ class _DemoBuilder:
             "available_from": available_from,
             "intake_preferences": preferences,
             "last_confirmed_at": confirmed,
+            "updated_at": max(m for m in (requested_at, decided_at, confirmed) if m),
             "is_available": is_available_now(
-                status, valid_until, n_free, available_from, self.today
+                status,
+                valid_until,
+                n_free,
+                available_from,
+                confirmed.date() if confirmed else None,
+                self.today,
             ),
             "is_at_risk": False,
         }

@@ -90,13 +90,24 @@ def test_negative_hours_are_refused() -> None:
         agreement_type_for(LearnerType.SECONDARY, -1)
 
 
-def test_available_needs_validity_a_free_place_and_the_start_date() -> None:
+def test_available_needs_validity_a_free_place_the_start_date_and_a_confirmation() -> None:
     day = date(2026, 11, 27)
     ok = RecognitionStatus.RECOGNISED
     until = date(2028, 1, 1)
-    assert is_available_now(ok, until, 1, None, day)
-    assert is_available_now(ok, until, 1, day, day)
-    assert not is_available_now(ok, until, 0, None, day)
-    assert not is_available_now(ok, until, 1, date(2026, 11, 28), day)
-    assert not is_available_now(ok, date(2026, 11, 26), 1, None, day)
-    assert not is_available_now(RecognitionStatus.EXPIRED, until, 1, None, day)
+    seen = date(2026, 11, 1)
+    assert is_available_now(ok, until, 1, None, seen, day)
+    assert is_available_now(ok, until, 1, day, seen, day)
+    assert not is_available_now(ok, until, 0, None, seen, day)
+    assert not is_available_now(ok, until, 1, date(2026, 11, 28), seen, day)
+    assert not is_available_now(ok, date(2026, 11, 26), 1, None, seen, day)
+    assert not is_available_now(RecognitionStatus.EXPIRED, until, 1, None, seen, day)
+
+
+def test_an_availability_unconfirmed_for_over_180_days_no_longer_counts() -> None:
+    day = date(2026, 11, 27)
+    ok = RecognitionStatus.RECOGNISED
+    until = date(2028, 1, 1)
+    assert is_available_now(ok, until, 1, None, date(2026, 5, 31), day)  # 180 days
+    assert not is_available_now(ok, until, 1, None, date(2026, 5, 30), day)  # 181 days
+    assert not is_available_now(ok, until, 1, None, None, day)
+    assert is_available_now(ok, until, 1, None, date(2026, 5, 30), day, stale_after_days=365)

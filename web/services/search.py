@@ -1,0 +1,292 @@
+"""Search recognised workplaces: rows → snapshot → engine, and matches → answers."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from matcher import (
+    Gazetteer,
+    IntakePreferences,
+    Match,
+    Place,
+    Reason,
+    ScoreWeights,
+    SearchEngine,
+    SearchQuery,
+    WorkplaceRecord,
+    WorkplaceSnapshot,
+    haversine_km,
+)
+from models import Company, Postcode, Programme, Recognition, Site
+from models.base import BELGIUM
+from models.enums import RecognitionStatus
+from web.db import get_db
+from web.services.search_index import IndexState, SearchIndex
+
+EXTENSION_KEY = "duaal_search_index"
+
+
+def _workplace_rows() -> Select[Any]:
+    return (
+        select(
+            Recognition.id,
+            Programme.code,
+            Company.id,
+            Company.name,
+            Company.n_employees,
+            Site.id,
+            Site.postcode,
+            Postcode.municipality_nl,
+            Site.lat,
+            Site.lon,
+            Recognition.valid_until,
+            Recognition.n_places,
+            Recognition.n_free_places,
+            Recognition.available_from,
+            Recognition.last_confirmed_at,
+            Recognition.updated_at,
+            Recognition.intake_preferences,
+        )
+        .join(Site, Site.id == Recognition.site_id)
+        .join(Company, Company.id == Site.company_id)
+        .join(Programme, Programme.id == Recognition.programme_id)
+        .join(Postcode, Postcode.postcode == Site.postcode)
+        .where(Recognition.status == RecognitionStatus.RECOGNISED)
+    )
+
+
+def load_workplace_records(
+    session: Session, recognition_id: int | None = None
+) -> list[WorkplaceRecord]:
+    """Read the recognised workplaces (or one of them) as matcher records."""
+    statement = _workplace_rows()
+    if recognition_id is not None:
+        statement = statement.where(Recognition.id == recognition_id)
+    return [
+        WorkplaceRecord(
+            recognition_id=r[0],
+            programme=r[1],
+            company_id=r[2],
+            company_name=r[3],
+            n_employees=r[4],
+            site_id=r[5],
+            postcode=r[6],
+            municipality=r[7],
+            lat=r[8],
+            lon=r[9],
+            valid_until=r[10],
+            n_places=r[11],
+            n_free_places=r[12],
+            available_from=r[13],
+            confirmed_at=r[14],
+            updated_at=r[15],
+            preferences=parse_intake_preferences(r[16]),
+        )
+        for r in session.execute(statement)
+    ]
+
+
+def parse_intake_preferences(raw: Any) -> IntakePreferences:
+    """Read stored intake preferences, ignoring what is malformed rather than failing."""
+    if not isinstance(raw, Mapping):
+        return IntakePreferences()
+    min_age = raw.get("min_age")
+    months = raw.get("start_months")
+    languages = raw.get("languages")
+    pattern = raw.get("hours_pattern")
+    return IntakePreferences(
+        min_age=min_age if isinstance(min_age, int) and 0 < min_age < 100 else None,
+        start_months=frozenset(m for m in months if isinstance(m, int) and 1 <= m <= 12)
+        if isinstance(months, list)
+        else frozenset(),
+        languages=frozenset(c for c in languages if isinstance(c, str))
+        if isinstance(languages, list)
+        else frozenset(),
+        hours_pattern=pattern if isinstance(pattern, str) else None,
+        first_interview_at_school=raw.get("first_interview_at_school") is True,
+    )
+
+
+def engine_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the SearchEngine options from the app config."""
+    return {
+        "weights": config.get("SEARCH_WEIGHTS") or ScoreWeights(),
+        "stale_after_days": config.get("SEARCH_STALE_AFTER_DAYS", 180),
+        "max_widen_km": config.get("SEARCH_MAX_WIDEN_KM", 100.0),
+    }
+
+
+def build_index_state(session: Session, version: int, options: Mapping[str, Any]) -> IndexState:
+    """Snapshot every recognised workplace and fit an engine on it."""
+    snapshot = WorkplaceSnapshot(load_workplace_records(session), tz=BELGIUM)
+    names = dict(session.execute(select(Programme.code, Programme.name)).tuples().all())
+    return IndexState(version, SearchEngine(**options).fit(snapshot), names)
+
+
+def get_search_index() -> SearchIndex:
+    """Return this app's search index, creating it on first use."""
+    index: SearchIndex | None = current_app.extensions.get(EXTENSION_KEY)
+    if index is None:
+        config = current_app.config
+        options = engine_settings(config)
+        index = SearchIndex(
+            build=lambda session, version: build_index_state(session, version, options),
+            session_factory=get_db().session_factory,
+            check_interval_s=config.get("SEARCH_VERSION_CHECK_SECONDS", 1.0),
+            background=config.get("SEARCH_BACKGROUND_REBUILD", True),
+        )
+        current_app.extensions[EXTENSION_KEY] = index
+    return index
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where distances are measured from."""
+
+    postcode: str
+    municipality: str
+    lat: float
+    lon: float
+    label: str  # Dutch, after "14 km van ..."
+
+
+def origin_from_postcode(place: Place) -> Origin:
+    return Origin(
+        place.postcode, place.municipality_nl, place.lat, place.lon, place.municipality_nl
+    )
+
+
+def origin_from_point(gazetteer: Gazetteer, lat: float, lon: float) -> Origin:
+    """Name a point by its nearest postcode, measuring from the point itself."""
+    places = gazetteer.places()
+    distances = haversine_km(lat, lon, [p.lat for p in places], [p.lon for p in places])
+    nearest = places[int(distances.argmin())]
+    return Origin(nearest.postcode, nearest.municipality_nl, lat, lon, "je vertrekpunt")
+
+
+@dataclass(frozen=True)
+class WorkplaceHit:
+    """One workplace as shown to a searcher: no student data, only the public listing."""
+
+    recognition_id: int
+    company_id: int
+    company_name: str
+    site_id: int
+    postcode: str
+    municipality: str
+    lat: float
+    lon: float
+    programme_code: str
+    programme_name: str
+    distance_km: float | None
+    open_places: int
+    n_places: int
+    available: bool
+    confirmed_at: datetime | None
+    score: float | None
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int
+    radius_km: float
+    widened: bool
+    origin: Origin
+    hits: list[WorkplaceHit]
+
+
+def _hit(state: IndexState, match: Match, *, with_distance: bool = True) -> WorkplaceHit:
+    snap = state.engine.snapshot_
+    row = match.row
+    code = snap.programme_codes[int(snap.programme[row])]
+    confirmed = float(snap.confirmed_at[row])
+    reasons = (
+        match.reasons
+        if with_distance
+        else tuple(r for r in match.reasons if r.factor != "distance")
+    )
+    return WorkplaceHit(
+        recognition_id=match.recognition_id,
+        company_id=int(snap.company_id[row]),
+        company_name=str(snap.company_name[row]),
+        site_id=int(snap.site_id[row]),
+        postcode=str(snap.postcode[row]),
+        municipality=str(snap.municipality[row]),
+        lat=float(snap.lat[row]),
+        lon=float(snap.lon[row]),
+        programme_code=code,
+        programme_name=state.programme_names.get(code, code),
+        distance_km=match.distance_km if with_distance else None,
+        open_places=int(snap.n_free_places[row]),
+        n_places=int(snap.n_places[row]),
+        available=match.is_available,
+        confirmed_at=None if confirmed != confirmed else datetime.fromtimestamp(confirmed, UTC),
+        score=match.score if with_distance else None,
+        reasons=reasons,
+    )
+
+
+def search_workplaces(session: Session, query: SearchQuery, origin: Origin) -> SearchPage:
+    """Rank the workplaces for a query with the process's current index."""
+    state = get_search_index().current(session)
+    result = state.engine.search(query)
+    return SearchPage(
+        total=result.total,
+        radius_km=result.radius_km,
+        widened=result.widened,
+        origin=origin,
+        hits=[_hit(state, m) for m in result.matches],
+    )
+
+
+@dataclass(frozen=True)
+class WorkplaceDetail:
+    hit: WorkplaceHit
+    street: str
+    intake_preferences: IntakePreferences
+    email: str | None
+    phone: str | None
+    website: str | None
+
+
+def find_workplace(
+    session: Session,
+    recognition_id: int,
+    query: SearchQuery,
+    has_origin: bool,
+    options: Mapping[str, Any],
+    day: date,
+) -> WorkplaceDetail | None:
+    """Return one public workplace, explained for the query; None if not public.
+
+    Read from the database, not the index, so it is exact even right after a change.
+    Without an origin the distance factor is left out and there is no total score.
+    """
+    records = load_workplace_records(session, recognition_id)
+    if not records or records[0].valid_until < day:
+        return None
+    record = records[0]
+    engine = SearchEngine(**options).fit(WorkplaceSnapshot(records, tz=BELGIUM))
+    if not has_origin:
+        query = replace(query, lat=record.lat, lon=record.lon)
+    names = dict(
+        session.execute(
+            select(Programme.code, Programme.name).where(Programme.code == record.programme)
+        )
+        .tuples()
+        .all()
+    )
+    state = IndexState(0, engine, names)
+    hit = _hit(state, engine.explain(0, query), with_distance=has_origin)
+    company = session.execute(
+        select(Site.street, Company.email, Company.phone, Company.website)
+        .join(Company, Company.id == Site.company_id)
+        .where(Site.id == record.site_id)
+    ).one()
+    return WorkplaceDetail(hit, company[0], record.preferences, company[1], company[2], company[3])

@@ -1,0 +1,96 @@
+"""The search engine of a web process, rebuilt when the data version moves.
+
+Every process keeps its own fitted `SearchEngine`. At most once per check interval a
+request reads the data version (one primary-key read). When it moved, a background
+thread builds a new engine from a fresh snapshot while requests go on with the old
+one; the new one replaces it in a single assignment, so no request ever sees a
+half-built index. Only the very first build, when there is nothing to serve yet,
+makes a request wait.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from matcher import SearchEngine
+from models.versioning import read_data_version
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """A fitted engine, the data version it was built from, and programme names."""
+
+    version: int
+    engine: SearchEngine
+    programme_names: dict[str, str]
+
+
+Builder = Callable[[Session, int], IndexState]
+
+
+class SearchIndex:
+    """Hand out the current engine; notice changes made by any process."""
+
+    def __init__(
+        self,
+        build: Builder,
+        session_factory: Callable[[], Session],
+        check_interval_s: float = 1.0,
+        background: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._build = build
+        self._session_factory = session_factory
+        self._check_interval_s = check_interval_s
+        self._background = background
+        self._clock = clock
+        self._state: IndexState | None = None
+        self._last_check = float("-inf")
+        self._lock = threading.Lock()  # one build at a time per process
+        self._building = False
+
+    def current(self, session: Session) -> IndexState:
+        """Return the engine to answer this request with."""
+        state = self._state
+        if state is None:
+            with self._lock:
+                if self._state is None:
+                    self._state = self._build(session, read_data_version(session))
+                    self._last_check = self._clock()
+                return self._state
+        now = self._clock()
+        if now - self._last_check >= self._check_interval_s:
+            self._last_check = now
+            version = read_data_version(session)
+            if version != state.version:
+                self._refresh(session, version)
+        return self._state or state
+
+    def _refresh(self, session: Session, version: int) -> None:
+        if not self._background:
+            with self._lock:
+                self._state = self._build(session, version)
+            return
+        with self._lock:
+            if self._building:
+                return
+            self._building = True
+        threading.Thread(target=self._build_in_background, name="search-index", daemon=True).start()
+
+    def _build_in_background(self) -> None:
+        try:
+            with self._session_factory() as session:
+                # The version is read first: a change landing during the build moves it
+                # again, and the next check builds once more; nothing is missed.
+                self._state = self._build(session, read_data_version(session))
+        except Exception:
+            log.exception("rebuilding the search index failed; serving the previous one")
+        finally:
+            with self._lock:
+                self._building = False
