@@ -29,6 +29,7 @@ from web.db import get_db
 from web.services.search_index import IndexState, SearchIndex
 
 EXTENSION_KEY = "duaal_search_index"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 
 
 def _workplace_rows() -> Select[Any]:
@@ -124,7 +125,7 @@ def engine_settings(config: Mapping[str, Any]) -> dict[str, Any]:
 def build_index_state(session: Session, version: int, options: Mapping[str, Any]) -> IndexState:
     """Snapshot every recognised workplace and fit an engine on it."""
     snapshot = WorkplaceSnapshot(load_workplace_records(session), tz=BELGIUM)
-    names = dict(session.execute(select(Programme.code, Programme.name)).tuples().all())
+    names = {code: name for code, name in session.execute(select(Programme.code, Programme.name))}
     return IndexState(version, SearchEngine(**options).fit(snapshot), names)
 
 
@@ -268,6 +269,8 @@ def find_workplace(
     Read from the database, not the index, so it is exact even right after a change.
     Without an origin the distance factor is left out and there is no total score.
     """
+    if not 0 < recognition_id <= MAX_ID:
+        return None
     records = load_workplace_records(session, recognition_id)
     if not records or records[0].valid_until < day:
         return None
@@ -275,13 +278,8 @@ def find_workplace(
     engine = SearchEngine(**options).fit(WorkplaceSnapshot(records, tz=BELGIUM))
     if not has_origin:
         query = replace(query, lat=record.lat, lon=record.lon)
-    names = dict(
-        session.execute(
-            select(Programme.code, Programme.name).where(Programme.code == record.programme)
-        )
-        .tuples()
-        .all()
-    )
+    name = session.scalar(select(Programme.name).where(Programme.code == record.programme))
+    names = {record.programme: name or record.programme}
     state = IndexState(0, engine, names)
     hit = _hit(state, engine.explain(0, query), with_distance=has_origin)
     company = session.execute(

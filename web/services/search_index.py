@@ -44,8 +44,10 @@ class SearchIndex:
         check_interval_s: float = 1.0,
         background: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        read_version: Callable[[Session], int] = read_data_version,
     ) -> None:
         self._build = build
+        self._read_version = read_version
         self._session_factory = session_factory
         self._check_interval_s = check_interval_s
         self._background = background
@@ -54,6 +56,7 @@ class SearchIndex:
         self._last_check = float("-inf")
         self._lock = threading.Lock()  # one build at a time per process
         self._building = False
+        self._thread: threading.Thread | None = None
 
     def current(self, session: Session) -> IndexState:
         """Return the engine to answer this request with."""
@@ -61,13 +64,13 @@ class SearchIndex:
         if state is None:
             with self._lock:
                 if self._state is None:
-                    self._state = self._build(session, read_data_version(session))
+                    self._state = self._build(session, self._read_version(session))
                     self._last_check = self._clock()
                 return self._state
         now = self._clock()
         if now - self._last_check >= self._check_interval_s:
             self._last_check = now
-            version = read_data_version(session)
+            version = self._read_version(session)
             if version != state.version:
                 self._refresh(session, version)
         return self._state or state
@@ -81,14 +84,22 @@ class SearchIndex:
             if self._building:
                 return
             self._building = True
-        threading.Thread(target=self._build_in_background, name="search-index", daemon=True).start()
+        self._thread = threading.Thread(
+            target=self._build_in_background, name="search-index", daemon=True
+        )
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for a background rebuild under way, if any (for tests and shutdown)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def _build_in_background(self) -> None:
         try:
             with self._session_factory() as session:
                 # The version is read first: a change landing during the build moves it
                 # again, and the next check builds once more; nothing is missed.
-                self._state = self._build(session, read_data_version(session))
+                self._state = self._build(session, self._read_version(session))
         except Exception:
             log.exception("rebuilding the search index failed; serving the previous one")
         finally:
