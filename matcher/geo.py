@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.neighbors import BallTree
 
 from matcher.exceptions import InvalidQueryError, UnknownPostcodeError
 from matcher.types import Place
@@ -132,20 +131,27 @@ def _name_rank(name: str, needle: str) -> int:
 
 
 class GeoIndex:
-    """Radius queries over points in degrees, one BallTree (haversine) per group.
+    """Radius queries over points in degrees, within groups (one group per programme).
 
-    One tree per programme answers "who within r km recognises this programme?" from
-    the programme's own points only, instead of gathering every workplace in the
-    circle and filtering afterwards.
+    Each group keeps its own points, so "who within r km recognises this programme?"
+    reads the programme's points only, never every workplace in the circle. Within a
+    group the points are sorted by latitude band, then longitude: a query turns its
+    bounding box into one contiguous slice per band (two binary searches each, all
+    bands at once), then keeps the points whose haversine distance is within the
+    radius. On Flemish data this answers in a fraction of the time of a per-group
+    `sklearn.neighbors.BallTree` (which spends most of a small query validating its
+    input); the answer is the same set.
+
+    Assumes no query box crosses the antimeridian (true anywhere near Belgium).
 
     Parameters
     ----------
-    leaf_size:
-        Passed to each `sklearn.neighbors.BallTree`.
+    band_deg:
+        Height of a latitude band in degrees (0.1 is about 11 km).
     """
 
-    def __init__(self, leaf_size: int = 32) -> None:
-        self.leaf_size = leaf_size
+    def __init__(self, band_deg: float = 0.1) -> None:
+        self.band_deg = band_deg
 
     def fit(
         self,
@@ -153,39 +159,72 @@ class GeoIndex:
         lon: npt.NDArray[np.float64],
         groups: npt.NDArray[np.int64],
         n_groups: int,
+        rows: npt.NDArray[np.int64] | None = None,
     ) -> "GeoIndex":
-        """Build one tree per group; sets `members_` (rows per group) and `trees_`."""
-        order = np.argsort(groups, kind="stable")
-        bounds = np.searchsorted(groups[order], np.arange(n_groups + 1))
-        coords = np.radians(np.column_stack([lat, lon]))
-        self.members_: list[npt.NDArray[np.int64]] = []
-        self.trees_: list[BallTree | None] = []
-        for g in range(n_groups):
-            members = order[bounds[g] : bounds[g + 1]]
-            self.members_.append(members)
-            self.trees_.append(
-                BallTree(coords[members], leaf_size=self.leaf_size, metric="haversine")
-                if len(members)
-                else None
-            )
+        """Sort each group's points by (band, longitude); sets the arrays ending in `_`.
+
+        `rows` are the numbers reported for the points (default: their positions).
+        """
+        band = np.floor((lat + 90.0) / self.band_deg)
+        # One sortable float per point: band in the integer part, longitude in [0, 360).
+        key = band * 1000.0 + (lon + 180.0)
+        order = np.lexsort((key, groups))
+        self.rows_ = (order if rows is None else np.asarray(rows)[order]).astype(np.int64)
+        self.key_ = key[order]
+        self.lat_rad_ = np.radians(lat[order])
+        self.lon_rad_ = np.radians(lon[order])
+        self.cos_lat_ = np.cos(self.lat_rad_)
+        self.bounds_ = np.searchsorted(groups[order], np.arange(n_groups + 1))
         return self
 
     def query_radius(
         self, group: int, lat: float, lon: float, radius_km: float
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Return the rows of `group` within `radius_km` of a point, and their distances."""
-        tree = self.trees_[group]
-        if tree is None:
+        first, last = int(self.bounds_[group]), int(self.bounds_[group + 1])
+        if first == last:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-        point = np.radians([[lat, lon]])
-        ind, dist = tree.query_radius(point, r=radius_km / EARTH_RADIUS_KM, return_distance=True)
-        return self.members_[group][ind[0]], dist[0] * EARTH_RADIUS_KM
+        dlat = np.degrees(radius_km / EARTH_RADIUS_KM)
+        widest = min(89.9, abs(lat) + dlat)
+        dlon = min(180.0, dlat / np.cos(np.radians(widest)))
+        bands = (
+            np.arange(
+                np.floor((max(-90.0, lat - dlat) + 90.0) / self.band_deg),
+                np.floor((min(90.0, lat + dlat) + 90.0) / self.band_deg) + 1.0,
+            )
+            * 1000.0
+        )
+        keys = self.key_[first:last]
+        starts = np.searchsorted(keys, bands + (lon - dlon + 180.0), side="left")
+        ends = np.searchsorted(keys, bands + (lon + dlon + 180.0), side="right")
+        lengths = ends - starts
+        n = int(lengths.sum())
+        if n == 0:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        # Concatenate the slices [start, end) without a Python loop.
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        candidates = offsets + np.arange(n) + first
+        phi = np.radians(lat)
+        half_dphi = (self.lat_rad_[candidates] - phi) * 0.5
+        half_dlam = (self.lon_rad_[candidates] - np.radians(lon)) * 0.5
+        a = (
+            np.sin(half_dphi) ** 2
+            + np.cos(phi) * self.cos_lat_[candidates] * np.sin(half_dlam) ** 2
+        )
+        distance = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        inside = distance <= radius_km
+        return self.rows_[candidates[inside]], distance[inside]
 
     def nbytes(self) -> int:
-        """Return the memory held by the trees and member lists."""
-        total = sum(m.nbytes for m in self.members_)
-        for tree in self.trees_:
-            if tree is not None:
-                data, idx, nodes, bounds = tree.get_arrays()
-                total += data.nbytes + idx.nbytes + nodes.nbytes + bounds.nbytes
-        return total
+        """Return the memory held by the index arrays."""
+        return sum(
+            a.nbytes
+            for a in (
+                self.rows_,
+                self.key_,
+                self.lat_rad_,
+                self.lon_rad_,
+                self.cos_lat_,
+                self.bounds_,
+            )
+        )

@@ -1,7 +1,8 @@
 """Rank recognised workplaces for a query, explain each result, in a stable order."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from functools import lru_cache
 from typing import Self
 
 import numpy as np
@@ -23,15 +24,7 @@ from matcher.scoring import (
     freshness_score,
 )
 from matcher.snapshot import NO_DAY, WorkplaceSnapshot, hours_code, language_mask
-from matcher.types import (
-    HOURS_PATTERNS,
-    LANGUAGES,
-    MAX_RADIUS_KM,
-    Match,
-    Reason,
-    SearchQuery,
-    SearchResult,
-)
+from matcher.types import HOURS_PATTERNS, MAX_RADIUS_KM, Match, Reason, SearchQuery, SearchResult
 
 Rows = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -39,6 +32,9 @@ Bools = npt.NDArray[np.bool_]
 
 _SCORE_STEPS = 1000  # scores are compared and shown to 3 decimals
 _DISTANCE_STEPS_PER_KM = 10  # distances tie when equal to 0.1 km, as shown
+_DISTANCE_SPAN = int(MAX_RADIUS_KM * _DISTANCE_STEPS_PER_KM) + 1
+# Columns of `days_`, gathered in one go per query.
+_VALID_UNTIL, _AVAILABLE_FROM, _CONFIRMED, _UPDATED, _N_FREE = range(5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +44,22 @@ class _Scored:
     rows: Rows
     distance_km: Floats
     is_available: Bools
-    offer: Floats
     s_distance: Floats
     s_availability: Floats
     s_preferences: Floats
     s_freshness: Floats
     score: Floats
+
+
+@dataclass(frozen=True, slots=True)
+class _DayColumns:
+    """Per-row factors for one day: they change with the date, not with the query."""
+
+    day: int
+    is_valid: Bools
+    is_fresh: Bools  # confirmed, and not longer ago than stale_after_days
+    confirmation: Floats
+    freshness: Floats
 
 
 class SearchEngine:
@@ -80,15 +86,32 @@ class SearchEngine:
         self.max_widen_km = max_widen_km
 
     def fit(self, snapshot: WorkplaceSnapshot) -> Self:
-        """Index the snapshot; sets `snapshot_`, `index_` and `programmes_`."""
-        self.snapshot_ = snapshot
-        self.programmes_ = {code: i for i, code in enumerate(snapshot.programme_codes)}
-        self.index_ = GeoIndex().fit(
-            snapshot.lat,
-            snapshot.lon,
-            snapshot.programme.astype(np.int64),
-            len(snapshot.programme_codes),
+        """Index the snapshot; sets `snapshot_`, `programmes_`, the indexes and `days_`.
+
+        Two indexes per programme: one over every workplace, one over those that
+        advertise a confirmed free place. The usual search (only available places)
+        reads the second, a quarter of the size.
+        """
+        snap = snapshot
+        self.snapshot_ = snap
+        self.programmes_ = {code: i for i, code in enumerate(snap.programme_codes)}
+        groups = snap.programme.astype(np.int64)
+        n_groups = len(snap.programme_codes)
+        self.index_ = GeoIndex().fit(snap.lat, snap.lon, groups, n_groups)
+        offering = np.flatnonzero((snap.n_free_places > 0) & (snap.confirmed_day != NO_DAY))
+        self.offering_index_ = GeoIndex().fit(
+            snap.lat[offering], snap.lon[offering], groups[offering], n_groups, rows=offering
         )
+        self.days_ = np.column_stack(
+            [
+                snap.valid_until,
+                snap.available_from,
+                snap.confirmed_day,
+                snap.updated_day,
+                snap.n_free_places,
+            ]
+        ).astype(np.int64)
+        self._day_cache: _DayColumns | None = None
         return self
 
     def search(self, query: SearchQuery) -> SearchResult:
@@ -96,7 +119,7 @@ class SearchEngine:
 
         Steps:
 
-        1. Take the programme's workplaces within the radius from its own tree.
+        1. Take the programme's workplaces within the radius from its own index.
         2. Keep those valid on the day and, when asked, those that offer a free place
            by the student's start (confirmed within `stale_after_days`).
         3. If `widen` and fewer than ``offset + limit`` remain, grow the radius by half
@@ -111,20 +134,22 @@ class SearchEngine:
         radius = query.radius_km
         if group is None:
             return SearchResult(total=0, radius_km=radius, widened=False, matches=())
+        index = self.offering_index_ if query.only_available else self.index_
         widened = False
         needed = query.offset + query.limit
+        ceiling = max(self.max_widen_km, query.radius_km)
         while True:
-            rows, distance = self.index_.query_radius(group, query.lat, query.lon, radius)
+            rows, distance = index.query_radius(group, query.lat, query.lon, radius)
             scored = self._score(rows, distance, query)
-            ceiling = max(self.max_widen_km, query.radius_km)
             if not query.widen or len(scored.rows) >= needed or radius >= ceiling:
                 break
             radius = min(ceiling, max(radius * 1.5, radius + 5.0))
             widened = True
-        page = self._page(scored, query)
-        matches = tuple(self._match(scored, int(i), query) for i in page)
         return SearchResult(
-            total=len(scored.rows), radius_km=radius, widened=widened, matches=matches
+            total=len(scored.rows),
+            radius_km=radius,
+            widened=widened,
+            matches=self._explain(scored, self._page(scored, query), query),
         )
 
     def explain(self, row: int, query: SearchQuery) -> Match:
@@ -133,46 +158,54 @@ class SearchEngine:
         if not 0 <= row < snap.n_rows:
             raise InvalidQueryError("row", "no such workplace")
         rows = np.array([row], dtype=np.int64)
-        distance = haversine_km(query.lat, query.lon, snap.lat[rows], snap.lon[rows])
+        distance = np.atleast_1d(haversine_km(query.lat, query.lon, snap.lat[rows], snap.lon[rows]))
         unfiltered = replace(query, only_available=False)
-        return self._match(self._score(rows, np.atleast_1d(distance), unfiltered), 0, query)
+        return self._explain(
+            self._score(rows, distance, unfiltered), np.zeros(1, dtype=np.int64), query
+        )[0]
+
+    def _day_columns(self, day: int) -> "_DayColumns":
+        """Return the per-row factors that depend only on the day, computed once a day."""
+        cached = self._day_cache
+        if cached is not None and cached.day == day:
+            return cached
+        snap = self.snapshot_
+        never = snap.confirmed_day == NO_DAY
+        confirmed_age = day - snap.confirmed_day.astype(np.int64)
+        last_change = np.maximum(snap.updated_day, snap.confirmed_day).astype(np.int64)
+        columns = _DayColumns(
+            day=day,
+            is_valid=snap.valid_until >= day,
+            is_fresh=~never & (confirmed_age <= self.stale_after_days),
+            confirmation=confirmation_score(confirmed_age, never),
+            freshness=np.where(last_change == NO_DAY, 0.0, freshness_score(day - last_change)),
+        )
+        self._day_cache = columns  # one assignment: safe to share between threads
+        return columns
 
     def _score(self, rows: Rows, distance: Floats, query: SearchQuery) -> _Scored:
         snap = self.snapshot_
         day = query.day.toordinal()
         start = max(day, query.wishes.start_date.toordinal()) if query.wishes.start_date else day
-        keep = snap.valid_until[rows] >= day
-        n_free = snap.n_free_places[rows]
+        columns = self._day_columns(day)
         available_from = snap.available_from[rows]
-        confirmed = snap.confirmed_day[rows]
-        never = confirmed == NO_DAY
-        confirmed_age = day - confirmed
-        has_offer = n_free > 0
-        is_available = (
-            has_offer
-            & (available_from <= start)
-            & ~never
-            & (confirmed_age <= self.stale_after_days)
-        )
+        has_offer = snap.n_free_places[rows] > 0
+        is_available = has_offer & (available_from <= start) & columns.is_fresh[rows]
+        keep = columns.is_valid[rows]
         if query.only_available:
             keep &= is_available
         if not keep.all():
             rows, distance, is_available = rows[keep], distance[keep], is_available[keep]
-            has_offer, available_from = has_offer[keep], available_from[keep]
-            never, confirmed_age = never[keep], confirmed_age[keep]
-        offer = (
-            np.where(
-                available_from <= day,
-                OFFER_NOW,
-                np.where(available_from <= start, OFFER_BY_START, OFFER_LATER),
-            )
-            * has_offer
+            available_from, has_offer = available_from[keep], has_offer[keep]
+        offer = np.where(
+            available_from <= day,
+            OFFER_NOW,
+            np.where(available_from <= start, OFFER_BY_START, OFFER_LATER),
         )
-        s_availability = offer * confirmation_score(confirmed_age, never)
+        s_availability = np.where(has_offer, offer * columns.confirmation[rows], 0.0)
         s_distance = distance_score(distance, query.mobility)
         s_preferences = self._preferences(rows, query)
-        last_change = np.maximum(snap.updated_day[rows], snap.confirmed_day[rows])
-        s_freshness = np.where(last_change == NO_DAY, 0.0, freshness_score(day - last_change))
+        s_freshness = columns.freshness[rows]
         w = self.weights
         score = (
             w.distance * s_distance
@@ -184,7 +217,6 @@ class SearchEngine:
             rows,
             distance,
             is_available,
-            offer,
             s_distance,
             s_availability,
             s_preferences,
@@ -193,160 +225,172 @@ class SearchEngine:
         )
 
     def _preferences(self, rows: Rows, query: SearchQuery) -> Floats:
-        applies, fits = self._preference_checks(rows, query)
-        if not applies:
-            return np.full(len(rows), NEUTRAL_PREFERENCES)
-        n_applies = np.sum(applies, axis=0)
-        n_fits = np.sum([a & f for a, f in zip(applies, fits, strict=True)], axis=0)
-        return np.where(n_applies > 0, n_fits / np.maximum(n_applies, 1), NEUTRAL_PREFERENCES)
-
-    def _preference_checks(self, rows: Rows, query: SearchQuery) -> tuple[list[Bools], list[Bools]]:
-        """Return, per check that the query can make, where it applies and where it fits."""
+        """Return the mean of the preference checks that apply (neutral if none)."""
         snap, wishes = self.snapshot_, query.wishes
-        applies: list[Bools] = []
-        fits: list[Bools] = []
+        n_applies = np.zeros(len(rows), dtype=np.int64)
+        n_fits = np.zeros(len(rows), dtype=np.int64)
+
+        def check(applies: Bools, fits: Bools) -> None:
+            n_applies.__iadd__(applies)
+            n_fits.__iadd__(applies & fits)
+
         if wishes.age is not None:
             min_age = snap.min_age[rows]
-            applies.append(min_age > 0)
-            fits.append(wishes.age >= min_age)
+            check(min_age > 0, wishes.age >= min_age)
         if wishes.start_date is not None:
             months = snap.start_months[rows].astype(np.int32)
-            applies.append(months != 0)
-            fits.append(((months >> wishes.start_date.month) & 1).astype(bool))
+            check(months != 0, ((months >> wishes.start_date.month) & 1).astype(bool))
         if wishes.languages:
             required = snap.languages[rows].astype(np.int32)
-            applies.append(required != 0)
-            fits.append((required & ~language_mask(wishes.languages)) == 0)
+            check(required != 0, (required & ~language_mask(wishes.languages)) == 0)
         if wishes.hours_pattern is not None:
             pattern = snap.hours_pattern[rows]
-            applies.append(pattern != 0)
-            fits.append(pattern == hours_code(wishes.hours_pattern))
+            check(pattern != 0, pattern == hours_code(wishes.hours_pattern))
         if wishes.company_size is not None:
             size = snap.n_employees[rows]
             low, high = COMPANY_SIZE_BANDS[wishes.company_size]
-            applies.append(size >= 0)
-            fits.append((size >= low) & (size <= high))
-        return applies, fits
+            check(size >= 0, (size >= low) & (size <= high))
+        return np.where(n_applies > 0, n_fits / np.maximum(n_applies, 1), NEUTRAL_PREFERENCES)
 
     def _page(self, scored: _Scored, query: SearchQuery) -> Rows:
+        """Return the positions in `scored` of the page asked for, in order."""
         n = len(scored.rows)
         if n == 0 or query.offset >= n:
             return np.empty(0, dtype=np.int64)
-        snap = self.snapshot_
+        n_rows = self.snapshot_.n_rows
         steps = np.minimum(
-            np.rint(scored.distance_km * _DISTANCE_STEPS_PER_KM),
-            MAX_RADIUS_KM * _DISTANCE_STEPS_PER_KM,
+            np.rint(scored.distance_km * _DISTANCE_STEPS_PER_KM), _DISTANCE_SPAN - 1
         ).astype(np.int64)
-        key = steps * snap.n_rows + snap.tiebreak_rank[scored.rows]
+        key = steps * n_rows + self.snapshot_.tiebreak_rank[scored.rows]
         if query.sort == "score":
             demerit = _SCORE_STEPS - np.rint(scored.score * _SCORE_STEPS).astype(np.int64)
-            span = int(MAX_RADIUS_KM * _DISTANCE_STEPS_PER_KM) + 1
-            key += demerit * span * snap.n_rows
+            key += demerit * (_DISTANCE_SPAN * n_rows)
         needed = min(n, query.offset + query.limit)
         if needed < n:
             head = np.argpartition(key, needed - 1)[:needed]
-            order = head[np.argsort(key[head], kind="stable")]
+            order = head[np.argsort(key[head])]
         else:
-            order = np.argsort(key, kind="stable")
+            order = np.argsort(key)
         return order[query.offset : needed]
 
-    def _match(self, scored: _Scored, i: int, query: SearchQuery) -> Match:
+    def _explain(self, scored: _Scored, page: Rows, query: SearchQuery) -> tuple[Match, ...]:
+        """Build the matches of a page with their reasons (plain Python over a few rows)."""
         snap, w = self.snapshot_, self.weights
-        row = int(scored.rows[i])
+        rows = scored.rows[page]
         day = query.day.toordinal()
-        confirmed = int(snap.confirmed_day[row])
-        confirmed_ago = None if confirmed == NO_DAY else day - confirmed
-        available_from = int(snap.available_from[row])
-        updated = max(int(snap.updated_day[row]), confirmed)
-        reasons = (
-            Reason(
-                "programme",
-                1.0,
-                0.0,
-                text.validity_text(date.fromordinal(int(snap.valid_until[row]))),
+        wishes, label, mobility = query.wishes, query.origin_label, query.mobility
+        columns = zip(
+            rows.tolist(),
+            snap.recognition_id[rows].tolist(),
+            snap.n_places[rows].tolist(),
+            snap.min_age[rows].tolist(),
+            snap.start_months[rows].tolist(),
+            snap.languages[rows].tolist(),
+            snap.hours_pattern[rows].tolist(),
+            snap.n_employees[rows].tolist(),
+            snap.interview_at_school[rows].tolist(),
+            (np.rint(scored.distance_km[page] * 100) / 100).tolist(),
+            np.rint(scored.distance_km[page] * 10).astype(np.int64).tolist(),
+            scored.is_available[page].tolist(),
+            *(
+                _shown(values[page]).tolist()
+                for values in (
+                    scored.score,
+                    scored.s_distance,
+                    scored.s_availability,
+                    scored.s_preferences,
+                    scored.s_freshness,
+                )
             ),
-            Reason(
-                "distance",
-                _round(scored.s_distance[i]),
-                w.distance,
-                text.distance_text(
-                    float(scored.distance_km[i]), query.origin_label, query.mobility
-                ),
-            ),
-            Reason(
-                "availability",
-                _round(scored.s_availability[i]),
-                w.availability,
-                text.availability_text(
-                    int(snap.n_free_places[row]),
-                    int(snap.n_places[row]),
-                    date.fromordinal(available_from) if available_from > day else None,
+            self.days_[rows].tolist(),
+            strict=True,
+        )
+        stale_after = self.stale_after_days
+        reason = _reason
+        validity, near, offer, fit, fresh = (
+            text.validity_text,
+            text.distance_text,
+            text.availability_text,
+            text.preferences_text,
+            text.freshness_text,
+        )
+        w_d, w_a, w_p, w_f = w.distance, w.availability, w.preferences, w.freshness
+        fits: dict[tuple[object, ...], Reason] = {}  # the wishes are the same for the page
+        matches = []
+        for (
+            row,
+            rid,
+            n_places,
+            min_age,
+            months,
+            languages,
+            pattern,
+            n_employees,
+            at_school,
+            distance,
+            tenths,
+            available,
+            score,
+            s_dist,
+            s_avail,
+            s_pref,
+            s_fresh,
+            (valid_until, available_from, confirmed, updated, n_free),
+        ) in columns:
+            confirmed_ago = None if confirmed == NO_DAY else day - confirmed
+            last_change = max(updated, confirmed)
+            key = (s_pref, min_age, months, languages, pattern, n_employees, at_school)
+            preferences = fits.get(key)
+            if preferences is None:
+                preferences = fits[key] = Reason(
+                    "preferences",
+                    s_pref,
+                    w_p,
+                    fit(
+                        min_age,
+                        months,
+                        languages,
+                        HOURS_PATTERNS[pattern - 1] if pattern else None,
+                        n_employees,
+                        at_school,
+                        wishes,
+                    ),
+                )
+            reasons = (
+                reason("programme", 1.0, 0.0, validity, valid_until),
+                Reason("distance", s_dist, w_d, near(tenths, label, mobility)),
+                reason(
+                    "availability",
+                    s_avail,
+                    w_a,
+                    offer,
+                    n_free,
+                    n_places,
+                    available_from if available_from > day else None,
                     confirmed_ago,
-                    confirmed_ago is not None and confirmed_ago > self.stale_after_days,
+                    confirmed_ago is not None and confirmed_ago > stale_after,
                 ),
-            ),
-            Reason(
-                "preferences",
-                _round(scored.s_preferences[i]),
-                w.preferences,
-                self._preferences_text(row, query),
-            ),
-            Reason(
-                "freshness",
-                _round(scored.s_freshness[i]),
-                w.freshness,
-                text.freshness_text(None if updated == NO_DAY else day - updated),
-            ),
-        )
-        return Match(
-            row=row,
-            recognition_id=int(snap.recognition_id[row]),
-            distance_km=round(float(scored.distance_km[i]), 2),
-            score=_round(scored.score[i]),
-            is_available=bool(scored.is_available[i]),
-            reasons=reasons,
-        )
-
-    def _preferences_text(self, row: int, query: SearchQuery) -> str:
-        snap, wishes = self.snapshot_, query.wishes
-        misfits: list[str] = []
-        fits: list[str] = []
-        min_age = int(snap.min_age[row])
-        if min_age:
-            phrase = f"vanaf {min_age} jaar"
-            (misfits if wishes.age is not None and wishes.age < min_age else fits).append(phrase)
-        months = int(snap.start_months[row])
-        if months:
-            names = [text.MONTHS[m - 1] for m in range(1, 13) if months >> m & 1]
-            if wishes.start_date is not None and not months >> wishes.start_date.month & 1:
-                misfits.append(f"start enkel in {' of '.join(names)}")
-            else:
-                fits.append(f"start in {' of '.join(names)}")
-        languages = int(snap.languages[row])
-        if languages:
-            names = [text.LANGUAGE_NAMES[c] for i, c in enumerate(LANGUAGES) if languages >> i & 1]
-            lacking = wishes.languages and languages & ~language_mask(wishes.languages)
-            (misfits if lacking else fits).append(f"vraagt {' en '.join(names)}")
-        pattern = int(snap.hours_pattern[row])
-        if pattern:
-            name = text.HOURS_NAMES[HOURS_PATTERNS[pattern - 1]]
-            wished = wishes.hours_pattern
-            is_misfit = wished is not None and hours_code(wished) != pattern
-            (misfits if is_misfit else fits).append(f"werkuren: {name}")
-        size = int(snap.n_employees[row])
-        if wishes.company_size is not None and size >= 0:
-            low, high = COMPANY_SIZE_BANDS[wishes.company_size]
-            if low <= size <= high:
-                fits.append(f"een {wishes.company_size} bedrijf, zoals je wilt")
-            else:
-                misfits.append(f"geen {wishes.company_size} bedrijf ({size} werknemers)")
-        if snap.interview_at_school[row]:
-            fits.append("eerste gesprek op school")
-        if not misfits and not fits:
-            return "Het bedrijf stelt geen bijzondere voorwaarden"
-        ordered = [f"past niet: {p}" for p in misfits] + fits
-        return text.join_phrases(ordered)
+                preferences,
+                reason(
+                    "freshness",
+                    s_fresh,
+                    w_f,
+                    fresh,
+                    None if last_change == NO_DAY else day - last_change,
+                ),
+            )
+            matches.append(Match(row, rid, distance, score, available, reasons))
+        return tuple(matches)
 
 
-def _round(value: float | np.floating) -> float:
-    return round(float(value), 3)
+@lru_cache(maxsize=16384)
+def _reason(
+    factor: str, score: float, weight: float, explain: Callable[..., str], *args: object
+) -> Reason:
+    """Return the (shared, immutable) Reason for a factor's score and the words' inputs."""
+    return Reason(factor, score, weight, explain(*args))
+
+
+def _shown(values: Floats) -> Floats:
+    """Round scores to the 3 decimals they are ordered and shown by."""
+    return np.asarray(np.rint(values * _SCORE_STEPS) / _SCORE_STEPS)

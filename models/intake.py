@@ -25,7 +25,7 @@ class Intake(Base):
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Companies that never answer are the most heard complaint: every proposal has a deadline.
-    respond_by: Mapped[date | None]
+    respond_by: Mapped[date]
     answered_at: Mapped[datetime | None]
     scheduled_at: Mapped[datetime | None]
     location: Mapped[IntakeLocation] = mapped_column(

@@ -1,12 +1,14 @@
 """The supply side: companies, their sites, recognitions and mentors."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
-from models.base import Base, str_enum, utcnow
+from matcher.scoring import STALE_AFTER_DAYS
+from models.base import BELGIUM, Base, str_enum, utcnow
 from models.enums import RecognitionStatus, TrainingStatus
 from models.reference import Postcode, Programme
 
@@ -16,7 +18,10 @@ class Company(Base):
 
     __tablename__ = "companies"
     __table_args__ = (
-        CheckConstraint("length(kbo_number) = 10", name="kbo_number_has_10_digits"),
+        CheckConstraint(
+            "length(kbo_number) = 10 AND substr(kbo_number, 1, 1) IN ('0', '1')",
+            name="kbo_number_has_10_digits",
+        ),
         CheckConstraint("n_employees IS NULL OR n_employees >= 0", name="n_employees_not_negative"),
     )
 
@@ -141,3 +146,19 @@ class Recognition(Base):
     site: Mapped[Site] = relationship(back_populates="recognitions")
     programme: Mapped[Programme] = relationship()
     mentor: Mapped[Mentor | None] = relationship()
+
+
+def valid_on(day: date) -> ColumnElement[bool]:
+    """SQL: the recognition allows training on `day` (see rules.is_recognition_valid)."""
+    return (Recognition.status == RecognitionStatus.RECOGNISED) & (Recognition.valid_until > day)
+
+
+def available_on(day: date, stale_after_days: int = STALE_AFTER_DAYS) -> ColumnElement[bool]:
+    """SQL: the workplace offers a place on `day` (see rules.is_available_now)."""
+    oldest = datetime.combine(day - timedelta(days=stale_after_days), time(0), BELGIUM)
+    return (
+        valid_on(day)
+        & (Recognition.n_free_places > 0)
+        & (Recognition.available_from.is_(None) | (Recognition.available_from <= day))
+        & (Recognition.last_confirmed_at >= oldest.astimezone(UTC))
+    )

@@ -1,13 +1,14 @@
 """Factories for test data: each makes a valid row and lets the test override fields."""
 
 import itertools
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Company, Mentor, Programme, Recognition, School, Site, Student
+from models.base import today_in_belgium
 from models.enums import Mobility, RecognitionStatus, SchoolKind
 from models.rules import kbo_with_check_digits, recognition_valid_until
 
@@ -23,7 +24,7 @@ def programme(session: Session, code: str = "elektrotechnieken-duaal") -> Progra
 def company(session: Session, **fields: Any) -> Company:
     n = next(_sequence)
     values: dict[str, Any] = {
-        "kbo_number": kbo_with_check_digits(30_000_000 + n),
+        "kbo_number": kbo_with_check_digits(5_000_000 + n),
         "name": f"Testbedrijf {n}",
     }
     values.update(fields)
@@ -50,12 +51,13 @@ def site(session: Session, owner: Company | None = None, **fields: Any) -> Site:
 
 
 def recognition(session: Session, at: Site | None = None, **fields: Any) -> Recognition:
-    decided = date(2025, 1, 15)
+    """A recognition decided 100 days ago, so it is valid whenever the tests run."""
+    decided = today_in_belgium() - timedelta(days=100)
     values: dict[str, Any] = {
         "site": at or site(session),
         "programme": programme(session),
         "status": RecognitionStatus.RECOGNISED,
-        "decided_at": datetime(2025, 1, 15, 10, tzinfo=UTC),
+        "decided_at": datetime.combine(decided, time(10), tzinfo=UTC),
         "valid_until": recognition_valid_until(decided),
         "n_places": 2,
         "n_free_places": 1,

@@ -33,4 +33,9 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     """Answer werkzeug's errors (404, 405, ...) under /api in JSON too."""
     status = error.code or 500
     code = (error.name or "error").lower().replace(" ", "_")
-    return error_response(status, code, error.description or error.name)
+    response, status = error_response(status, code, error.description or error.name)
+    # Keep what the error says in its headers, such as Allow on a 405.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, status

@@ -180,8 +180,9 @@ class _DemoBuilder:
         )
 
     def companies(self, n: int) -> list[dict[str, Any]]:
-        # KBO numbers: distinct 8-digit bases, then the mod-97 check digits.
-        bases = np.unique(self.rng.integers(20_000_000, 99_999_999, size=n * 2))
+        # KBO numbers: distinct bases giving 0200.000.0xx-0999.999.9xx, as most companies
+        # have, then the mod-97 check digits.
+        bases = np.unique(self.rng.integers(2_000_000, 9_999_999, size=n * 2))
         bases = self.rng.permutation(bases)[:n]
         sector_idx = self.rng.choice(len(self.sectors), size=n, p=self.sector_weights)
         result = []
@@ -288,7 +289,7 @@ class _DemoBuilder:
         rows = []
         for site_id, owner in zip(site_ids, site_owners, strict=True):
             options = self.by_sector[companies[owner]["sector"]]
-            k = min(len(options), 1 + int(self.rng.poisson(2.0)))
+            k = min(len(options), 1 + int(self.rng.poisson(2.7)))
             chosen = self.rng.choice(len(options), size=k, replace=False)
             mentor_pool = mentors_of[company_ids[owner]]
             for index in sorted(int(c) for c in chosen):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Programme, Recognition, Site
-from models.enums import RecognitionStatus
+from models.workplaces import available_on, valid_on
 
 
 @dataclass(frozen=True)
@@ -22,15 +22,13 @@ class Overview:
 
 def count_overview(session: Session, today: date) -> Overview:
     """Count recognised workplaces, free places and programmes as of `today`."""
-    valid = (Recognition.status == RecognitionStatus.RECOGNISED) & (
-        Recognition.valid_until >= today
-    )
+    valid = valid_on(today)
     n_recognised, n_programmes_with = session.execute(
         select(func.count(), func.count(func.distinct(Recognition.programme_id))).where(valid)
     ).one()
     n_available, n_free = session.execute(
         select(func.count(), func.coalesce(func.sum(Recognition.n_free_places), 0)).where(
-            valid & Recognition.is_available
+            available_on(today)
         )
     ).one()
     n_companies = session.scalar(

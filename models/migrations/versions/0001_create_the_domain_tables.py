@@ -33,7 +33,8 @@ def upgrade() -> None:
         sa.Column("declares_commitments", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "length(kbo_number) = 10", name=op.f("ck_companies_kbo_number_has_10_digits")
+            "length(kbo_number) = 10 AND substr(kbo_number, 1, 1) IN ('0', '1')",
+            name=op.f("ck_companies_kbo_number_has_10_digits"),
         ),
         sa.CheckConstraint(
             "n_employees IS NULL OR n_employees >= 0",
@@ -228,12 +229,16 @@ def upgrade() -> None:
         sa.Column("is_at_risk", sa.Boolean(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "NOT is_available OR status = 'recognised'",
-            name=op.f("ck_recognitions_available_only_if_recognised"),
+            "status = 'requested' OR decided_at IS NOT NULL",
+            name=op.f("ck_recognitions_decided_has_a_decision_time"),
         ),
         sa.CheckConstraint(
-            "status NOT IN ('recognised', 'expired', 'withdrawn') OR (decided_at IS NOT NULL AND valid_until IS NOT NULL)",
+            "status NOT IN ('recognised', 'expired', 'withdrawn') OR valid_until IS NOT NULL",
             name=op.f("ck_recognitions_decided_has_validity"),
+        ),
+        sa.CheckConstraint(
+            "NOT is_available OR (status = 'recognised' AND n_free_places > 0)",
+            name=op.f("ck_recognitions_available_only_if_recognised_and_free"),
         ),
         sa.CheckConstraint(
             "n_free_places >= 0 AND n_free_places <= n_places",
@@ -430,7 +435,7 @@ def upgrade() -> None:
         ),
         sa.Column("proposed_by_id", sa.Integer(), nullable=True),
         sa.Column("proposed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("respond_by", sa.Date(), nullable=True),
+        sa.Column("respond_by", sa.Date(), nullable=False),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("scheduled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(

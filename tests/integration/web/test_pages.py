@@ -1,7 +1,7 @@
 """The Dutch home page shows the service is alive; errors are pages, not tracebacks."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -22,7 +22,9 @@ def test_home_counts_workplaces_free_places_and_programmes(app: Flask, client: F
     with app.app_context():
         session: Session = get_session()
         site = factories.site(session)
-        factories.recognition(session, at=site, n_places=3, n_free_places=2, is_available=True)
+        factories.recognition(
+            session, at=site, n_places=3, n_free_places=2, last_confirmed_at=datetime.now(UTC)
+        )
         factories.recognition(
             session,
             at=site,

@@ -1,0 +1,1 @@
+"""Runnable measurements (`python -m benchmarks.<name>`); not part of the test suite."""
