@@ -41,7 +41,8 @@ test: lint
 
 # The fast tier only: no PostgreSQL, no browser.
 fast-test: install
-	$(BIN)/pytest -m "not postgres and not browser"
+	$(BIN)/pytest -m "not postgres and not browser and not slow"
 
+# Removes the environment and caches; the database in instance/ stays.
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info

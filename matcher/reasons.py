@@ -105,8 +105,9 @@ def freshness_text(days: int | None) -> str:
 
 @lru_cache(maxsize=4096)
 def validity_text(valid_until: int) -> str:
-    """E.g. "Erkend voor deze opleiding tot 3 maart 2029", from a day ordinal."""
-    return f"Erkend voor deze opleiding tot {dutch_date(date.fromordinal(valid_until))}"
+    """E.g. "Erkend tot en met 28 februari 2029", from the expiry day's ordinal."""
+    last_day = date.fromordinal(valid_until - 1)
+    return f"Erkend voor deze opleiding tot en met {dutch_date(last_day)}"
 
 
 def join_phrases(phrases: list[str]) -> str:

@@ -81,6 +81,12 @@ class SearchEngine:
         stale_after_days: int = STALE_AFTER_DAYS,
         max_widen_km: float = 100.0,
     ) -> None:
+        if not 0 < max_widen_km <= MAX_RADIUS_KM:
+            raise InvalidQueryError(
+                "max_widen_km", f"max_widen_km must be in (0, {MAX_RADIUS_KM:g}]"
+            )
+        if stale_after_days < 0:
+            raise InvalidQueryError("stale_after_days", "stale_after_days cannot be negative")
         self.weights = weights or ScoreWeights()
         self.stale_after_days = stale_after_days
         self.max_widen_km = max_widen_km
@@ -175,7 +181,7 @@ class SearchEngine:
         last_change = np.maximum(snap.updated_day, snap.confirmed_day).astype(np.int64)
         columns = _DayColumns(
             day=day,
-            is_valid=snap.valid_until >= day,
+            is_valid=snap.valid_until > day,  # a recognition expires on valid_until
             is_fresh=~never & (confirmed_age <= self.stale_after_days),
             confirmation=confirmation_score(confirmed_age, never),
             freshness=np.where(last_change == NO_DAY, 0.0, freshness_score(day - last_change)),

@@ -60,8 +60,3 @@ class Postcode(Base):
     province: Mapped[str] = mapped_column(String(30))
     lat: Mapped[float]
     lon: Mapped[float]
-
-    @property
-    def can_host_recognition(self) -> bool:
-        """Only a site in Flanders or Brussels can be recognised (DOMAIN.md step 2)."""
-        return self.region in ("flanders", "brussels")

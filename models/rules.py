@@ -7,7 +7,6 @@ from matcher.scoring import STALE_AFTER_DAYS
 from models.enums import AgreementType, LearnerType, RecognitionStatus
 
 RECOGNITION_VALIDITY_YEARS = 5  # DOMAIN.md step 2
-DECISION_NORM_DAYS = 14  # DOMAIN.md step 2: a partnership decides within 14 days
 
 AGREEMENT_HOURS_THRESHOLD = 20  # DOMAIN.md step 6: under 20 h SAO/ODO, else OAO/ODO-statuut
 
@@ -61,13 +60,17 @@ def add_years(day: date, years: int) -> date:
 
 
 def recognition_valid_until(decided_on: date) -> date:
-    """Return the last day a recognition decided on `decided_on` is valid (5 years)."""
+    """Return when a recognition decided on `decided_on` ends: 5 years later (step 2).
+
+    It is valid from the decision up to the day before: `valid_until` is the day it
+    expires, so the validity is exactly 5 years.
+    """
     return add_years(decided_on, RECOGNITION_VALIDITY_YEARS)
 
 
 def is_recognition_valid(status: RecognitionStatus, valid_until: date | None, day: date) -> bool:
-    """Tell whether a recognition allows training on `day` (valid_until inclusive)."""
-    return status is RecognitionStatus.RECOGNISED and valid_until is not None and day <= valid_until
+    """Tell whether a recognition allows training on `day` (it expires on valid_until)."""
+    return status is RecognitionStatus.RECOGNISED and valid_until is not None and day < valid_until
 
 
 def agreement_type_for(learner_type: LearnerType, workplace_hours: float) -> AgreementType:

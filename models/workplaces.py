@@ -111,12 +111,15 @@ class Recognition(Base):
             "n_free_places >= 0 AND n_free_places <= n_places", name="n_free_places_within_places"
         ),
         CheckConstraint(
-            "status NOT IN ('recognised', 'expired', 'withdrawn')"
-            " OR (decided_at IS NOT NULL AND valid_until IS NOT NULL)",
+            "status = 'requested' OR decided_at IS NOT NULL", name="decided_has_a_decision_time"
+        ),
+        CheckConstraint(
+            "status NOT IN ('recognised', 'expired', 'withdrawn') OR valid_until IS NOT NULL",
             name="decided_has_validity",
         ),
         CheckConstraint(
-            "NOT is_available OR status = 'recognised'", name="available_only_if_recognised"
+            "NOT is_available OR (status = 'recognised' AND n_free_places > 0)",
+            name="available_only_if_recognised_and_free",
         ),
         Index("ix_recognitions_programme_available", "programme_id", "is_available"),
     )
@@ -133,7 +136,7 @@ class Recognition(Base):
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str | None] = mapped_column(Text)
-    valid_until: Mapped[date | None]  # last valid day: decision + 5 years (DOMAIN.md step 2)
+    valid_until: Mapped[date | None]  # decision + 5 years: the day it expires (DOMAIN.md step 2)
     n_places: Mapped[int] = mapped_column(default=0)
     n_free_places: Mapped[int] = mapped_column(default=0)
     available_from: Mapped[date | None]

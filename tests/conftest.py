@@ -67,6 +67,15 @@ def fresh_database_url(backend: str, directory: Path, name: str = "test") -> str
     return str(make_url(TEST_DATABASE_URL).set(database=name))
 
 
+def drop_scratch_database(name: str) -> None:
+    """Remove a scratch database made by `fresh_database_url`."""
+    assert TEST_DATABASE_URL
+    admin = make_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database with the reference data loaded, once per backend."""

@@ -1,12 +1,19 @@
 """Command-line commands: `flask --app web load-reference`, `seed-demo`."""
 
+from datetime import datetime
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
 from models.base import today_in_belgium
 from web.db import get_session
-from web.services.demo import DatabaseNotEmptyError, DemoSize, seed_demo
+from web.services.demo import (
+    DatabaseNotEmptyError,
+    DemoSize,
+    ReferenceDataMissingError,
+    seed_demo,
+)
 from web.services.reference import load_reference_data
 
 
@@ -47,28 +54,38 @@ def load_reference_command() -> None:
 )
 @click.option(
     "--seed",
-    type=int,
+    type=click.IntRange(0),
     default=2026,
     show_default=True,
     help="Random seed: the same seed gives the same data.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the demo is built around (default: today); with --seed, the same data.",
 )
 @click.option(
     "--if-empty",
     is_flag=True,
     help="Do nothing (and succeed) when the database already holds companies.",
 )
-def seed_demo_command(n_sites: int, n_students: int, seed: int, if_empty: bool) -> None:
+def seed_demo_command(
+    n_sites: int, n_students: int, seed: int, today: datetime | None, if_empty: bool
+) -> None:
     """Fill an empty database with a reproducible, realistic Flanders."""
     try:
         summary = seed_demo(
             get_session(),
             DemoSize(n_sites=n_sites, n_students=n_students),
             seed,
-            today_in_belgium(),
+            today.date() if today else today_in_belgium(),
         )
     except DatabaseNotEmptyError as error:
         if if_empty:
             click.echo("The database already holds data; demo data not loaded.")
             return
+        raise click.ClickException(str(error)) from None
+    except ReferenceDataMissingError as error:
         raise click.ClickException(str(error)) from None
     click.echo(summary.describe())

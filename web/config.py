@@ -1,14 +1,14 @@
 """Settings from the environment, each with a typed, documented default.
 
 - `DUAAL_ENV` (`production`): `development`, `test` or `production`.
-- `SECRET_KEY` (none; required in production): signs sessions and CSRF tokens.
+- `SECRET_KEY` (none; required in production): signs session cookies.
 - `DATABASE_URL` (SQLite file `instance/duaal.sqlite3`): SQLAlchemy URL; `postgres://`
   works too.
 - `SEARCH_WEIGHTS` (`distance=0.45,availability=0.3,preferences=0.15,freshness=0.1`):
   the factor weights of the ranking (see matcher/scoring.py); left-out factors keep
   their default.
 - `SEARCH_STALE_AFTER_DAYS` (`180`): unconfirmed for longer, a free place no longer counts.
-- `SEARCH_MAX_WIDEN_KM` (`100`): widening a search stops at this radius.
+- `SEARCH_MAX_WIDEN_KM` (`100`, at most 200): widening a search stops at this radius.
 - `SEARCH_VERSION_CHECK_SECONDS` (`1`): how often a process looks for changed data.
 """
 
@@ -52,7 +52,7 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
     return {
         "SEARCH_WEIGHTS": _weights(environ.get("SEARCH_WEIGHTS", "")),
         "SEARCH_STALE_AFTER_DAYS": _number(environ, "SEARCH_STALE_AFTER_DAYS", 180, int),
-        "SEARCH_MAX_WIDEN_KM": _number(environ, "SEARCH_MAX_WIDEN_KM", 100.0, float),
+        "SEARCH_MAX_WIDEN_KM": min(200.0, _number(environ, "SEARCH_MAX_WIDEN_KM", 100.0, float)),
         "SEARCH_VERSION_CHECK_SECONDS": _number(
             environ, "SEARCH_VERSION_CHECK_SECONDS", 1.0, float
         ),

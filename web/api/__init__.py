@@ -1,11 +1,6 @@
-"""The JSON API under /api/v1."""
+"""The JSON API under /api/v1: importing the route modules attaches them to `bp`."""
 
-from flask import Blueprint
+from web.api import openapi, reference, search
+from web.api.blueprint import bp
 
-from web.api.errors import ApiError, handle_api_error
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-bp.register_error_handler(ApiError, handle_api_error)
-
-# Route modules attach themselves to `bp`; imported here, after `bp` exists.
-from web.api import openapi, reference, search  # noqa: E402, F401
+__all__ = ["bp", "openapi", "reference", "search"]

@@ -5,7 +5,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from matcher import COMPANY_SIZES, HOURS_PATTERNS, LANGUAGES, MOBILITIES, SORTS
-from web.api import bp
+from web.api.blueprint import bp
 
 
 def _param(

@@ -3,7 +3,7 @@
 from flask import Response, jsonify
 
 from matcher import InvalidQueryError
-from web.api import bp
+from web.api.blueprint import bp
 from web.api.errors import ApiError
 from web.api.params import int_param, string_param
 from web.db import get_session

@@ -18,7 +18,7 @@ from matcher import (
     UnknownPostcodeError,
 )
 from models.base import today_in_belgium
-from web.api import bp
+from web.api.blueprint import bp
 from web.api.errors import ApiError
 from web.api.params import (
     bool_param,

@@ -44,6 +44,18 @@ WITHDRAWAL_REASONS = (
 )
 
 
+# Learners' ages by programme level (DOMAIN.md, Learners: 15 or 16 up to 25).
+AGES_BY_LEVEL = {
+    "2e-graad": (15, 16),
+    "3e-graad": (16, 18),
+    "7e-jaar": (18, 19),
+    "se-n-se": (18, 20),
+    "ov3": (16, 21),
+    "ov4": (16, 21),
+    "volwassenen": (20, 45),
+}
+
+
 class DatabaseNotEmptyError(RuntimeError):
     """The demo is only loaded into a database without companies."""
 
@@ -119,7 +131,6 @@ class _DemoBuilder:
     ) -> None:
         self.rng = rng
         self.today = today
-        self.now = datetime.combine(today, time(9, 0), tzinfo=UTC)
         self.postcodes = postcodes
         self.weights = _population_weights(postcodes)
         self.lat = np.array([p.lat for p in postcodes])
@@ -132,6 +143,7 @@ class _DemoBuilder:
         sector_w = np.array([words.SECTOR_WEIGHTS.get(s, 1.0) for s in sectors])
         self.sector_weights = sector_w / sector_w.sum()
         self.secondary = [p for p in programmes if p.learner_type is LearnerType.SECONDARY]
+        self.n_recognitions: dict[int, int] = defaultdict(int)
         self.adult = [p for p in programmes if p.learner_type is LearnerType.ADULT]
 
     def pick(self, options: Sequence[Any]) -> Any:
@@ -146,6 +158,11 @@ class _DemoBuilder:
 
     def place_indices(self, n: int) -> np.ndarray:
         return self.rng.choice(len(self.postcodes), size=n, p=self.weights)
+
+    def demand(self, programmes: Sequence[Programme]) -> np.ndarray:
+        """Weigh programmes by how many workplaces they have: learners follow the jobs."""
+        weights = np.array([1.0 + self.n_recognitions[p.id] for p in programmes])
+        return weights / weights.sum()
 
     def street(self) -> str:
         return f"{self.pick(words.STREETS)} {int(self.rng.integers(1, 250))}"
@@ -163,6 +180,8 @@ class _DemoBuilder:
         recognition_rows = self.recognitions(
             site_ids, site_owners, companies, company_ids, mentors_of
         )
+        for row in recognition_rows:
+            self.n_recognitions[row["programme_id"]] += 1
         session.execute(insert(Recognition), recognition_rows)
         school_rows = self.schools(size.n_schools)
         school_ids = _insert_returning_ids(session, School, school_rows)
@@ -207,7 +226,8 @@ class _DemoBuilder:
                         "declares_organisation": declared,
                         "declares_no_convictions": declared,
                         "declares_commitments": declared,
-                        "created_at": self.moment(self.days_ago(30, 7 * 365)),
+                        # Before any of its recognitions was requested.
+                        "created_at": self.moment(self.days_ago(7 * 365 + 60, 30 * 365)),
                     },
                 }
             )
@@ -232,6 +252,7 @@ class _DemoBuilder:
                 rows.append(
                     {
                         "company_id": company_id,
+                        "created_at": self.moment(self.days_ago(30, 5 * 365)),
                         "first_name": self.pick(words.ADULT_FIRST_NAMES),
                         "last_name": self.pick(words.SURNAMES),
                         "birth_date": birth,
@@ -265,6 +286,7 @@ class _DemoBuilder:
                 rows.append(
                     {
                         "company_id": company_id,
+                        "created_at": companies[i]["row"]["created_at"],
                         "name": name if counts[i] == 1 else f"{name} {place.municipality_nl}",
                         "street": self.street(),
                         "postcode": place.postcode,
@@ -396,6 +418,7 @@ class _DemoBuilder:
             prefix = self.pick(words.SCHOOL_NAMES[kind.value])
             rows.append(
                 {
+                    "created_at": self.moment(self.days_ago(365, 20 * 365)),
                     "name": f"{prefix} {place.municipality_nl}",
                     "kind": kind,
                     "street": self.street(),
@@ -427,8 +450,10 @@ class _DemoBuilder:
                 home_weights[s] = w / w.sum()
             home = self.postcodes[int(self.rng.choice(len(self.postcodes), p=home_weights[s]))]
             is_adult = school["kind"] is SchoolKind.ADULT_CENTRE and bool(self.adult)
-            programme = self.pick(self.adult if is_adult else self.secondary)
-            age = int(self.rng.integers(20, 46)) if is_adult else int(self.rng.integers(15, 20))
+            pool = self.adult if is_adult else self.secondary
+            programme = pool[int(self.rng.choice(len(pool), p=self.demand(pool)))]
+            low, high = AGES_BY_LEVEL.get(programme.level, (16, 19))
+            age = int(self.rng.integers(low, high + 1))
             mobility = self.rng.choice(
                 [m.value for m in Mobility],
                 p=[0.05, 0.2, 0.2, 0.55] if is_adult else [0.08, 0.45, 0.35, 0.12],
@@ -440,6 +465,7 @@ class _DemoBuilder:
                 prefs["start_date"] = lessons_start.isoformat()
             rows.append(
                 {
+                    "created_at": self.moment(self.days_ago(0, 400)),
                     "school_id": school_ids[s],
                     "programme_id": programme.id,
                     "first_name": self.pick(words.YOUNG_FIRST_NAMES),

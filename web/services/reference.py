@@ -18,4 +18,6 @@ def load_reference_data(session: Session) -> ReferenceCounts:
 
 def list_programmes(session: Session) -> Sequence[Programme]:
     """Return every programme, by study domain and name."""
-    return session.scalars(select(Programme).order_by(Programme.study_domain, Programme.name, Programme.code)).all()
+    return session.scalars(
+        select(Programme).order_by(Programme.study_domain, Programme.name, Programme.code)
+    ).all()

@@ -272,7 +272,7 @@ def find_workplace(
     if not 0 < recognition_id <= MAX_ID:
         return None
     records = load_workplace_records(session, recognition_id)
-    if not records or records[0].valid_until < day:
+    if not records or records[0].valid_until <= day:
         return None
     record = records[0]
     engine = SearchEngine(**options).fit(WorkplaceSnapshot(records, tz=BELGIUM))

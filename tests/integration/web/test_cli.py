@@ -7,11 +7,11 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Company, Programme, Recognition, School, Site, Student
+from models import Company, Mentor, Programme, Recognition, School, Site, Student
 from models.enums import RecognitionStatus
-from models.rules import kbo_check_digits_ok
+from models.rules import normalize_kbo
 from web import create_app
-from web.db import get_session
+from web.db import get_db, get_session
 
 
 def run(app: Flask, *args: str) -> str:
@@ -37,7 +37,7 @@ def test_seed_demo_builds_a_realistic_flanders(app: Flask) -> None:
         assert RecognitionStatus.RECOGNISED in statuses and len(statuses) >= 3
         n_recognitions = session.scalar(select(func.count()).select_from(Recognition))
         assert 2.0 <= n_recognitions / 250 <= 5.0
-        assert all(kbo_check_digits_ok(k) for k in session.scalars(select(Company.kbo_number)))
+        assert all(normalize_kbo(k) == k for k in session.scalars(select(Company.kbo_number)))
         # Some places free, some full.
         free = session.scalar(select(func.count()).where(Recognition.is_available))
         assert 0 < free < n_recognitions
@@ -63,27 +63,64 @@ def test_seed_demo_refuses_a_database_with_data_unless_if_empty(app: Flask) -> N
     assert "not loaded" in run(app, "seed-demo", "--sites", "10", "--if-empty")
 
 
-def test_seed_demo_rejects_a_bad_size(app: Flask) -> None:
-    result = app.test_cli_runner().invoke(args=["seed-demo", "--sites", "0"])
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--sites", "0"], "--sites"),
+        (["--seed", "-1"], "--seed"),
+        (["--today", "gisteren"], "--today"),
+    ],
+)
+def test_seed_demo_rejects_bad_options(app: Flask, args: list[str], option: str) -> None:
+    result = app.test_cli_runner().invoke(args=["seed-demo", *args])
     assert result.exit_code == 2
-    assert "--sites" in result.output
+    assert option in result.output
 
 
-def _demo_fingerprint(tmp_path: Path, name: str, seed: int) -> list[tuple[str, str, str]]:
+def test_seed_demo_needs_the_reference_data_first(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "DUAAL_ENV": "test",
+            "SECRET_KEY": "x",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        }
+    )
+    run(app, "db", "upgrade")
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--sites", "5"])
+    assert result.exit_code == 1
+    assert "load-reference" in result.output
+
+
+def _demo_fingerprint(tmp_path: Path, name: str, seed: int) -> list[tuple[object, ...]]:
     app = create_app(
         {"DUAAL_ENV": "test", "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / name}"}
     )
     run(app, "db", "upgrade")
     run(app, "load-reference")
-    run(app, "seed-demo", "--sites", "40", "--students", "10", "--seed", str(seed))
+    run(
+        app,
+        "seed-demo",
+        "--sites",
+        "40",
+        "--students",
+        "30",
+        "--seed",
+        str(seed),
+        "--today",
+        "2026-09-01",
+    )
+    rows: list[tuple[object, ...]] = []
     with app.app_context():
         session: Session = get_session()
-        rows = session.execute(
-            select(Company.kbo_number, Company.name, Site.postcode)
-            .join(Site.company)
-            .order_by(Site.id)
-        ).all()
-    return [tuple(r) for r in rows]
+        for model in (Company, Site, Recognition, Mentor, School, Student):
+            columns = [
+                c for c in model.__table__.columns if c.name != "updated_at" or model is Recognition
+            ]
+            rows.extend(
+                tuple(r) for r in session.execute(select(*columns).order_by(model.__table__.c.id))
+            )
+        get_db().engine.dispose()
+    return rows
 
 
 @pytest.mark.slow

@@ -59,11 +59,12 @@ def test_recognition_is_valid_five_years_from_the_decision() -> None:
     assert recognition_valid_until(date(2024, 2, 29)) == date(2029, 2, 28)
 
 
-def test_validity_ends_after_the_last_day() -> None:
+def test_a_recognition_expires_on_its_valid_until_day() -> None:
     until = date(2029, 3, 1)
     recognised = RecognitionStatus.RECOGNISED
-    assert is_recognition_valid(recognised, until, date(2029, 3, 1))
-    assert not is_recognition_valid(recognised, until, date(2029, 3, 2))
+    assert is_recognition_valid(recognised, until, date(2024, 3, 1))
+    assert is_recognition_valid(recognised, until, date(2029, 2, 28))
+    assert not is_recognition_valid(recognised, until, date(2029, 3, 1))
     assert not is_recognition_valid(RecognitionStatus.WITHDRAWN, until, date(2025, 1, 1))
     assert not is_recognition_valid(RecognitionStatus.REQUESTED, None, date(2025, 1, 1))
 
@@ -99,7 +100,7 @@ def test_available_needs_validity_a_free_place_the_start_date_and_a_confirmation
     assert is_available_now(ok, until, 1, day, seen, day)
     assert not is_available_now(ok, until, 0, None, seen, day)
     assert not is_available_now(ok, until, 1, date(2026, 11, 28), seen, day)
-    assert not is_available_now(ok, date(2026, 11, 26), 1, None, seen, day)
+    assert not is_available_now(ok, date(2026, 11, 27), 1, None, seen, day)
     assert not is_available_now(RecognitionStatus.EXPIRED, until, 1, None, seen, day)
 
 
