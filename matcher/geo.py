@@ -19,6 +19,7 @@ EARTH_RADIUS_KM = 6371.0088
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _POSTCODE_PREFIX = re.compile(r"^[0-9]{1,4}$")
+_NAME_WITH_POSTCODE = re.compile(r"^(?:(?P<first>[0-9]{4})\s+\D.*|.*\D\s+(?P<last>[0-9]{4}))$")
 
 
 def normalize_name(text: str) -> str:
@@ -60,12 +61,13 @@ class Gazetteer:
         self._by_postcode: dict[str, Place] = {}
         for place in sorted(places, key=lambda p: p.postcode):
             self._by_postcode[place.postcode] = place
-        self._keys: list[tuple[Place, tuple[str, ...]]] = [
+        self._keys: list[tuple[Place, tuple[str, ...], tuple[str, ...]]] = [
             (
                 place,
                 tuple(
                     {normalize_name(place.municipality_nl), normalize_name(place.municipality_fr)}
                 ),
+                tuple(normalize_name(name) for name in place.places),
             )
             for place in self._by_postcode.values()
         ]
@@ -84,19 +86,25 @@ class Gazetteer:
             raise UnknownPostcodeError(postcode) from None
 
     def search(self, query: str, limit: int = 10) -> list[Place]:
-        """Find places by postcode prefix or by (part of) a municipality name.
+        """Find places by postcode prefix or by (part of) a name.
 
         Steps:
 
-        1. A query of 1–4 digits matches postcodes starting with it, in postcode order.
-        2. Any other query is folded with `normalize_name` and matched against both
-           the Dutch and the French name: exact names first, then names starting with
-           the query, then names with a word starting with it, then names containing
-           it; postcode order within each group, so the answer is stable.
+        1. A query of 1-4 digits matches postcodes starting with it, in postcode order;
+           "8500 Kortrijk" or "Kortrijk 8500" is read as its postcode.
+        2. Any other query is folded with `normalize_name` and matched against the
+           municipality's Dutch and French names and the names of its villages and
+           former municipalities ("Heule", "Meulebeke"): exact names first, then names
+           starting with the query, then names with a word starting with it, then names
+           containing it; at each of these, municipality names before village names;
+           postcode order last, so the answer is stable.
         """
         if limit < 1:
             raise InvalidQueryError("limit", "limit must be at least 1")
         text = query.strip()
+        with_code = _NAME_WITH_POSTCODE.match(text)
+        if with_code:
+            text = with_code.group("first") or with_code.group("last")
         if _POSTCODE_PREFIX.match(text):
             return [p for code, p in self._by_postcode.items() if code.startswith(text)][:limit]
         if text.isdigit():
@@ -104,17 +112,22 @@ class Gazetteer:
         needle = normalize_name(text)
         if not needle:
             raise InvalidQueryError("q", "give a postcode or a municipality name")
-        ranked: list[tuple[int, str, Place]] = []
-        for place, names in self._keys:
-            rank = min((_name_rank(name, needle) for name in names), default=4)
-            if rank < 4:
-                ranked.append((rank, place.postcode, place))
-        ranked.sort(key=lambda item: (item[0], item[1]))
-        return [place for _, _, place in ranked[:limit]]
+        ranked: list[tuple[int, int, str, Place]] = []
+        for place, names, villages in self._keys:
+            rank = min((_name_rank(name, needle) for name in names), default=_NO_MATCH)
+            village_rank = min((_name_rank(name, needle) for name in villages), default=_NO_MATCH)
+            if rank < _NO_MATCH or village_rank < _NO_MATCH:
+                best, is_village = min((rank, 0), (village_rank, 1))
+                ranked.append((best, is_village, place.postcode, place))
+        ranked.sort(key=lambda item: item[:3])
+        return [item[3] for item in ranked[:limit]]
 
     def places(self) -> Sequence[Place]:
         """Return every place, in postcode order."""
         return list(self._by_postcode.values())
+
+
+_NO_MATCH = 4
 
 
 def _name_rank(name: str, needle: str) -> int:

@@ -25,6 +25,7 @@ class Place:
     province: str
     lat: float
     lon: float
+    places: tuple[str, ...] = ()  # villages and former municipalities with this postcode
 
 
 @dataclass(frozen=True, slots=True)

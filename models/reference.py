@@ -1,6 +1,6 @@
 """Reference data: the programme catalogue, the partnerships and the postcode gazetteer."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_enum
@@ -60,3 +60,5 @@ class Postcode(Base):
     province: Mapped[str] = mapped_column(String(30))
     lat: Mapped[float]
     lon: Mapped[float]
+    # Villages and former municipalities of the postcode, "|"-separated ("Bissegem|Heule").
+    places: Mapped[str] = mapped_column(Text, default="")

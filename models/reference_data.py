@@ -86,6 +86,7 @@ def _sync_postcodes(session: Session) -> tuple[int, int]:
             "province": row["province"],
             "lat": float(row["lat"]),
             "lon": float(row["lon"]),
+            "places": row["places"],
         }
         postcode = existing.get(row["postcode"])
         if postcode is None:

@@ -264,6 +264,11 @@ DOCUMENT: dict[str, Any] = {
                                 "municipality_fr": _STRING,
                                 "lat": _NUMBER,
                                 "lon": _NUMBER,
+                                "places": {
+                                    "type": "array",
+                                    "items": _STRING,
+                                    "description": "Villages and former municipalities",
+                                },
                             },
                         },
                     }

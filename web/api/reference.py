@@ -49,6 +49,7 @@ def postcodes() -> Response:
                 "municipality_fr": p.municipality_fr,
                 "lat": p.lat,
                 "lon": p.lon,
+                "places": list(p.places),
             }
             for p in places
         ]

@@ -22,6 +22,7 @@ def build_gazetteer(session: Session) -> Gazetteer:
             province=row.province,
             lat=row.lat,
             lon=row.lon,
+            places=tuple(row.places.split("|")) if row.places else (),
         )
         for row in session.scalars(select(Postcode))
     )

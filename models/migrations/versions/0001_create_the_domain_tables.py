@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("province", sa.String(length=30), nullable=False),
         sa.Column("lat", sa.Double(), nullable=False),
         sa.Column("lon", sa.Double(), nullable=False),
+        sa.Column("places", sa.Text(), nullable=False),
         sa.CheckConstraint(
             "lat BETWEEN 49 AND 52 AND lon BETWEEN 2 AND 7",
             name=op.f("ck_postcodes_inside_belgium"),

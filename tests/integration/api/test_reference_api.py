@@ -34,6 +34,7 @@ def test_postcodes_by_prefix(client: FlaskClient) -> None:
         "municipality_fr": "Courtrai",
         "lat": pytest.approx(50.83, abs=0.02),
         "lon": pytest.approx(3.26, abs=0.02),
+        "places": [],
     }
     assert all(h["postcode"].startswith("850") for h in hits)
 

@@ -8,7 +8,6 @@ from matcher.geo import normalize_name
 
 PLACES = [
     Place("8500", "Kortrijk", "Courtrai", "flanders", "west-vlaanderen", 50.828, 3.265),
-    Place("8501", "Kortrijk", "Courtrai", "flanders", "west-vlaanderen", 50.83, 3.233),
     Place("9000", "Gent", "Gand", "flanders", "oost-vlaanderen", 51.05, 3.717),
     Place("9050", "Gent", "Gand", "flanders", "oost-vlaanderen", 51.03, 3.75),
     Place("9800", "Deinze", "Deinze", "flanders", "oost-vlaanderen", 50.98, 3.53),
@@ -16,6 +15,20 @@ PLACES = [
     Place("1070", "Anderlecht", "Anderlecht", "brussels", "brussel", 50.83, 4.31),
     Place("2900", "Schoten", "Schoten", "flanders", "antwerpen", 51.25, 4.5),
     Place("9041", "Gentbrugge", "Gentbrugge", "flanders", "oost-vlaanderen", 51.04, 3.76),
+    Place(
+        "8501",
+        "Kortrijk",
+        "Courtrai",
+        "flanders",
+        "west-vlaanderen",
+        50.82,
+        3.2,
+        ("Bissegem", "Heule"),
+    ),
+    Place(
+        "3945", "Tessenderlo-Ham", "Tessenderlo-Ham", "flanders", "limburg", 51.07, 5.16, ("Ham",)
+    ),
+    Place("3930", "Hamont-Achel", "Hamont-Achel", "flanders", "limburg", 51.25, 5.54),
 ]
 
 
@@ -77,3 +90,14 @@ def test_haversine_agrees_with_geodesic_within_half_a_percent(
     expected = geodesic((lat1, lon1), (lat2, lon2)).km
     got = float(haversine_km(lat1, lon1, lat2, lon2))
     assert got == pytest.approx(expected, rel=0.005, abs=0.01)
+
+
+def test_villages_are_found_after_municipalities_of_the_same_rank(gazetteer: Gazetteer) -> None:
+    assert [p.postcode for p in gazetteer.search("heule")] == ["8501"]
+    # An exact village name beats a municipality that merely starts with the query.
+    assert [p.postcode for p in gazetteer.search("ham")] == ["3945", "3930"]
+
+
+def test_a_postcode_with_its_name_is_read_as_the_postcode(gazetteer: Gazetteer) -> None:
+    assert [p.postcode for p in gazetteer.search("8500 Kortrijk")] == ["8500"]
+    assert [p.postcode for p in gazetteer.search("Gent 9000")] == ["9000"]

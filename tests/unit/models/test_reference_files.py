@@ -28,6 +28,7 @@ def gazetteer(postcode_rows: list[dict[str, str]]) -> Gazetteer:
             r["province"],
             float(r["lat"]),
             float(r["lon"]),
+            tuple(r["places"].split("|")) if r["places"] else (),
         )
         for r in postcode_rows
     )
@@ -100,3 +101,21 @@ def test_the_catalogue_names_the_programmes_of_the_domain(
         "Bakkerij duaal",
         "Zorgkundige duaal",
     } <= names
+
+
+@pytest.mark.parametrize(
+    ("query", "postcode", "municipality"),
+    [
+        ("Heule", "8501", "Kortrijk"),
+        ("gentbrugge", "9050", "Gent"),
+        ("Deurne", "2100", "Antwerpen"),
+        ("Meulebeke", "8760", "Tielt"),
+        ("8500 Kortrijk", "8500", "Kortrijk"),
+        ("Kortrijk 8500", "8500", "Kortrijk"),
+    ],
+)
+def test_villages_and_former_municipalities_are_found(
+    gazetteer: Gazetteer, query: str, postcode: str, municipality: str
+) -> None:
+    first = gazetteer.search(query)[0]
+    assert (first.postcode, first.municipality_nl) == (postcode, municipality)
