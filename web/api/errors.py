@@ -5,6 +5,8 @@ from typing import Any
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
+from web.params import ParameterError
+
 
 class ApiError(Exception):
     """An error answered to an API client; `field` names the offending parameter."""
@@ -27,6 +29,10 @@ def error_response(
 
 def handle_api_error(error: ApiError) -> tuple[Response, int]:
     return error_response(error.status, error.code, error.message, error.field)
+
+
+def handle_parameter_error(error: ParameterError) -> tuple[Response, int]:
+    return error_response(400, error.code, error.message, error.field)
 
 
 def handle_http_error(error: HTTPException) -> tuple[Response, int]:

@@ -4,9 +4,8 @@ from flask import Response, jsonify
 
 from matcher import InvalidQueryError
 from web.api.blueprint import bp
-from web.api.errors import ApiError
-from web.api.params import int_param, string_param
 from web.db import get_session
+from web.params import ParameterError, int_param, string_param
 from web.services.geography import get_gazetteer
 from web.services.reference import list_programmes
 
@@ -40,7 +39,7 @@ def postcodes() -> Response:
     try:
         places = get_gazetteer().search(query, limit=limit)
     except InvalidQueryError as error:
-        raise ApiError(400, "invalid_parameter", error.message, error.field) from None
+        raise ParameterError("invalid_parameter", error.message, error.field) from None
     return jsonify(
         postcodes=[
             {

@@ -1,11 +1,23 @@
-"""Read and check query parameters; every failure is an `ApiError` naming the field."""
+"""Read and check query parameters; every failure is a `ParameterError` naming the field.
+
+The API answers it as a 400 JSON error; the pages show it as a form message.
+"""
 
 import math
 from datetime import date
 
 from flask import request
 
-from web.api.errors import ApiError
+
+class ParameterError(ValueError):
+    """A query parameter is missing, malformed or out of range."""
+
+    def __init__(self, code: str, message: str, field: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
 
 MAX_PARAM_LENGTH = 200
 
@@ -16,7 +28,7 @@ def _raw(name: str) -> str | None:
         return None
     value = value.strip()
     if len(value) > MAX_PARAM_LENGTH:
-        raise ApiError(400, "invalid_parameter", f"{name} is too long", name)
+        raise ParameterError("invalid_parameter", f"{name} is too long", name)
     return value
 
 
@@ -25,7 +37,7 @@ def string_param(name: str, *, required: bool = False) -> str | None:
     value = _raw(name)
     if not value:
         if required:
-            raise ApiError(400, "missing_parameter", f"{name} is required", name)
+            raise ParameterError("missing_parameter", f"{name} is required", name)
         return None
     return value
 
@@ -38,9 +50,11 @@ def int_param(name: str, default: int, minimum: int, maximum: int) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ApiError(400, "invalid_parameter", f"{name} must be a whole number", name) from None
+        raise ParameterError("invalid_parameter", f"{name} must be a whole number", name) from None
     if not minimum <= number <= maximum:
-        raise ApiError(400, "out_of_range", f"{name} must be between {minimum} and {maximum}", name)
+        raise ParameterError(
+            "out_of_range", f"{name} must be between {minimum} and {maximum}", name
+        )
     return number
 
 
@@ -52,12 +66,12 @@ def float_param(name: str, minimum: float, maximum: float) -> float | None:
     try:
         number = float(value)
     except ValueError:
-        raise ApiError(400, "invalid_parameter", f"{name} must be a number", name) from None
+        raise ParameterError("invalid_parameter", f"{name} must be a number", name) from None
     if not math.isfinite(number):
-        raise ApiError(400, "invalid_parameter", f"{name} must be a finite number", name)
+        raise ParameterError("invalid_parameter", f"{name} must be a finite number", name)
     if not minimum <= number <= maximum:
-        raise ApiError(
-            400, "out_of_range", f"{name} must be between {minimum:g} and {maximum:g}", name
+        raise ParameterError(
+            "out_of_range", f"{name} must be between {minimum:g} and {maximum:g}", name
         )
     return number
 
@@ -72,7 +86,7 @@ def bool_param(name: str, default: bool) -> bool:
         return True
     if lowered in ("false", "0", "no", "off"):
         return False
-    raise ApiError(400, "invalid_parameter", f"{name} must be true or false", name)
+    raise ParameterError("invalid_parameter", f"{name} must be true or false", name)
 
 
 def choice_param(name: str, choices: tuple[str, ...]) -> str | None:
@@ -81,8 +95,8 @@ def choice_param(name: str, choices: tuple[str, ...]) -> str | None:
     if not value:
         return None
     if value not in choices:
-        raise ApiError(
-            400, "invalid_parameter", f"{name} must be one of {', '.join(choices)}", name
+        raise ParameterError(
+            "invalid_parameter", f"{name} must be one of {', '.join(choices)}", name
         )
     return value
 
@@ -95,6 +109,6 @@ def date_param(name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ApiError(
-            400, "invalid_parameter", f"{name} must be a date YYYY-MM-DD", name
+        raise ParameterError(
+            "invalid_parameter", f"{name} must be a date YYYY-MM-DD", name
         ) from None
