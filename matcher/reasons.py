@@ -52,8 +52,10 @@ def dutch_number(value: float, decimals: int = 1) -> str:
 
 @lru_cache(maxsize=8192)
 def distance_text(tenths_km: int, origin_label: str, mobility: str) -> str:
-    """E.g. "14 km van je thuis, met de fiets", from the distance in tenths of a km."""
-    shown = dutch_number(tenths_km / 10) if tenths_km < 100 else f"{round(tenths_km / 10)}"
+    """E.g. "14 km van je thuis, met de fiets", from the distance as shown, in tenths of
+    a km: to 0.1 km under 10 km, to the whole km from there (rounded once, by the caller).
+    """
+    shown = dutch_number(tenths_km / 10) if tenths_km < 100 else f"{tenths_km // 10}"
     return f"{shown} km van {origin_label}, {MOBILITY_PHRASES[mobility]}"
 
 

@@ -296,7 +296,7 @@ class SearchEngine:
             snap.n_employees[rows].tolist(),
             snap.interview_at_school[rows].tolist(),
             (np.rint(scored.distance_km[page] * 100) / 100).tolist(),
-            np.rint(scored.distance_km[page] * 10).astype(np.int64).tolist(),
+            _shown_tenths_km(scored.distance_km[page]).tolist(),
             scored.is_available[page].tolist(),
             *(
                 _shown(values[page]).tolist()
@@ -395,6 +395,12 @@ def _reason(
 ) -> Reason:
     """Return the (shared, immutable) Reason for a factor's score and the words' inputs."""
     return Reason(factor, score, weight, explain(*args))
+
+
+def _shown_tenths_km(distance_km: Floats) -> npt.NDArray[np.int64]:
+    """Round distances once, as shown: 0.1 km under 10 km, whole km from there."""
+    shown = np.where(distance_km < 9.95, np.rint(distance_km * 10), np.rint(distance_km) * 10)
+    return shown.astype(np.int64)
 
 
 def _shown(values: Floats) -> Floats:

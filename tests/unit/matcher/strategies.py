@@ -1,12 +1,18 @@
 """Hypothesis strategies for the matcher: workplaces in and around Flanders, and searches.
 
-Dates are drawn around `REFERENCE_DAY` and query days within a few days of it, so that
-validity, availability and staleness boundaries are hit often. Every strategy is built
-once, at import: a workplace costs a handful of draws, so hundreds of examples of
-dozens of workplaces stay fast.
+Dates are drawn around `REFERENCE_DAY` and query days within two days of it, so that
+the validity, availability and staleness boundaries are hit often.
+
+A property test draws hundreds of examples of dozens of workplaces, so every strategy
+is built once, at import, and most fields of a workplace take a single draw from a
+table of values (`mixture`): generation, not the matcher, is what a test spends its
+time on.
 """
 
-from collections.abc import Sequence
+import itertools
+import math
+import random
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
@@ -27,14 +33,15 @@ from matcher import (
 )
 
 T = TypeVar("T")
+Town = tuple[str, str, float, float]
 
 REFERENCE_DAY = date(2026, 3, 2)
 PROGRAMMES = ("elektrotechnieken-duaal", "kok-duaal", "kapper-duaal")
 UNKNOWN_PROGRAMME = "onbekende-opleiding-duaal"
 MIN_LAT, MAX_LAT = 50.6, 51.5
 MIN_LON, MAX_LON = 2.5, 5.9
-# Workplaces cluster in towns.
-TOWNS = (
+# Workplaces cluster in towns: postcode, municipality, centre.
+TOWNS: tuple[Town, ...] = (
     ("8500", "Kortrijk", 50.828, 3.265),
     ("9000", "Gent", 51.05, 3.717),
     ("2000", "Antwerpen", 51.2194, 4.4025),
@@ -57,38 +64,28 @@ COMPANY_NAMES = (
 ORIGIN_LABELS = ("je vertrekpunt", "Gent", "je thuis", "Sint-Niklaas (9100)")
 
 
-def days_around(low: int, high: int, edges: tuple[int, ...] = ()) -> st.SearchStrategy[date]:
-    """A day between `low` and `high` days after `REFERENCE_DAY`, often one of `edges`."""
-    offsets = st.integers(low, high)
-    if edges:
-        offsets = st.one_of(st.sampled_from(edges), offsets)
-    return offsets.map(lambda n: REFERENCE_DAY + timedelta(days=n))
+def mixture(*parts: tuple[int, Iterable[T]]) -> st.SearchStrategy[T]:
+    """One draw from a table where each part's values take about `weight` shares.
+
+    Shrinking goes towards the first value of the first part.
+    """
+    table: list[T] = []
+    for weight, values in parts:
+        some = list(values)
+        table.extend(some * max(1, math.ceil(weight * 60 / len(some))))
+    return st.sampled_from(table)
 
 
-def moments_around(low: int, high: int, edges: tuple[int, ...] = ()) -> st.SearchStrategy[datetime]:
-    """An aware UTC moment on a day drawn as by `days_around`."""
-    return st.builds(
-        lambda day, seconds: datetime.combine(day, time(), tzinfo=UTC) + timedelta(seconds=seconds),
-        days_around(low, high, edges),
-        st.integers(0, 24 * 3600 - 1),
-    )
+def day(offset: int) -> date:
+    return REFERENCE_DAY + timedelta(days=offset)
 
 
-def weighted(*choices: tuple[int, st.SearchStrategy[T]]) -> st.SearchStrategy[T]:
-    """Draw from one of the strategies, each as often as its weight (the first when
-    shrinking)."""
-    table = [strategy for weight, strategy in choices for _ in range(weight)]
-    index = st.integers(0, len(table) - 1)
-
-    @st.composite
-    def pick(draw: st.DrawFn) -> T:
-        return draw(table[draw(index)])
-
-    return pick()
-
-
-def query_days() -> st.SearchStrategy[date]:
-    return days_around(-2, 2)
+def moment(offset: int) -> datetime:
+    """An aware UTC moment on the day `offset` days after `REFERENCE_DAY`; the time of
+    day varies with the offset (some fall late in the evening, the next day in
+    Brussels)."""
+    midnight = datetime.combine(day(offset), time(), tzinfo=UTC)
+    return midnight + timedelta(seconds=offset * 7919 % 86400)
 
 
 def _bits(mask: int, values: Sequence[T]) -> frozenset[T]:
@@ -96,22 +93,73 @@ def _bits(mask: int, values: Sequence[T]) -> frozenset[T]:
     return frozenset(v for i, v in enumerate(values) if mask >> i & 1)
 
 
+NEAR_DAY = range(-3, 4)  # around the query day
+NEAR_STALE = range(-184, -175)  # around the query day minus STALE_AFTER_DAYS (180)
+
+_valid_until = mixture(
+    (6, map(day, range(4, 1500, 7))),
+    (2, map(day, NEAR_DAY)),
+    (1, map(day, range(-400, -3, 9))),
+)
+_available_from = mixture(
+    (3, [None]),
+    (2, map(day, NEAR_DAY)),
+    (2, map(day, range(-200, -3, 3))),
+    (2, map(day, range(4, 300, 5))),
+)
+_confirmed_at = mixture(
+    (6, map(moment, range(-60, 1))),
+    (2, map(moment, NEAR_STALE)),
+    (1, map(moment, NEAR_DAY)),
+    (1, map(moment, range(-400, -184, 3))),
+    (2, [None]),
+)
+_updated_at = mixture(
+    (3, map(moment, range(-200, 1, 2))),
+    (1, map(moment, range(-900, -200, 9))),
+    (1, map(moment, NEAR_DAY)),
+    (2, [None]),
+)
+# (places, free places): mostly with a free place.
+_places = mixture(
+    (3, [(n, free) for n in range(1, 5) for free in range(1, n + 1)]),
+    (1, [(n, 0) for n in range(1, 5)]),
+)
+# None, and around the bands of COMPANY_SIZE_BANDS (klein 0-9, middelgroot 10-49).
+_n_employees = mixture((2, [None]), (3, [0, 4, 9, 10, 25, 49, 50, 51, 400]))
+_preferences = mixture(
+    (1, [IntakePreferences()]),
+    (
+        2,
+        [
+            IntakePreferences(min_age, frozenset(months), frozenset(languages), hours, school)
+            for min_age, months, languages, hours, school in itertools.product(
+                (None, 16, 18, 21),
+                ((), (9,), (2, 9), (3, 4, 5)),
+                ((), ("nl",), ("nl", "fr"), ("en",), ("de", "nl")),
+                (None, "dag", "ploegen", "weekend"),
+                (False, True),
+            )
+        ],
+    ),
+)
+_programmes = mixture((3, PROGRAMMES[:1]), (2, PROGRAMMES[1:]))
+_company_names = st.sampled_from(COMPANY_NAMES)
+_towns = st.sampled_from(TOWNS)
+# Where a workplace is: 0-2 near its town, 3 on the town's centre, 4 anywhere.
+_kinds_of_place = st.integers(0, 4)
 _any_lat = st.floats(MIN_LAT, MAX_LAT)
 _any_lon = st.floats(MIN_LON, MAX_LON)
-_towns = st.sampled_from(TOWNS)
 _town_dlat = st.floats(-0.1, 0.1)
 _town_dlon = st.floats(-0.15, 0.15)
-_kinds_of_place = st.integers(0, 4)
+_seeds = st.integers(0, 2**32 - 1)
 
 
-@st.composite
-def coordinates(draw: st.DrawFn) -> tuple[float, float]:
-    """A point in and around Flanders: mostly in a town (sometimes right on its
-    centre), else anywhere in the box around Flanders."""
+def _place(draw: st.DrawFn, town: Town) -> tuple[float, float]:
     kind = draw(_kinds_of_place)
     if kind == 4:
         return draw(_any_lat), draw(_any_lon)
-    _, _, lat, lon = draw(_towns)
+    _, _, lat, lon = town
     if kind == 3:
         return lat, lon
     return (
@@ -120,57 +168,17 @@ def coordinates(draw: st.DrawFn) -> tuple[float, float]:
     )
 
 
-def intake_preferences() -> st.SearchStrategy[IntakePreferences]:
-    return st.builds(
-        IntakePreferences,
-        min_age=st.none() | st.integers(15, 25),
-        start_months=st.integers(0, 2**12 - 1).map(lambda m: _bits(m, range(1, 13))),
-        languages=st.integers(0, 2 ** len(LANGUAGES) - 1).map(lambda m: _bits(m, LANGUAGES)),
-        hours_pattern=st.none() | st.sampled_from(HOURS_PATTERNS),
-        first_interview_at_school=st.booleans(),
-    )
-
-
-_coordinates = coordinates()
-_programmes = st.sampled_from(PROGRAMMES[:1] * 3 + PROGRAMMES[1:])
-_company_names = st.sampled_from(COMPANY_NAMES)
-_n_places = st.integers(1, 4)
-_valid_until = weighted(
-    (6, days_around(4, 1500)), (2, days_around(-3, 3)), (1, days_around(-400, -4))
-)
-_available_from = weighted(
-    (3, st.none()),
-    (2, days_around(-3, 3)),
-    (2, days_around(-200, -4)),
-    (2, days_around(4, 300)),
-)
-_confirmed_at = weighted(
-    (4, moments_around(-60, 0)),
-    (2, moments_around(-184, -176)),  # the query day minus STALE_AFTER_DAYS (180)
-    (1, moments_around(-3, 3)),
-    (1, moments_around(-400, -185)),
-    (2, st.none()),
-)
-_updated_at = weighted(
-    (3, moments_around(-200, 0)),
-    (1, moments_around(-900, -201)),
-    (1, moments_around(-3, 3)),
-    (2, st.none()),
-)
-_n_employees = weighted(
-    (2, st.none()), (1, st.sampled_from((0, 9, 10, 49, 50))), (2, st.integers(0, 400))
-)
-_preferences = intake_preferences()
-
-
 @st.composite
-def workplace_record(draw: st.DrawFn, recognition_id: int) -> WorkplaceRecord:
-    """One recognised workplace with the given id."""
-    lat, lon = draw(_coordinates)
-    postcode, municipality, _, _ = min(
-        TOWNS, key=lambda town: (town[2] - lat) ** 2 + (town[3] - lon) ** 2
-    )
-    n_places = draw(_n_places)
+def coordinates(draw: st.DrawFn) -> tuple[float, float]:
+    """A point in and around Flanders: mostly in a town, sometimes right on its centre,
+    else anywhere in the box around Flanders."""
+    return _place(draw, draw(_towns))
+
+
+def _workplace(draw: st.DrawFn, recognition_id: int, town: Town) -> WorkplaceRecord:
+    lat, lon = _place(draw, town)
+    postcode, municipality, _, _ = min(TOWNS, key=lambda t: (t[2] - lat) ** 2 + (t[3] - lon) ** 2)
+    n_places, n_free_places = draw(_places)
     return WorkplaceRecord(
         recognition_id=recognition_id,
         programme=draw(_programmes),
@@ -183,7 +191,7 @@ def workplace_record(draw: st.DrawFn, recognition_id: int) -> WorkplaceRecord:
         lon=lon,
         valid_until=draw(_valid_until),
         n_places=n_places,
-        n_free_places=draw(st.integers(0, n_places)),
+        n_free_places=n_free_places,
         available_from=draw(_available_from),
         confirmed_at=draw(_confirmed_at),
         updated_at=draw(_updated_at),
@@ -193,25 +201,28 @@ def workplace_record(draw: st.DrawFn, recognition_id: int) -> WorkplaceRecord:
 
 
 @st.composite
-def workplace_records(draw: st.DrawFn, max_size: int = 25) -> list[WorkplaceRecord]:
-    """Workplaces with distinct recognition ids, in any order; some are exact copies of
-    another under a different company name, so that score and distance tie."""
+def workplace_records(draw: st.DrawFn, max_size: int = 40) -> list[WorkplaceRecord]:
+    """Recognised workplaces with distinct ids, in any order, most of them in and
+    around one town; some are exact copies of another under a different company name,
+    so that score and distance tie."""
     n = draw(st.integers(0, max_size))
     first_id = draw(st.integers(1, 10**6))
-    records = [draw(workplace_record(first_id + i)) for i in range(n)]
+    town = draw(_towns)
+    records = [_workplace(draw, first_id + i, town) for i in range(n)]
     if records:
         copies = draw(st.lists(st.tuples(st.integers(0, n - 1), _company_names), max_size=4))
         for source, name in copies:
             new_id = first_id + len(records)
             records.append(replace(records[source], recognition_id=new_id, company_name=name))
-    return draw(st.permutations(records))
+    random.Random(draw(_seeds)).shuffle(records)  # one draw, where a permutation costs n
+    return records
 
 
 def student_wishes() -> st.SearchStrategy[StudentWishes]:
     return st.builds(
         StudentWishes,
         age=st.none() | st.integers(12, 30),
-        start_date=weighted((1, st.none()), (1, days_around(-3, 3)), (2, days_around(-30, 240))),
+        start_date=mixture((1, [None]), (1, map(day, NEAR_DAY)), (2, map(day, range(-30, 241)))),
         languages=st.integers(0, 2 ** len(LANGUAGES) - 1).map(lambda m: _bits(m, LANGUAGES)),
         hours_pattern=st.none() | st.sampled_from(HOURS_PATTERNS),
         company_size=st.none() | st.sampled_from(COMPANY_SIZES),
@@ -219,36 +230,39 @@ def student_wishes() -> st.SearchStrategy[StudentWishes]:
 
 
 def radii() -> st.SearchStrategy[float]:
-    return weighted(
-        (1, st.sampled_from((3.0, 15.0, 25.0, 40.0, MAX_RADIUS_KM))),
-        (3, st.builds(lambda km, fraction: km + fraction, st.integers(2, 60), st.floats(0, 1))),
-        (1, st.floats(0.01, MAX_RADIUS_KM)),
+    """Mostly 2-61 km, sometimes a usual default or anything up to MAX_RADIUS_KM."""
+    return st.one_of(
+        st.builds(lambda km, fraction: km + fraction, st.integers(2, 60), st.floats(0, 1)),
+        st.sampled_from((3.0, 15.0, 25.0, 40.0, MAX_RADIUS_KM)),
+        st.floats(0.01, MAX_RADIUS_KM),
     )
 
 
-_query_programmes = st.sampled_from(PROGRAMMES * 4 + (UNKNOWN_PROGRAMME,))
-_query_days = query_days()
+_query_programmes = mixture((12, PROGRAMMES), (1, [UNKNOWN_PROGRAMME]))
+_query_days = st.sampled_from([day(n) for n in range(-2, 3)])
 _radii = radii()
 _mobilities = st.sampled_from(MOBILITIES)
 _sorts = st.sampled_from(SORTS)
 _limits = st.integers(1, 40)
-_offsets = weighted((3, st.just(0)), (2, st.integers(1, 5)), (1, st.integers(0, 40)))
-_near_a_record = st.integers(0, 3)
+_offsets = mixture((3, [0]), (2, range(1, 6)), (1, range(41)))
+_quarters = st.integers(0, 3)
 _origin_labels = st.sampled_from(ORIGIN_LABELS)
 _wishes = student_wishes()
 _near_dlat = st.floats(-0.1, 0.1)
 _near_dlon = st.floats(-0.15, 0.15)
+_coordinates = coordinates()
 
 
 @st.composite
 def search_queries(draw: st.DrawFn, records: list[WorkplaceRecord] | None = None) -> SearchQuery:
-    """A valid search; given `records`, it often starts close to one of them."""
+    """A valid search; given `records`, it mostly starts close to one of them and often
+    asks for its programme."""
     programme = draw(_query_programmes)
-    if records and draw(_near_a_record) < 3:
+    if records and draw(_quarters) < 3:
         near = draw(st.sampled_from(records))
         lat = near.lat + draw(_near_dlat)
         lon = near.lon + draw(_near_dlon)
-        if draw(_near_a_record) < 3:
+        if draw(_quarters) < 3:
             programme = near.programme
     else:
         lat, lon = draw(_coordinates)
@@ -270,7 +284,7 @@ def search_queries(draw: st.DrawFn, records: list[WorkplaceRecord] | None = None
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, max_size: int = 25) -> tuple[list[WorkplaceRecord], SearchQuery]:
+def scenarios(draw: st.DrawFn, max_size: int = 40) -> tuple[list[WorkplaceRecord], SearchQuery]:
     """Workplaces and a search over them."""
     records = draw(workplace_records(max_size=max_size))
     return records, draw(search_queries(records))
