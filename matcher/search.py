@@ -33,8 +33,6 @@ Bools = npt.NDArray[np.bool_]
 _SCORE_STEPS = 1000  # scores are compared and shown to 3 decimals
 _DISTANCE_STEPS_PER_KM = 10  # distances tie when equal to 0.1 km, as shown
 _DISTANCE_SPAN = int(MAX_RADIUS_KM * _DISTANCE_STEPS_PER_KM) + 1
-# Columns of `days_`, gathered in one go per query.
-_VALID_UNTIL, _AVAILABLE_FROM, _CONFIRMED, _UPDATED, _N_FREE = range(5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +90,7 @@ class SearchEngine:
         self.max_widen_km = max_widen_km
 
     def fit(self, snapshot: WorkplaceSnapshot) -> Self:
-        """Index the snapshot; sets `snapshot_`, `programmes_`, the indexes and `days_`.
+        """Index the snapshot; sets `snapshot_`, `programmes_`, the indexes and `shown_`.
 
         Two indexes per programme: one over every workplace, one over those that
         advertise a confirmed free place. The usual search (only available places)
@@ -108,15 +106,24 @@ class SearchEngine:
         self.offering_index_ = GeoIndex().fit(
             snap.lat[offering], snap.lon[offering], groups[offering], n_groups, rows=offering
         )
-        self.days_ = np.column_stack(
+        # What a page shows of each row, in one int32 array: one gather per page.
+        self.shown_ = np.column_stack(
             [
+                snap.recognition_id,
+                snap.n_places,
+                snap.min_age,
+                snap.start_months,
+                snap.languages,
+                snap.hours_pattern,
+                snap.n_employees,
+                snap.interview_at_school,
                 snap.valid_until,
                 snap.available_from,
                 snap.confirmed_day,
                 snap.updated_day,
                 snap.n_free_places,
             ]
-        ).astype(np.int64)
+        ).astype(np.int32)
         self._day_cache: _DayColumns | None = None
         return self
 
@@ -281,36 +288,29 @@ class SearchEngine:
 
     def _explain(self, scored: _Scored, page: Rows, query: SearchQuery) -> tuple[Match, ...]:
         """Build the matches of a page with their reasons (plain Python over a few rows)."""
-        snap, w = self.snapshot_, self.weights
+        w = self.weights
         rows = scored.rows[page]
         day = query.day.toordinal()
         wishes, label, mobility = query.wishes, query.origin_label, query.mobility
-        columns = zip(
-            rows.tolist(),
-            snap.recognition_id[rows].tolist(),
-            snap.n_places[rows].tolist(),
-            snap.min_age[rows].tolist(),
-            snap.start_months[rows].tolist(),
-            snap.languages[rows].tolist(),
-            snap.hours_pattern[rows].tolist(),
-            snap.n_employees[rows].tolist(),
-            snap.interview_at_school[rows].tolist(),
-            (np.rint(scored.distance_km[page] * 100) / 100).tolist(),
-            _shown_tenths_km(scored.distance_km[page]).tolist(),
-            scored.is_available[page].tolist(),
-            *(
-                _shown(values[page]).tolist()
-                for values in (
-                    scored.score,
-                    scored.s_distance,
-                    scored.s_availability,
-                    scored.s_preferences,
-                    scored.s_freshness,
-                )
-            ),
-            self.days_[rows].tolist(),
-            strict=True,
-        )
+        d = scored.distance_km[page]
+        shown = np.column_stack(
+            [
+                np.rint(d * 100) / 100,
+                _shown_tenths_km(d),
+                scored.is_available[page],
+                *(
+                    _shown(v[page])
+                    for v in (
+                        scored.score,
+                        scored.s_distance,
+                        scored.s_availability,
+                        scored.s_preferences,
+                        scored.s_freshness,
+                    )
+                ),
+            ]
+        ).tolist()
+        columns = zip(rows.tolist(), self.shown_[rows].tolist(), shown, strict=True)
         stale_after = self.stale_after_days
         reason = _reason
         validity, near, offer, fit, fresh = (
@@ -323,8 +323,7 @@ class SearchEngine:
         w_d, w_a, w_p, w_f = w.distance, w.availability, w.preferences, w.freshness
         fits: dict[tuple[object, ...], Reason] = {}  # the wishes are the same for the page
         matches = []
-        for (
-            row,
+        for row, (
             rid,
             n_places,
             min_age,
@@ -333,16 +332,13 @@ class SearchEngine:
             pattern,
             n_employees,
             at_school,
-            distance,
-            tenths,
-            available,
-            score,
-            s_dist,
-            s_avail,
-            s_pref,
-            s_fresh,
-            (valid_until, available_from, confirmed, updated, n_free),
-        ) in columns:
+            valid_until,
+            available_from,
+            confirmed,
+            updated,
+            n_free,
+        ), (distance, tenths, available, score, s_dist, s_avail, s_pref, s_fresh) in columns:
+            tenths, available = int(tenths), bool(available)
             confirmed_ago = None if confirmed == NO_DAY else day - confirmed
             last_change = max(updated, confirmed)
             key = (s_pref, min_age, months, languages, pattern, n_employees, at_school)
