@@ -9,7 +9,7 @@ DEMO_SITES ?= 12000
 DEMO_STUDENTS ?= 5500
 export DUAAL_ENV ?= development
 
-.PHONY: install run serve test lint fast-test clean
+.PHONY: install run serve test lint fast-test clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,24 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# Compiled translations are build output, made from the committed .po files.
+TRANSLATIONS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+# axe-core, for the accessibility check of the browser tests (skipped without npm).
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	@if command -v npm >/dev/null; then \
+	  npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/axe axe-core@4.10; \
+	else echo "npm not found: the accessibility check will be skipped"; fi
+
+install: $(VENV)/.installed $(TRANSLATIONS)
+
+# Extract the strings to translate and merge them into each language's .po file.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location -o $(VENV)/messages.pot .
+	$(BIN)/pybabel update -i $(VENV)/messages.pot -d web/translations --no-location
 
 run: install
 	$(FLASK) db upgrade
@@ -36,7 +53,7 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/mypy matcher models
 
-test: lint
+test: lint $(AXE)
 	$(BIN)/pytest
 
 # The fast tier only: no PostgreSQL, no browser.

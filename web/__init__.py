@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from web import api, cli, db, views
+from web import api, cli, db, filters, i18n, views
 from web.api.errors import error_response, handle_http_error
 from web.config import settings_from_os
 
@@ -27,6 +27,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    i18n.init_app(app)
+    filters.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,0 +1,90 @@
+"""A real server on 127.0.0.1 over a seeded database, and Debian's Chromium to drive it."""
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from web import create_app
+from web.db import get_db
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE = Path(__file__).resolve().parents[2] / ".venv/axe/node_modules/axe-core/axe.min.js"
+# Without the background-networking flags Chromium calls home at every start; the
+# tests also refuse any request that does not go to the server under test.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite3'}"
+    app = create_app({"DUAAL_ENV": "test", "SECRET_KEY": "browser-tests", "DATABASE_URL": url})
+    runner = app.test_cli_runner()
+    for args in (
+        ["db", "upgrade"],
+        ["load-reference"],
+        ["seed-demo", "--sites", "3000", "--students", "0", "--seed", "4"],
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.fixture(scope="session")
+def server_url(live_app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with live_app.app_context():
+        get_db().engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM} (apt-get install chromium); browser tests skipped"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: object, server_url: str) -> Iterator[object]:
+    """A fresh page that may only talk to the server under test."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    outside: list[str] = []
+
+    def guard(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(server_url) or url.startswith("data:"):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    yield page
+    context.close()
+    assert outside == [], f"requests left loopback: {outside}"

@@ -1,0 +1,105 @@
+"""The search pages without a browser: redirects, form errors, 404s, languages."""
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests import factories
+from web.db import get_session
+
+PROGRAMME = "elektrotechnieken-duaal"
+
+
+@pytest.fixture
+def workplace_id(app: Flask) -> int:
+    with app.app_context():
+        session = get_session()
+        company = factories.company(session, name="Elektro Vandamme")
+        site = factories.site(session, owner=company, lat=50.83, lon=3.27)
+        recognition = factories.recognition(
+            session,
+            at=site,
+            last_confirmed_at=datetime.now(UTC),
+            intake_preferences={"min_age": 16, "first_interview_at_school": True},
+        )
+        session.commit()
+        return recognition.id
+
+
+def html(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+def test_home_shows_the_form_in_dutch(client: FlaskClient) -> None:
+    page = html(client.get("/"))
+    assert '<html lang="nl">' in page
+    assert 'name="programme"' in page and 'name="postcode"' in page
+    assert "Elektrotechnieken duaal" in page and "<optgroup" in page
+
+
+def test_a_place_name_and_a_blank_radius_are_completed_in_the_url(client: FlaskClient) -> None:
+    response = client.get(
+        f"/zoeken?programme={PROGRAMME}&postcode=Courtrai&radius_km=&mobility=car"
+    )
+    assert response.status_code == 302
+    params = parse_qs(urlparse(response.headers["Location"]).query)
+    assert params["postcode"] == ["8500"] and params["radius_km"] == ["40"]
+
+
+def test_results_list_the_workplaces(client: FlaskClient, workplace_id: int) -> None:
+    page = html(client.get(f"/zoeken?programme={PROGRAMME}&postcode=8500&radius_km=15"))
+    assert "Elektro Vandamme" in page
+    assert f"/werkplekken/{workplace_id}?" in page
+    assert "km van Kortrijk, met de fiets" in page
+
+
+def test_nothing_found_offers_widening_and_all_workplaces(client: FlaskClient) -> None:
+    page = html(client.get(f"/zoeken?programme={PROGRAMME}&postcode=3960&radius_km=3"))
+    assert "Geen werkplekken gevonden" in page
+    assert "widen=true" in page and "only_available=false" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("postcode=8500", "Kies een opleiding uit de lijst."),
+        (f"programme={PROGRAMME}&postcode=Atlantis", "Geef een Belgische postcode"),
+        (f"programme={PROGRAMME}", "Geef een Belgische postcode"),
+        (f"programme={PROGRAMME}&postcode=8500&radius_km=999", "Kies een afstand tussen 1 en 200"),
+        (f"programme={PROGRAMME}&postcode=8500&radius_km=15&sort=raar", "Kies een volgorde."),
+    ],
+)
+def test_bad_input_is_a_dutch_form_message_that_keeps_what_was_typed(
+    client: FlaskClient, query: str, message: str
+) -> None:
+    response = client.get(f"/zoeken?{query}")
+    assert response.status_code == 400
+    page = html(response)
+    assert message in page
+    if "Atlantis" in query:
+        assert 'value="Atlantis"' in page
+
+
+def test_the_workplace_page(client: FlaskClient, workplace_id: int) -> None:
+    page = html(client.get(f"/werkplekken/{workplace_id}?programme={PROGRAMME}&postcode=8500"))
+    assert "Elektro Vandamme" in page and "Wat het bedrijf vraagt" in page
+    assert "Vanaf 16 jaar." in page and "op je school" in page
+    assert "Terug naar de resultaten" in page
+
+
+@pytest.mark.parametrize("path", ["/werkplekken/999999", "/werkplekken/99999999999999999999"])
+def test_an_unknown_workplace_is_a_dutch_404(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet" in html(response)
+
+
+def test_english_is_one_click_away_and_remembered(client: FlaskClient) -> None:
+    page = html(client.get("/?lang=en"))
+    assert '<html lang="en">' in page and "Find a workplace for dual learning" in page
+    assert "Find a workplace for dual learning" in html(client.get("/"))
+    assert "Vind een werkplek" in html(client.get("/?lang=nl"))

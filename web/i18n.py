@@ -1,0 +1,42 @@
+"""Languages: Dutch first, English second (Flask-Babel).
+
+The source strings in the templates are Dutch; `web/translations/en` holds English.
+The language comes from `?lang=`, then from the `lang` cookie that choice sets, then
+Dutch. The language switch keeps every other query parameter, so a search survives it.
+"""
+
+from flask import Flask, Response, request
+from flask_babel import Babel, get_locale
+
+LANGUAGES = ("nl", "en")
+COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """Pick the language of this request."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    remembered = request.cookies.get(COOKIE)
+    return remembered if remembered in LANGUAGES else "nl"
+
+
+def _remember_choice(response: Response) -> Response:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
+        response.set_cookie(
+            COOKIE,
+            asked,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its translations and remember a language choice in a cookie."""
+    Babel(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.after_request(_remember_choice)
+    app.context_processor(lambda: {"language": str(get_locale() or "nl")})

@@ -1,0 +1,150 @@
+"""The student's pages: search at /, results at /zoeken, a workplace at /werkplekken/<id>.
+
+Plain forms and links that work without JavaScript; the results URL carries the same
+parameters as the API, so it can be shared and bookmarked.
+"""
+
+from collections import defaultdict
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from matcher import DEFAULT_RADIUS_KM, MOBILITIES, SearchQuery
+from models.base import today_in_belgium
+from web.db import get_session
+from web.params import ParameterError
+from web.search_request import read_origin, read_search_query
+from web.services.geography import get_gazetteer
+from web.services.overview import count_overview
+from web.services.reference import list_programmes
+from web.services.search import Origin, engine_settings, find_workplace, search_workplaces
+
+bp = Blueprint("search", __name__)
+
+RADIUS_CHOICES_KM = (3, 5, 10, 15, 25, 40, 60, 100)
+MOBILITY_LABELS = {
+    "bike": _l("Met de fiets"),
+    "public_transport": _l("Met het openbaar vervoer"),
+    "walk": _l("Te voet"),
+    "car": _l("Met de auto"),
+}
+FIELD_MESSAGES = {
+    "programme": _l("Kies een opleiding uit de lijst."),
+    "postcode": _l("Geef een Belgische postcode of gemeente, bijvoorbeeld 8500 of Kortrijk."),
+    "lat": _l("Geef een Belgische postcode of gemeente, bijvoorbeeld 8500 of Kortrijk."),
+    "lon": _l("Geef een Belgische postcode of gemeente, bijvoorbeeld 8500 of Kortrijk."),
+    "radius_km": _l("Kies een afstand tussen 1 en 200 km."),
+    "mobility": _l("Kies hoe je je verplaatst."),
+    "sort": _l("Kies een volgorde."),
+    "only_available": _l("Kies welke werkplekken je wilt zien."),
+}
+OTHER_FIELD = _l("Deze waarde klopt niet; pas ze aan en zoek opnieuw.")
+
+
+def _form(errors: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the search form needs: the programmes by study domain, options, values."""
+    by_domain: dict[str, list[Any]] = defaultdict(list)
+    for programme in list_programmes(get_session()):
+        by_domain[programme.study_domain].append(programme)
+    mobility = request.args.get("mobility", "bike")
+    if mobility not in MOBILITIES:
+        mobility = "bike"
+    return {
+        "programmes_by_domain": sorted(by_domain.items()),
+        "radius_choices": RADIUS_CHOICES_KM,
+        "mobility_labels": MOBILITY_LABELS,
+        "values": {
+            "programme": request.args.get("programme", ""),
+            "postcode": request.args.get("postcode", ""),
+            "mobility": mobility,
+            "radius_km": request.args.get("radius_km", ""),
+            "default_radius_km": int(DEFAULT_RADIUS_KM[mobility]),
+            "only_available": request.args.get("only_available", "true") != "false",
+            "sort": request.args.get("sort", "score"),
+        },
+        "errors": errors or {},
+    }
+
+
+@bp.get("/")
+def home() -> str:
+    """The search form, and figures that show the service is alive."""
+    overview = count_overview(get_session(), today_in_belgium())
+    return render_template("home.html", overview=overview, **_form())
+
+
+@bp.get("/zoeken")
+def results() -> str | Response | tuple[str, int]:
+    """Rank workplaces for the form's search; say why when nothing is found."""
+    errors: dict[str, Any] = {}
+    programme = request.args.get("programme", "").strip()
+    names = {p.code: p.name for p in list_programmes(get_session())}
+    if programme not in names:
+        errors["programme"] = FIELD_MESSAGES["programme"]
+    # Complete the URL before searching: a postcode for a place name and the travel mode's
+    # radius for a blank one, so the address bar holds exactly the API's query.
+    args = request.args.to_dict()
+    where = args.get("postcode", "").strip()
+    if where and not (len(where) == 4 and where.isdigit()):
+        found = get_gazetteer().search(where, limit=1) if len(where) <= 100 else []
+        if found:
+            args["postcode"] = found[0].postcode
+        else:
+            errors["postcode"] = FIELD_MESSAGES["postcode"]
+    elif not where and "lat" not in args:
+        errors["postcode"] = FIELD_MESSAGES["postcode"]
+    if not args.get("radius_km", "").strip():
+        mobility = args.get("mobility", "bike")
+        args["radius_km"] = str(int(DEFAULT_RADIUS_KM.get(mobility, 25.0)))
+    if not errors and args != request.args.to_dict():
+        return redirect(url_for("search.results", **args))
+    origin: Origin | None = None
+    if not errors:
+        try:
+            origin = read_origin(required=True)
+            query = read_search_query(origin, programme, today_in_belgium())
+        except ParameterError as error:
+            errors[error.field] = FIELD_MESSAGES.get(error.field, OTHER_FIELD)
+    if errors or origin is None:
+        return render_template("home.html", overview=None, **_form(errors)), 400
+    page = search_workplaces(get_session(), query, origin)
+    return render_template(
+        "results.html",
+        page=page,
+        query=query,
+        programme_name=names[programme],
+        **_form(),
+    )
+
+
+@bp.get("/werkplekken/<int:recognition_id>")
+def workplace(recognition_id: int) -> str:
+    """One workplace: what the company offers and asks, its places, how to reach it."""
+    day = today_in_belgium()
+    try:
+        origin = read_origin(required=False)
+        query = read_search_query(origin, "", day) if origin else None
+    except ParameterError:  # a mangled link still shows the workplace, without distance
+        origin = query = None
+    if query is None:
+        query = SearchQuery(programme="", lat=0.0, lon=0.0, day=day)
+    detail = find_workplace(
+        get_session(),
+        recognition_id,
+        query,
+        origin is not None,
+        engine_settings(current_app.config),
+        day,
+    )
+    if detail is None:
+        abort(404)
+    back = request.args.to_dict()
+    back.pop("lang", None)
+    return render_template(
+        "workplace.html",
+        detail=detail,
+        origin=origin,
+        back_args=back if "programme" in back else None,
+    )
