@@ -24,12 +24,21 @@ from matcher.scoring import (
     freshness_score,
 )
 from matcher.snapshot import NO_DAY, WorkplaceSnapshot, hours_code, language_mask
-from matcher.types import HOURS_PATTERNS, MAX_RADIUS_KM, Match, Reason, SearchQuery, SearchResult
+from matcher.types import (
+    HOURS_PATTERNS,
+    MAX_RADIUS_KM,
+    Match,
+    Reason,
+    SearchQuery,
+    SearchResult,
+    StudentWishes,
+)
 
 Rows = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
+_NO_WISHES = StudentWishes()
 _SCORE_STEPS = 1000  # scores are compared and shown to 3 decimals
 _DISTANCE_STEPS_PER_KM = 10  # distances tie when equal to 0.1 km, as shown
 _DISTANCE_SPAN = int(MAX_RADIUS_KM * _DISTANCE_STEPS_PER_KM) + 1
@@ -49,15 +58,20 @@ class _Scored:
     score: Floats
 
 
+# Columns of `_DayColumns.table`.
+_IS_VALID, _IS_FRESH, _CONFIRMATION, _FRESHNESS, _AVAILABLE_FROM, _N_FREE = range(6)
+
+
 @dataclass(frozen=True, slots=True)
 class _DayColumns:
-    """Per-row factors for one day: they change with the date, not with the query."""
+    """Per-row inputs of the score for one day, in one float32 table (one gather a query).
+
+    Validity, freshness and the confirmation and freshness curves change with the date,
+    not with the query; float32 holds day ordinals and these scores exactly enough.
+    """
 
     day: int
-    is_valid: Bools
-    is_fresh: Bools  # confirmed, and not longer ago than stale_after_days
-    confirmation: Floats
-    freshness: Floats
+    table: npt.NDArray[np.float32]
 
 
 class SearchEngine:
@@ -90,7 +104,7 @@ class SearchEngine:
         self.max_widen_km = max_widen_km
 
     def fit(self, snapshot: WorkplaceSnapshot) -> Self:
-        """Index the snapshot; sets `snapshot_`, `programmes_`, the indexes and `shown_`.
+        """Index the snapshot; sets `snapshot_`, `programmes_` and the indexes.
 
         Two indexes per programme: one over every workplace, one over those that
         advertise a confirmed free place. The usual search (only available places)
@@ -106,26 +120,57 @@ class SearchEngine:
         self.offering_index_ = GeoIndex().fit(
             snap.lat[offering], snap.lon[offering], groups[offering], n_groups, rows=offering
         )
-        # What a page shows of each row, in one int32 array: one gather per page.
-        self.shown_ = np.column_stack(
-            [
-                snap.recognition_id,
-                snap.n_places,
-                snap.min_age,
-                snap.start_months,
-                snap.languages,
-                snap.hours_pattern,
-                snap.n_employees,
-                snap.interview_at_school,
-                snap.valid_until,
-                snap.available_from,
-                snap.confirmed_day,
-                snap.updated_day,
-                snap.n_free_places,
-            ]
-        ).astype(np.int32)
         self._day_cache: _DayColumns | None = None
+        self._prepare_explanations()
         return self
+
+    def _prepare_explanations(self) -> None:
+        """Word the common explanations once, at fit, rather than in the first requests.
+
+        The sentences are memoised (see `matcher.reasons`); this fills the memo with the
+        snapshot's validity dates, the usual ages of a confirmation or change, and the
+        intake preferences as read without wishes.
+        """
+        snap = self.snapshot_
+        for valid_until in np.unique(snap.valid_until).tolist():
+            text.validity_text(valid_until)
+        for days in range(self.stale_after_days * 2):
+            text.freshness_text(days)
+            for n_places in range(1, 6):
+                for n_free in range(n_places + 1):
+                    text.availability_text(
+                        n_free, n_places, None, days, days > self.stale_after_days
+                    )
+        combos = np.unique(
+            np.column_stack(
+                [
+                    snap.min_age,
+                    snap.start_months,
+                    snap.languages,
+                    snap.hours_pattern,
+                    snap.interview_at_school,
+                ]
+            ),
+            axis=0,
+        )
+        for min_age, months, languages, pattern, at_school in combos.tolist():
+            text.preferences_text(
+                min_age,
+                months,
+                languages,
+                HOURS_PATTERNS[pattern - 1] if pattern else None,
+                -1,
+                bool(at_school),
+                _NO_WISHES,
+            )
+
+    def nbytes(self) -> int:
+        """Return the memory the fitted engine holds: snapshot, indexes and caches."""
+        cache = self._day_cache
+        cached = 0 if cache is None else cache.table.nbytes
+        return int(
+            self.snapshot_.nbytes() + self.index_.nbytes() + self.offering_index_.nbytes() + cached
+        )
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Return the page of best matches for `query`, with its total and radius.
@@ -188,37 +233,47 @@ class SearchEngine:
         last_change = np.maximum(snap.updated_day, snap.confirmed_day).astype(np.int64)
         columns = _DayColumns(
             day=day,
-            is_valid=snap.valid_until > day,  # a recognition expires on valid_until
-            is_fresh=~never & (confirmed_age <= self.stale_after_days),
-            confirmation=confirmation_score(confirmed_age, never),
-            freshness=np.where(last_change == NO_DAY, 0.0, freshness_score(day - last_change)),
+            table=np.column_stack(
+                [
+                    snap.valid_until > day,  # a recognition expires on valid_until
+                    ~never & (confirmed_age <= self.stale_after_days),
+                    confirmation_score(confirmed_age, never),
+                    np.where(last_change == NO_DAY, 0.0, freshness_score(day - last_change)),
+                    snap.available_from,
+                    snap.n_free_places,
+                ]
+            ).astype(np.float32),
         )
         self._day_cache = columns  # one assignment: safe to share between threads
         return columns
 
     def _score(self, rows: Rows, distance: Floats, query: SearchQuery) -> _Scored:
-        snap = self.snapshot_
         day = query.day.toordinal()
         start = max(day, query.wishes.start_date.toordinal()) if query.wishes.start_date else day
-        columns = self._day_columns(day)
-        available_from = snap.available_from[rows]
-        has_offer = snap.n_free_places[rows] > 0
-        is_available = has_offer & (available_from <= start) & columns.is_fresh[rows]
-        keep = columns.is_valid[rows]
+        table = self._day_columns(day).table[rows]
+        available_from = table[:, _AVAILABLE_FROM]
+        has_offer = table[:, _N_FREE] > 0
+        is_available = has_offer & (available_from <= start) & (table[:, _IS_FRESH] > 0)
+        keep = table[:, _IS_VALID] > 0
         if query.only_available:
             keep &= is_available
         if not keep.all():
-            rows, distance, is_available = rows[keep], distance[keep], is_available[keep]
-            available_from, has_offer = available_from[keep], has_offer[keep]
+            rows, distance, is_available, table = (
+                rows[keep],
+                distance[keep],
+                is_available[keep],
+                table[keep],
+            )
+            available_from, has_offer = table[:, _AVAILABLE_FROM], table[:, _N_FREE] > 0
         offer = np.where(
             available_from <= day,
             OFFER_NOW,
             np.where(available_from <= start, OFFER_BY_START, OFFER_LATER),
         )
-        s_availability = np.where(has_offer, offer * columns.confirmation[rows], 0.0)
+        s_availability = np.where(has_offer, offer * table[:, _CONFIRMATION], 0.0)
         s_distance = distance_score(distance, query.mobility)
         s_preferences = self._preferences(rows, query)
-        s_freshness = columns.freshness[rows]
+        s_freshness = table[:, _FRESHNESS].astype(np.float64)
         w = self.weights
         score = (
             w.distance * s_distance
@@ -240,6 +295,8 @@ class SearchEngine:
     def _preferences(self, rows: Rows, query: SearchQuery) -> Floats:
         """Return the mean of the preference checks that apply (neutral if none)."""
         snap, wishes = self.snapshot_, query.wishes
+        if wishes == _NO_WISHES:  # the usual search: nothing to check
+            return np.full(len(rows), NEUTRAL_PREFERENCES)
         n_applies = np.zeros(len(rows), dtype=np.int64)
         n_fits = np.zeros(len(rows), dtype=np.int64)
 
@@ -310,7 +367,7 @@ class SearchEngine:
                 ),
             ]
         ).tolist()
-        columns = zip(rows.tolist(), self.shown_[rows].tolist(), shown, strict=True)
+        columns = zip(rows.tolist(), self.snapshot_.shown[rows].tolist(), shown, strict=True)
         stale_after = self.stale_after_days
         reason = _reason
         validity, near, offer, fit, fresh = (
@@ -322,6 +379,7 @@ class SearchEngine:
         )
         w_d, w_a, w_p, w_f = w.distance, w.availability, w.preferences, w.freshness
         fits: dict[tuple[object, ...], Reason] = {}  # the wishes are the same for the page
+        sized = wishes.company_size is not None
         matches = []
         for row, (
             rid,
@@ -341,6 +399,8 @@ class SearchEngine:
             tenths, available = int(tenths), bool(available)
             confirmed_ago = None if confirmed == NO_DAY else day - confirmed
             last_change = max(updated, confirmed)
+            if not sized:
+                n_employees = -1  # only a wished company size makes the size matter
             key = (s_pref, min_age, months, languages, pattern, n_employees, at_school)
             preferences = fits.get(key)
             if preferences is None:
@@ -354,31 +414,31 @@ class SearchEngine:
                         languages,
                         HOURS_PATTERNS[pattern - 1] if pattern else None,
                         n_employees,
-                        at_school,
+                        bool(at_school),
                         wishes,
                     ),
                 )
             reasons = (
                 reason("programme", 1.0, 0.0, validity, valid_until),
                 Reason("distance", s_dist, w_d, near(tenths, label, mobility)),
-                reason(
+                Reason(
                     "availability",
                     s_avail,
                     w_a,
-                    offer,
-                    n_free,
-                    n_places,
-                    available_from if available_from > day else None,
-                    confirmed_ago,
-                    confirmed_ago is not None and confirmed_ago > stale_after,
+                    offer(
+                        n_free,
+                        n_places,
+                        available_from if available_from > day else None,
+                        confirmed_ago,
+                        confirmed_ago is not None and confirmed_ago > stale_after,
+                    ),
                 ),
                 preferences,
-                reason(
+                Reason(
                     "freshness",
                     s_fresh,
                     w_f,
-                    fresh,
-                    None if last_change == NO_DAY else day - last_change,
+                    fresh(None if last_change == NO_DAY else day - last_change),
                 ),
             )
             matches.append(Match(row, rid, distance, score, available, reasons))

@@ -10,6 +10,21 @@ from matcher.geo import normalize_name
 from matcher.types import HOURS_PATTERNS, LANGUAGES, WorkplaceRecord
 
 NO_DAY = np.iinfo(np.int32).min  # a missing date, as a day ordinal
+SHOWN_COLUMNS = (
+    "recognition_id",
+    "n_places",
+    "min_age",
+    "start_months",
+    "languages",
+    "hours_pattern",
+    "n_employees",
+    "interview_at_school",
+    "valid_until",
+    "available_from",
+    "confirmed_day",
+    "updated_day",
+    "n_free_places",
+)
 
 
 def language_mask(languages: frozenset[str] | set[str]) -> int:
@@ -90,6 +105,14 @@ class WorkplaceSnapshot:
         self.interview_at_school = np.fromiter(
             (r.preferences.first_interview_at_school for r in records), dtype=np.bool_, count=n
         )
+        # What a results page shows of a row, in one int32 table (ids stay below 2**31, as
+        # in PostgreSQL): a page gathers it in one go. The columns above become views of it,
+        # so nothing is stored twice.
+        self.shown = np.column_stack([getattr(self, name) for name in SHOWN_COLUMNS]).astype(
+            np.int32
+        )
+        for i, name in enumerate(SHOWN_COLUMNS):
+            setattr(self, name, self.shown[:, i])
         # Ties are broken by company name (ignoring case and accents), then by id: one
         # rank per row lets a single integer key carry the whole rule.
         order = sorted(
@@ -103,7 +126,7 @@ class WorkplaceSnapshot:
         """Return the memory held by the columns, strings included."""
         total = 0
         for value in vars(self).values():
-            if isinstance(value, np.ndarray):
+            if isinstance(value, np.ndarray) and value.base is None:  # views count once
                 total += value.nbytes
                 if value.dtype == object:
                     total += sum(len(s) + 49 for s in set(value.tolist()))
