@@ -38,8 +38,9 @@ def number(value: int) -> str:
 
 
 def km(value: float) -> str:
-    """A distance: one decimal under 10 km, whole km from there."""
-    return str(format_decimal(value, format="0.0" if value < 9.95 else "0"))
+    """A distance: one decimal under 10 km (none when whole), whole km from there."""
+    whole = value >= 9.95 or float(value).is_integer()
+    return str(format_decimal(value, format="0" if whole else "0.0"))
 
 
 def day(moment: datetime) -> str:
