@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from matcher import DEFAULT_RADIUS_KM, MOBILITIES, SearchQuery
+from matcher import DEFAULT_RADIUS_KM, MOBILITIES, InvalidQueryError, SearchQuery
 from models.base import today_in_belgium
 from web.db import get_session
 from web.params import ParameterError
@@ -88,7 +88,10 @@ def results() -> str | Response | tuple[str, int]:
     args = request.args.to_dict()
     where = args.get("postcode", "").strip()
     if where and not (len(where) == 4 and where.isdigit()):
-        found = get_gazetteer().search(where, limit=1) if len(where) <= 100 else []
+        try:
+            found = get_gazetteer().search(where, limit=1) if len(where) <= 100 else []
+        except InvalidQueryError:  # "12345", "--": nothing a place could be
+            found = []
         if found:
             args["postcode"] = found[0].postcode
         else:

@@ -68,6 +68,11 @@ def test_nothing_found_offers_widening_and_all_workplaces(client: FlaskClient) -
     [
         ("postcode=8500", "Kies een opleiding uit de lijst."),
         (f"programme={PROGRAMME}&postcode=Atlantis", "Geef een Belgische postcode"),
+        (f"programme={PROGRAMME}&postcode=12345", "Geef een Belgische postcode"),
+        (f"programme={PROGRAMME}&postcode=--", "Geef een Belgische postcode"),
+        (f"programme={PROGRAMME}&postcode=" + "x" * 300, "Geef een Belgische postcode"),
+        (f"programme={PROGRAMME}&postcode=8500&radius_km=NaN", "Kies een afstand tussen 1 en 200"),
+        (f"programme={PROGRAMME}&postcode=8500&radius_km=15&limit=0", "Deze waarde klopt niet"),
         (f"programme={PROGRAMME}", "Geef een Belgische postcode"),
         (f"programme={PROGRAMME}&postcode=8500&radius_km=999", "Kies een afstand tussen 1 en 200"),
         (f"programme={PROGRAMME}&postcode=8500&radius_km=15&sort=raar", "Kies een volgorde."),
@@ -103,3 +108,24 @@ def test_english_is_one_click_away_and_remembered(client: FlaskClient) -> None:
     assert '<html lang="en">' in page and "Find a workplace for dual learning" in page
     assert "Find a workplace for dual learning" in html(client.get("/"))
     assert "Vind een werkplek" in html(client.get("/?lang=nl"))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "programme=%00&postcode=%00",
+        f"programme={PROGRAMME}&postcode=8500&radius_km=15&offset=-1",
+        f"programme={PROGRAMME}&postcode=8500&radius_km=15&offset=abc&limit=1e9",
+        f"programme={PROGRAMME}&postcode=8500&radius_km=15&mobility=paard&widen=misschien",
+        f"programme={PROGRAMME}&postcode=8500&radius_km=15&lang=xx&sort=distance",
+        f"programme={PROGRAMME}&lat=50.8&lon=3.2&radius_km=15",
+        f"programme={PROGRAMME}&lat=50.8&radius_km=15",
+        f"programme={PROGRAMME}&postcode=8500&radius_km=15&start_date=2027-13-01&age=200",
+        f"programme={PROGRAMME}&postcode=8500&radius_km=15&languages=nl,,xx",
+    ],
+)
+def test_odd_search_urls_never_give_a_server_error(client: FlaskClient, query: str) -> None:
+    response = client.get(f"/zoeken?{query}")
+    assert response.status_code in (200, 302, 400)
+    response = client.get(f"/werkplekken/1?{query}")
+    assert response.status_code in (200, 404)
