@@ -129,17 +129,17 @@ class SearchEngine:
 
         The sentences are memoised (see `matcher.reasons`); this fills the memo with the
         snapshot's validity dates, the usual ages of a confirmation or change, and the
-        intake preferences as read without wishes.
+        intake preferences as read without wishes; in Dutch, the usual language.
         """
         snap = self.snapshot_
         for valid_until in np.unique(snap.valid_until).tolist():
-            text.validity_text(valid_until)
+            text.validity_text(valid_until, "nl")
         for days in range(self.stale_after_days * 2):
-            text.freshness_text(days)
+            text.freshness_text(days, "nl")
             for n_places in range(1, 6):
                 for n_free in range(n_places + 1):
                     text.availability_text(
-                        n_free, n_places, None, days, days > self.stale_after_days
+                        n_free, n_places, None, days, days > self.stale_after_days, "nl"
                     )
         combos = np.unique(
             np.column_stack(
@@ -162,6 +162,7 @@ class SearchEngine:
                 -1,
                 bool(at_school),
                 _NO_WISHES,
+                "nl",
             )
 
     def nbytes(self) -> int:
@@ -349,6 +350,7 @@ class SearchEngine:
         rows = scored.rows[page]
         day = query.day.toordinal()
         wishes, label, mobility = query.wishes, query.origin_label, query.mobility
+        lang = query.language
         d = scored.distance_km[page]
         shown = np.column_stack(
             [
@@ -416,11 +418,12 @@ class SearchEngine:
                         n_employees,
                         bool(at_school),
                         wishes,
+                        lang,
                     ),
                 )
             reasons = (
-                reason("programme", 1.0, 0.0, validity, valid_until),
-                Reason("distance", s_dist, w_d, near(tenths, label, mobility)),
+                reason("programme", 1.0, 0.0, validity, valid_until, lang),
+                Reason("distance", s_dist, w_d, near(tenths, label, mobility, lang)),
                 Reason(
                     "availability",
                     s_avail,
@@ -431,6 +434,7 @@ class SearchEngine:
                         available_from if available_from > day else None,
                         confirmed_ago,
                         confirmed_ago is not None and confirmed_ago > stale_after,
+                        lang,
                     ),
                 ),
                 preferences,
@@ -438,7 +442,7 @@ class SearchEngine:
                     "freshness",
                     s_fresh,
                     w_f,
-                    fresh(None if last_change == NO_DAY else day - last_change),
+                    fresh(None if last_change == NO_DAY else day - last_change, lang),
                 ),
             )
             matches.append(Match(row, rid, distance, score, available, reasons))

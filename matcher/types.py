@@ -103,8 +103,9 @@ class SearchQuery:
     limit: int = 20
     offset: int = 0
     widen: bool = False
-    origin_label: str = "je vertrekpunt"  # Dutch: "14 km van <origin_label>"
+    origin_label: str = "je vertrekpunt"  # as in "14 km van <origin_label>"
     wishes: StudentWishes = field(default_factory=StudentWishes)
+    language: str = "nl"  # of the reasons: "nl" or "en"
 
     def __post_init__(self) -> None:
         if not -90.0 <= self.lat <= 90.0:
@@ -121,6 +122,8 @@ class SearchQuery:
             raise InvalidQueryError("limit", "limit must be at least 1")
         if self.offset < 0:
             raise InvalidQueryError("offset", "offset cannot be negative")
+        if self.language not in ("nl", "en"):
+            raise InvalidQueryError("lang", "lang must be nl or en")
 
 
 # Reason and Match are NamedTuples rather than frozen dataclasses: a search builds a

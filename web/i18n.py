@@ -35,8 +35,13 @@ def _remember_choice(response: Response) -> Response:
     return response
 
 
+def page_language() -> str:
+    """Return the language of the page being rendered ("nl" or "en")."""
+    return str(get_locale() or "nl")
+
+
 def init_app(app: Flask) -> None:
     """Give the app its translations and remember a language choice in a cookie."""
     Babel(app, locale_selector=select_locale, default_translation_directories="translations")
     app.after_request(_remember_choice)
-    app.context_processor(lambda: {"language": str(get_locale() or "nl")})
+    app.context_processor(lambda: {"language": page_language()})

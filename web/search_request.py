@@ -92,24 +92,30 @@ def _optional_int(name: str, minimum: int, maximum: int) -> int | None:
 
 
 def read_search_query(
-    origin: Origin, programme: str, day: date, default_radius_km: float = 25.0
+    origin: Origin, programme: str, day: date, language: str | None = None
 ) -> SearchQuery:
-    """Read the search options around an origin into a query."""
+    """Read the search options around an origin into a query.
+
+    The language of the reasons is `language` when given (the pages' own), else the
+    `lang` parameter (the API's), Dutch by default.
+    """
+    language = language or choice_param("lang", ("nl", "en")) or "nl"
     try:
         return SearchQuery(
             programme=programme,
             lat=origin.lat,
             lon=origin.lon,
             day=day,
-            radius_km=float_param("radius_km", 1.0, MAX_RADIUS_KM) or default_radius_km,
+            radius_km=float_param("radius_km", 1.0, MAX_RADIUS_KM) or 25.0,
             mobility=choice_param("mobility", MOBILITIES) or "bike",
             only_available=bool_param("only_available", True),
             sort=choice_param("sort", SORTS) or "score",
             limit=int_param("limit", 20, 1, 100),
             offset=int_param("offset", 0, 0, 10_000),
             widen=bool_param("widen", False),
-            origin_label=origin.label,
+            origin_label=origin.label(language),
             wishes=read_wishes(),
+            language=language,
         )
     except InvalidQueryError as error:
         raise ParameterError("invalid_parameter", error.message, error.field) from None

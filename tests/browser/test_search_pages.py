@@ -132,6 +132,7 @@ def test_the_language_switch_keeps_the_search(
     assert params["lang"] == ["en"] and params["postcode"] == ["8500"]
     assert page.inner_text("h1").startswith("Workplaces for")
     assert page.locator("html").get_attribute("lang") == "en"
+    assert "km from Kortrijk" in page.content()
     page.goto(f"{server_url}/")  # the choice is remembered
     assert "Find a workplace for dual learning" in page.content()
 

@@ -56,6 +56,11 @@ _ORIGIN = [
 ]
 _WISHES = [
     _param(
+        "lang",
+        {"type": "string", "enum": ["nl", "en"], "default": "nl"},
+        "Language of the reasons' sentences",
+    ),
+    _param(
         "mobility",
         {"type": "string", "enum": list(MOBILITIES), "default": "bike"},
         "How the student travels; sets how fast the distance score falls",

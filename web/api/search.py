@@ -80,7 +80,7 @@ def workplace(recognition_id: int) -> Response:
     """Show one recognised workplace with its intake preferences and contact."""
     day = today_in_belgium()
     origin = read_origin(required=False)
-    probe = origin or Origin("", "", 50.85, 4.35, "je vertrekpunt")
+    probe = origin or Origin("", "", 50.85, 4.35)
     session = get_session()
     detail = find_workplace(
         session,

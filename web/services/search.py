@@ -153,13 +153,17 @@ class Origin:
     municipality: str
     lat: float
     lon: float
-    label: str  # Dutch, after "14 km van ..."
+    is_point: bool = False  # given as lat/lon rather than as a postcode
+
+    def label(self, language: str) -> str:
+        """How the reasons name it: "14 km van Kortrijk" or "14 km van je vertrekpunt"."""
+        if not self.is_point:
+            return self.municipality
+        return "your starting point" if language == "en" else "je vertrekpunt"
 
 
 def origin_from_postcode(place: Place) -> Origin:
-    return Origin(
-        place.postcode, place.municipality_nl, place.lat, place.lon, place.municipality_nl
-    )
+    return Origin(place.postcode, place.municipality_nl, place.lat, place.lon)
 
 
 def origin_from_point(gazetteer: Gazetteer, lat: float, lon: float) -> Origin:
@@ -167,7 +171,7 @@ def origin_from_point(gazetteer: Gazetteer, lat: float, lon: float) -> Origin:
     places = gazetteer.places()
     distances = haversine_km(lat, lon, [p.lat for p in places], [p.lon for p in places])
     nearest = places[int(distances.argmin())]
-    return Origin(nearest.postcode, nearest.municipality_nl, lat, lon, "je vertrekpunt")
+    return Origin(nearest.postcode, nearest.municipality_nl, lat, lon, is_point=True)
 
 
 @dataclass(frozen=True)

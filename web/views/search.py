@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from matcher import DEFAULT_RADIUS_KM, MOBILITIES, InvalidQueryError, SearchQuery
 from models.base import today_in_belgium
 from web.db import get_session
+from web.i18n import page_language
 from web.params import ParameterError
 from web.search_request import read_origin, read_search_query
 from web.services.geography import get_gazetteer
@@ -107,7 +108,7 @@ def results() -> str | Response | tuple[str, int]:
     if not errors:
         try:
             origin = read_origin(required=True)
-            query = read_search_query(origin, programme, today_in_belgium())
+            query = read_search_query(origin, programme, today_in_belgium(), page_language())
         except ParameterError as error:
             errors[error.field] = FIELD_MESSAGES.get(error.field, OTHER_FIELD)
     if errors or origin is None:
@@ -128,11 +129,11 @@ def workplace(recognition_id: int) -> str:
     day = today_in_belgium()
     try:
         origin = read_origin(required=False)
-        query = read_search_query(origin, "", day) if origin else None
+        query = read_search_query(origin, "", day, page_language()) if origin else None
     except ParameterError:  # a mangled link still shows the workplace, without distance
         origin = query = None
     if query is None:
-        query = SearchQuery(programme="", lat=0.0, lon=0.0, day=day)
+        query = SearchQuery(programme="", lat=0.0, lon=0.0, day=day, language=page_language())
     detail = find_workplace(
         get_session(),
         recognition_id,

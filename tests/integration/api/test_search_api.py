@@ -412,3 +412,14 @@ def test_openapi_documents_every_api_route(app: Flask, client: FlaskClient) -> N
         "offset",
         "widen",
     } <= search_params
+
+
+def test_reasons_in_english_on_request(client: FlaskClient, workplaces: dict[str, int]) -> None:
+    near = search(client, postcode="8500", lang="en")["results"][0]
+    texts = {r["factor"]: r["text"] for r in near["reasons"]}
+    assert texts["distance"] == "0.4 km from Kortrijk, by bike"
+    assert texts["availability"] == "2 of 3 places free, confirmed 9 days ago"
+    assert texts["programme"].startswith("Recognised for this programme until ")
+    response = client.get("/api/v1/search?programme=elektrotechnieken-duaal&postcode=8500&lang=fr")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "lang"

@@ -103,6 +103,12 @@ def test_an_unknown_workplace_is_a_dutch_404(client: FlaskClient, path: str) -> 
     assert "Deze pagina bestaat niet" in html(response)
 
 
+def test_english_pages_explain_in_english(client: FlaskClient, workplace_id: int) -> None:
+    page = html(client.get(f"/zoeken?programme={PROGRAMME}&postcode=8500&radius_km=15&lang=en"))
+    assert "km from Kortrijk, by bike" in page
+    assert "km van Kortrijk" not in page
+
+
 def test_english_is_one_click_away_and_remembered(client: FlaskClient) -> None:
     page = html(client.get("/?lang=en"))
     assert '<html lang="en">' in page and "Find a workplace for dual learning" in page
