@@ -85,6 +85,9 @@ class SearchEngine:
         An availability unconfirmed for longer no longer counts as a free place.
     max_widen_km:
         Widening stops at this radius.
+    prepare_explanations:
+        Word the common explanations at fit (worth it for a long-lived index, not for
+        an engine fitted to explain one row).
     """
 
     def __init__(
@@ -92,6 +95,7 @@ class SearchEngine:
         weights: ScoreWeights | None = None,
         stale_after_days: int = STALE_AFTER_DAYS,
         max_widen_km: float = 100.0,
+        prepare_explanations: bool = False,
     ) -> None:
         if not 0 < max_widen_km <= MAX_RADIUS_KM:
             raise InvalidQueryError(
@@ -102,6 +106,7 @@ class SearchEngine:
         self.weights = weights or ScoreWeights()
         self.stale_after_days = stale_after_days
         self.max_widen_km = max_widen_km
+        self.prepare_explanations = prepare_explanations
 
     def fit(self, snapshot: WorkplaceSnapshot) -> Self:
         """Index the snapshot; sets `snapshot_`, `programmes_` and the indexes.
@@ -121,7 +126,8 @@ class SearchEngine:
             snap.lat[offering], snap.lon[offering], groups[offering], n_groups, rows=offering
         )
         self._day_cache: _DayColumns | None = None
-        self._prepare_explanations()
+        if self.prepare_explanations:
+            self._prepare_explanations()
         return self
 
     def _prepare_explanations(self) -> None:
@@ -219,9 +225,10 @@ class SearchEngine:
         rows = np.array([row], dtype=np.int64)
         distance = np.atleast_1d(haversine_km(query.lat, query.lon, snap.lat[rows], snap.lon[rows]))
         unfiltered = replace(query, only_available=False)
-        return self._explain(
-            self._score(rows, distance, unfiltered), np.zeros(1, dtype=np.int64), query
-        )[0]
+        scored = self._score(rows, distance, unfiltered)
+        if len(scored.rows) == 0:
+            raise InvalidQueryError("row", "this workplace is not recognised on the day")
+        return self._explain(scored, np.zeros(1, dtype=np.int64), query)[0]
 
     def _day_columns(self, day: int) -> "_DayColumns":
         """Return the per-row factors that depend only on the day, computed once a day."""

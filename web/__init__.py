@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from web import api, cli, db, filters, i18n, views
+from web import api, cli, db, filters, i18n, links, views
 from web.api.errors import error_response, handle_http_error
 from web.config import settings_from_os
 
@@ -21,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_commands(app)
     return app
 
@@ -29,6 +30,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
+    links.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -38,6 +40,17 @@ def register_blueprints(app: Flask) -> None:
 
 def _is_api_request() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
+
+
+def register_security_headers(app: Flask) -> None:
+    """Keep search parameters (a student's postcode, age) out of other sites' logs."""
+
+    def add_headers(response: Response) -> Response:
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    app.after_request(add_headers)
 
 
 def register_errorhandlers(app: Flask) -> None:

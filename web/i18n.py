@@ -22,6 +22,7 @@ def select_locale() -> str:
 
 
 def _remember_choice(response: Response) -> Response:
+    response.vary.add("Cookie")  # the language may come from the cookie
     asked = request.args.get("lang")
     if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
         response.set_cookie(

@@ -4,6 +4,7 @@ The API answers it as a 400 JSON error; the pages show it as a form message.
 """
 
 import math
+import re
 from datetime import date
 
 from flask import request
@@ -20,6 +21,10 @@ class ParameterError(ValueError):
 
 
 MAX_PARAM_LENGTH = 200
+# ASCII only: Python's int() and float() also take "1_0" and other scripts' digits.
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _raw(name: str) -> str | None:
@@ -47,10 +52,9 @@ def int_param(name: str, default: int, minimum: int, maximum: int) -> int:
     value = _raw(name)
     if not value:
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ParameterError("invalid_parameter", f"{name} must be a whole number", name) from None
+    if not _INTEGER.fullmatch(value):
+        raise ParameterError("invalid_parameter", f"{name} must be a whole number", name)
+    number = int(value)
     if not minimum <= number <= maximum:
         raise ParameterError(
             "out_of_range", f"{name} must be between {minimum} and {maximum}", name
@@ -63,10 +67,9 @@ def float_param(name: str, minimum: float, maximum: float) -> float | None:
     value = _raw(name)
     if not value:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise ParameterError("invalid_parameter", f"{name} must be a number", name) from None
+    if not _NUMBER.fullmatch(value):
+        raise ParameterError("invalid_parameter", f"{name} must be a number", name)
+    number = float(value)
     if not math.isfinite(number):
         raise ParameterError("invalid_parameter", f"{name} must be a finite number", name)
     if not minimum <= number <= maximum:
@@ -107,6 +110,8 @@ def date_param(name: str) -> date | None:
     if not value:
         return None
     try:
+        if not _DATE.fullmatch(value):
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         raise ParameterError(

@@ -20,7 +20,7 @@ class Overview:
     n_programmes_with_workplaces: int
 
 
-def count_overview(session: Session, today: date) -> Overview:
+def count_overview(session: Session, today: date, stale_after_days: int = 180) -> Overview:
     """Count recognised workplaces, free places and programmes as of `today`."""
     valid = valid_on(today)
     n_recognised, n_programmes_with = session.execute(
@@ -28,7 +28,7 @@ def count_overview(session: Session, today: date) -> Overview:
     ).one()
     n_available, n_free = session.execute(
         select(func.count(), func.coalesce(func.sum(Recognition.n_free_places), 0)).where(
-            available_on(today)
+            available_on(today, stale_after_days)
         )
     ).one()
     n_companies = session.scalar(

@@ -126,7 +126,8 @@ def build_index_state(session: Session, version: int, options: Mapping[str, Any]
     """Snapshot every recognised workplace and fit an engine on it."""
     snapshot = WorkplaceSnapshot(load_workplace_records(session), tz=BELGIUM)
     names = {code: name for code, name in session.execute(select(Programme.code, Programme.name))}
-    return IndexState(version, SearchEngine(**options).fit(snapshot), names)
+    engine = SearchEngine(**options, prepare_explanations=True).fit(snapshot)
+    return IndexState(version, engine, names)
 
 
 def get_search_index() -> SearchIndex:
@@ -190,7 +191,6 @@ class WorkplaceHit:
     programme_name: str
     distance_km: float | None
     open_places: int
-    n_places: int
     available: bool
     confirmed_at: datetime | None
     score: float | None
@@ -229,7 +229,6 @@ def _hit(state: IndexState, match: Match, *, with_distance: bool = True) -> Work
         programme_name=state.programme_names.get(code, code),
         distance_km=match.distance_km if with_distance else None,
         open_places=int(snap.n_free_places[row]),
-        n_places=int(snap.n_places[row]),
         available=match.is_available,
         confirmed_at=None if confirmed != confirmed else datetime.fromtimestamp(confirmed, UTC),
         score=match.score if with_distance else None,

@@ -15,6 +15,7 @@ from matcher import DEFAULT_RADIUS_KM, MOBILITIES, InvalidQueryError, SearchQuer
 from models.base import today_in_belgium
 from web.db import get_session
 from web.i18n import page_language
+from web.links import search_args
 from web.params import ParameterError
 from web.search_request import read_origin, read_search_query
 from web.services.geography import get_gazetteer
@@ -44,6 +45,14 @@ FIELD_MESSAGES = {
 OTHER_FIELD = _l("Deze waarde klopt niet; pas ze aan en zoek opnieuw.")
 
 
+def _radius_choices(asked: str) -> list[int]:
+    """The usual radii, plus the one in the URL if it is another whole number in range."""
+    choices = list(RADIUS_CHOICES_KM)
+    if asked.isdigit() and 1 <= int(asked) <= 200 and int(asked) not in choices:
+        choices = sorted([*choices, int(asked)])
+    return choices
+
+
 def _form(errors: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the search form needs: the programmes by study domain, options, values."""
     by_domain: dict[str, list[Any]] = defaultdict(list)
@@ -54,7 +63,7 @@ def _form(errors: dict[str, Any] | None = None) -> dict[str, Any]:
         mobility = "bike"
     return {
         "programmes_by_domain": sorted(by_domain.items()),
-        "radius_choices": RADIUS_CHOICES_KM,
+        "radius_choices": _radius_choices(request.args.get("radius_km", "")),
         "mobility_labels": MOBILITY_LABELS,
         "values": {
             "programme": request.args.get("programme", ""),
@@ -62,7 +71,8 @@ def _form(errors: dict[str, Any] | None = None) -> dict[str, Any]:
             "mobility": mobility,
             "radius_km": request.args.get("radius_km", ""),
             "default_radius_km": int(DEFAULT_RADIUS_KM[mobility]),
-            "only_available": request.args.get("only_available", "true") != "false",
+            "only_available": request.args.get("only_available", "true").strip().lower()
+            not in ("false", "0", "no", "off"),
             "sort": request.args.get("sort", "score"),
         },
         "errors": errors or {},
@@ -72,7 +82,9 @@ def _form(errors: dict[str, Any] | None = None) -> dict[str, Any]:
 @bp.get("/")
 def home() -> str:
     """The search form, and figures that show the service is alive."""
-    overview = count_overview(get_session(), today_in_belgium())
+    overview = count_overview(
+        get_session(), today_in_belgium(), current_app.config.get("SEARCH_STALE_AFTER_DAYS", 180)
+    )
     return render_template("home.html", overview=overview, **_form())
 
 
@@ -86,7 +98,7 @@ def results() -> str | Response | tuple[str, int]:
         errors["programme"] = FIELD_MESSAGES["programme"]
     # Complete the URL before searching: a postcode for a place name and the travel mode's
     # radius for a blank one, so the address bar holds exactly the API's query.
-    args = request.args.to_dict()
+    args = search_args()
     where = args.get("postcode", "").strip()
     if where and not (len(where) == 4 and where.isdigit()):
         try:
@@ -102,7 +114,7 @@ def results() -> str | Response | tuple[str, int]:
     if not args.get("radius_km", "").strip():
         mobility = args.get("mobility", "bike")
         args["radius_km"] = str(int(DEFAULT_RADIUS_KM.get(mobility, 25.0)))
-    if not errors and args != request.args.to_dict():
+    if not errors and args != request.args.to_dict():  # also drops unknown parameters
         return redirect(url_for("search.results", **args))
     origin: Origin | None = None
     if not errors:
@@ -119,6 +131,7 @@ def results() -> str | Response | tuple[str, int]:
         page=page,
         query=query,
         programme_name=names[programme],
+        max_widen_km=current_app.config.get("SEARCH_MAX_WIDEN_KM", 100.0),
         **_form(),
     )
 
@@ -144,11 +157,6 @@ def workplace(recognition_id: int) -> str:
     )
     if detail is None:
         abort(404)
-    back = request.args.to_dict()
-    back.pop("lang", None)
     return render_template(
-        "workplace.html",
-        detail=detail,
-        origin=origin,
-        back_args=back if "programme" in back else None,
+        "workplace.html", detail=detail, origin=origin, has_search="programme" in request.args
     )

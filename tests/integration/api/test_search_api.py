@@ -324,6 +324,14 @@ def test_no_student_data_in_answers(
             "invalid_parameter",
         ),
         ("programme=" + "x" * 300 + "&postcode=8500", "programme", "invalid_parameter"),
+        (f"programme={PROGRAMME}&postcode=8500&limit=1_0", "limit", "invalid_parameter"),
+        (f"programme={PROGRAMME}&postcode=8500&limit=%D9%A1", "limit", "invalid_parameter"),
+        (f"programme={PROGRAMME}&postcode=8500&radius_km=1_0", "radius_km", "invalid_parameter"),
+        (
+            f"programme={PROGRAMME}&postcode=8500&start_date=20270201",
+            "start_date",
+            "invalid_parameter",
+        ),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(

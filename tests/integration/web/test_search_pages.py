@@ -128,10 +128,41 @@ def test_english_is_one_click_away_and_remembered(client: FlaskClient) -> None:
         f"programme={PROGRAMME}&lat=50.8&radius_km=15",
         f"programme={PROGRAMME}&postcode=8500&radius_km=15&start_date=2027-13-01&age=200",
         f"programme={PROGRAMME}&postcode=8500&radius_km=15&languages=nl,,xx",
+        f"programme={PROGRAMME}&postcode=8500&radius_km=15&recognition_id=5&endpoint=x",
+        f"programme={PROGRAMME}&postcode=8500&radius_km=15&_method=POST&_external=1",
+        "_method=POST&_anchor=x",
     ],
 )
 def test_odd_search_urls_never_give_a_server_error(client: FlaskClient, query: str) -> None:
-    response = client.get(f"/zoeken?{query}")
-    assert response.status_code in (200, 302, 400)
-    response = client.get(f"/werkplekken/1?{query}")
-    assert response.status_code in (200, 404)
+    for path in ("/", "/zoeken", "/werkplekken/1", "/bestaat-niet"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code in (200, 302, 400, 404), path
+        assert "http://localhost" not in html(response)  # no url_for option taken from it
+
+
+def test_links_carry_only_search_parameters(client: FlaskClient, workplace_id: int) -> None:
+    page = html(
+        client.get(
+            f"/zoeken?programme={PROGRAMME}&postcode=8500&radius_km=15&recognition_id=99",
+            follow_redirects=True,
+        )
+    )
+    assert f"/werkplekken/{workplace_id}?" in page and "recognition_id=99" not in page
+
+
+def test_only_web_addresses_are_linked(app: Flask, client: FlaskClient, workplace_id: int) -> None:
+    from models import Recognition
+
+    with app.app_context():
+        session = get_session()
+        company = session.get(Recognition, workplace_id).site.company  # type: ignore[union-attr]
+        company.website = "javascript:alert(1)"
+        session.commit()
+    page = html(client.get(f"/werkplekken/{workplace_id}"))
+    assert 'href="javascript:' not in page
+
+
+def test_privacy_and_cache_headers(client: FlaskClient) -> None:
+    response = client.get("/?lang=en")
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Cookie" in response.headers["Vary"]

@@ -587,3 +587,10 @@ def test_the_largest_radius_is_allowed() -> None:
 def test_an_empty_snapshot_finds_nothing() -> None:
     result = fit([]).search(query(widen=True))
     assert result == SearchResult(total=0, radius_km=25.0, widened=False, matches=())
+
+
+def test_explaining_a_workplace_that_is_not_valid_on_the_day_is_refused() -> None:
+    engine = fit([workplace(1, valid_until=DAY)])
+    with pytest.raises(InvalidQueryError) as info:
+        engine.explain(0, query())
+    assert info.value.field == "row"
