@@ -120,6 +120,7 @@ def test_a_form_error_is_shown_in_dutch_and_keeps_what_was_typed(
     assert "Kies een opleiding uit de lijst." in page.content()
     assert "Geef een Belgische postcode of gemeente" in page.content()
     assert page.input_value("#postcode") == "Atlantis"
+    shoot(page, "form-errors-phone")
 
 
 def test_the_language_switch_keeps_the_search(
@@ -139,6 +140,7 @@ def test_the_language_switch_keeps_the_search(
 
 def test_suggestions_appear_as_you_type(page: Any, server_url: str) -> None:
     page.goto(f"{server_url}/")
+    shoot(page, "home-phone")
     page.type("#postcode", "Heule", delay=30)
     page.wait_for_function("document.querySelectorAll('#postcode-suggestions option').length > 0")
     values = page.eval_on_selector_all("#postcode-suggestions option", "o => o.map(x => x.value)")
