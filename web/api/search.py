@@ -57,7 +57,7 @@ def search() -> Response:
     origin = read_origin(required=True)
     assert origin is not None
     page = search_workplaces(
-        session, read_search_query(origin, programme, today_in_belgium()), origin
+        state, read_search_query(origin, programme, today_in_belgium()), origin
     )
     return jsonify(
         {

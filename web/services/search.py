@@ -236,9 +236,8 @@ def _hit(state: IndexState, match: Match, *, with_distance: bool = True) -> Work
     )
 
 
-def search_workplaces(session: Session, query: SearchQuery, origin: Origin) -> SearchPage:
-    """Rank the workplaces for a query with the process's current index."""
-    state = get_search_index().current(session)
+def search_workplaces(state: IndexState, query: SearchQuery, origin: Origin) -> SearchPage:
+    """Rank the workplaces for a query with an index (the process's current one)."""
     result = state.engine.search(query)
     return SearchPage(
         total=result.total,

@@ -37,6 +37,8 @@ Builder = Callable[[Session, int], IndexState]
 class SearchIndex:
     """Hand out the current engine; notice changes made by any process."""
 
+    RETRY_AFTER_S = 30.0
+
     def __init__(
         self,
         build: Builder,
@@ -102,6 +104,9 @@ class SearchIndex:
                 self._state = self._build(session, self._read_version(session))
         except Exception:
             log.exception("rebuilding the search index failed; serving the previous one")
+            # Try again after a pause, not at every check: a broken database would
+            # otherwise fill the log once a second.
+            self._last_check = self._clock() + self.RETRY_AFTER_S
         finally:
             with self._lock:
                 self._building = False

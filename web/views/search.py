@@ -21,7 +21,13 @@ from web.search_request import read_origin, read_search_query
 from web.services.geography import get_gazetteer
 from web.services.overview import count_overview
 from web.services.reference import list_programmes
-from web.services.search import Origin, engine_settings, find_workplace, search_workplaces
+from web.services.search import (
+    Origin,
+    engine_settings,
+    find_workplace,
+    get_search_index,
+    search_workplaces,
+)
 
 bp = Blueprint("search", __name__)
 
@@ -125,7 +131,7 @@ def results() -> str | Response | tuple[str, int]:
             errors[error.field] = FIELD_MESSAGES.get(error.field, OTHER_FIELD)
     if errors or origin is None:
         return render_template("home.html", overview=None, **_form(errors)), 400
-    page = search_workplaces(get_session(), query, origin)
+    page = search_workplaces(get_search_index().current(get_session()), query, origin)
     return render_template(
         "results.html",
         page=page,

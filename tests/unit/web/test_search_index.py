@@ -122,6 +122,8 @@ def test_a_failed_rebuild_keeps_serving_and_tries_again() -> None:
     index.join(timeout=10)
     assert index.current(SESSION) is old
     clock.now = 2.0
+    assert index.current(SESSION) is old and db.builds == [1]  # no retry at once
+    clock.now = 1.0 + SearchIndex.RETRY_AFTER_S + 1.0
     index.current(SESSION)
     index.join(timeout=10)
     assert index.current(SESSION).version == 2
