@@ -3,7 +3,7 @@
 from matcher.exceptions import InvalidQueryError, MatcherError, UnknownPostcodeError
 from matcher.geo import EARTH_RADIUS_KM, Gazetteer, GeoIndex, haversine_km, normalize_name
 from matcher.scoring import DEFAULT_RADIUS_KM, STALE_AFTER_DAYS, ScoreWeights
-from matcher.search import SearchEngine
+from matcher.search import MAX_WIDEN_KM, SearchEngine
 from matcher.snapshot import WorkplaceSnapshot
 from matcher.types import (
     COMPANY_SIZES,
@@ -29,6 +29,7 @@ __all__ = [
     "HOURS_PATTERNS",
     "LANGUAGES",
     "MAX_RADIUS_KM",
+    "MAX_WIDEN_KM",
     "MOBILITIES",
     "SORTS",
     "STALE_AFTER_DAYS",

@@ -38,6 +38,7 @@ Rows = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
+MAX_WIDEN_KM = 100.0  # widening stops here unless the deployment says otherwise
 _NO_WISHES = StudentWishes()
 _SCORE_STEPS = 1000  # scores are compared and shown to 3 decimals
 _DISTANCE_STEPS_PER_KM = 10  # distances tie when equal to 0.1 km, as shown
@@ -94,7 +95,7 @@ class SearchEngine:
         self,
         weights: ScoreWeights | None = None,
         stale_after_days: int = STALE_AFTER_DAYS,
-        max_widen_km: float = 100.0,
+        max_widen_km: float = MAX_WIDEN_KM,
         prepare_explanations: bool = False,
     ) -> None:
         if not 0 < max_widen_km <= MAX_RADIUS_KM:

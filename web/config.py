@@ -19,7 +19,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from matcher import InvalidQueryError, ScoreWeights
+from matcher import (
+    MAX_RADIUS_KM,
+    MAX_WIDEN_KM,
+    STALE_AFTER_DAYS,
+    InvalidQueryError,
+    ScoreWeights,
+)
 
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -51,8 +57,12 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
     )
     return {
         "SEARCH_WEIGHTS": _weights(environ.get("SEARCH_WEIGHTS", "")),
-        "SEARCH_STALE_AFTER_DAYS": _number(environ, "SEARCH_STALE_AFTER_DAYS", 180, int),
-        "SEARCH_MAX_WIDEN_KM": min(200.0, _number(environ, "SEARCH_MAX_WIDEN_KM", 100.0, float)),
+        "SEARCH_STALE_AFTER_DAYS": _number(
+            environ, "SEARCH_STALE_AFTER_DAYS", STALE_AFTER_DAYS, int
+        ),
+        "SEARCH_MAX_WIDEN_KM": min(
+            MAX_RADIUS_KM, _number(environ, "SEARCH_MAX_WIDEN_KM", MAX_WIDEN_KM, float)
+        ),
         "SEARCH_VERSION_CHECK_SECONDS": _number(
             environ, "SEARCH_VERSION_CHECK_SECONDS", 1.0, float
         ),

@@ -91,6 +91,19 @@ def _optional_int(name: str, minimum: int, maximum: int) -> int | None:
     return int_param(name, 0, minimum, maximum) if request.args.get(name, "").strip() else None
 
 
+def read_explain_query(day: date, language: str | None = None) -> tuple[SearchQuery, bool]:
+    """Read the optional origin and wishes a single workplace is explained for.
+
+    Returns the query and whether it has an origin; without one the distance factor is
+    left out (the query's coordinates are then a placeholder, never used).
+    """
+    origin = read_origin(required=False)
+    if origin is None:
+        language = language or choice_param("lang", ("nl", "en")) or "nl"
+        return SearchQuery(programme="", lat=0.0, lon=0.0, day=day, language=language), False
+    return read_search_query(origin, "", day, language), True
+
+
 def read_search_query(
     origin: Origin, programme: str, day: date, language: str | None = None
 ) -> SearchQuery:

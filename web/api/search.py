@@ -9,9 +9,8 @@ from web.api.blueprint import bp
 from web.api.errors import ApiError
 from web.db import get_session
 from web.params import string_param
-from web.search_request import read_origin, read_search_query
+from web.search_request import read_explain_query, read_origin, read_search_query
 from web.services.search import (
-    Origin,
     WorkplaceHit,
     engine_settings,
     find_workplace,
@@ -79,16 +78,9 @@ def search() -> Response:
 def workplace(recognition_id: int) -> Response:
     """Show one recognised workplace with its intake preferences and contact."""
     day = today_in_belgium()
-    origin = read_origin(required=False)
-    probe = origin or Origin("", "", 50.85, 4.35)
-    session = get_session()
+    query, has_origin = read_explain_query(day)
     detail = find_workplace(
-        session,
-        recognition_id,
-        read_search_query(probe, "", day),
-        origin is not None,
-        engine_settings(current_app.config),
-        day,
+        get_session(), recognition_id, query, has_origin, engine_settings(current_app.config), day
     )
     if detail is None:
         raise ApiError(404, "not_found", "no recognised workplace with this id")

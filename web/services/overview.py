@@ -20,7 +20,7 @@ class Overview:
     n_programmes_with_workplaces: int
 
 
-def count_overview(session: Session, today: date, stale_after_days: int = 180) -> Overview:
+def count_overview(session: Session, today: date, stale_after_days: int) -> Overview:
     """Count recognised workplaces, free places and programmes as of `today`."""
     valid = valid_on(today)
     n_recognised, n_programmes_with = session.execute(

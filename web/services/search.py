@@ -10,6 +10,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from matcher import (
+    MAX_WIDEN_KM,
+    STALE_AFTER_DAYS,
     Gazetteer,
     IntakePreferences,
     Match,
@@ -114,11 +116,11 @@ def parse_intake_preferences(raw: Any) -> IntakePreferences:
 
 
 def engine_settings(config: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the SearchEngine options from the app config."""
+    """Return the SearchEngine options from the app config (the matcher's defaults)."""
     return {
         "weights": config.get("SEARCH_WEIGHTS") or ScoreWeights(),
-        "stale_after_days": config.get("SEARCH_STALE_AFTER_DAYS", 180),
-        "max_widen_km": config.get("SEARCH_MAX_WIDEN_KM", 100.0),
+        "stale_after_days": config.get("SEARCH_STALE_AFTER_DAYS", STALE_AFTER_DAYS),
+        "max_widen_km": config.get("SEARCH_MAX_WIDEN_KM", MAX_WIDEN_KM),
     }
 
 

@@ -5,6 +5,7 @@ parameters as the API, so it can be shared and bookmarked.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -12,12 +13,13 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from matcher import DEFAULT_RADIUS_KM, MOBILITIES, InvalidQueryError, SearchQuery
+from models import Programme
 from models.base import today_in_belgium
 from web.db import get_session
 from web.i18n import page_language
 from web.links import search_args
 from web.params import ParameterError
-from web.search_request import read_origin, read_search_query
+from web.search_request import read_explain_query, read_origin, read_search_query
 from web.services.geography import get_gazetteer
 from web.services.overview import count_overview
 from web.services.reference import list_programmes
@@ -59,10 +61,10 @@ def _radius_choices(asked: str) -> list[int]:
     return choices
 
 
-def _form(errors: dict[str, Any] | None = None) -> dict[str, Any]:
+def _form(programmes: Sequence[Programme], errors: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the search form needs: the programmes by study domain, options, values."""
     by_domain: dict[str, list[Any]] = defaultdict(list)
-    for programme in list_programmes(get_session()):
+    for programme in programmes:
         by_domain[programme.study_domain].append(programme)
     mobility = request.args.get("mobility", "bike")
     if mobility not in MOBILITIES:
@@ -88,10 +90,9 @@ def _form(errors: dict[str, Any] | None = None) -> dict[str, Any]:
 @bp.get("/")
 def home() -> str:
     """The search form, and figures that show the service is alive."""
-    overview = count_overview(
-        get_session(), today_in_belgium(), current_app.config.get("SEARCH_STALE_AFTER_DAYS", 180)
-    )
-    return render_template("home.html", overview=overview, **_form())
+    stale_after_days = engine_settings(current_app.config)["stale_after_days"]
+    overview = count_overview(get_session(), today_in_belgium(), stale_after_days)
+    return render_template("home.html", overview=overview, **_form(list_programmes(get_session())))
 
 
 @bp.get("/zoeken")
@@ -99,7 +100,8 @@ def results() -> str | Response | tuple[str, int]:
     """Rank workplaces for the form's search; say why when nothing is found."""
     errors: dict[str, Any] = {}
     programme = request.args.get("programme", "").strip()
-    names = {p.code: p.name for p in list_programmes(get_session())}
+    programmes = list_programmes(get_session())
+    names = {p.code: p.name for p in programmes}
     if programme not in names:
         errors["programme"] = FIELD_MESSAGES["programme"]
     # Complete the URL before searching: a postcode for a place name and the travel mode's
@@ -130,15 +132,15 @@ def results() -> str | Response | tuple[str, int]:
         except ParameterError as error:
             errors[error.field] = FIELD_MESSAGES.get(error.field, OTHER_FIELD)
     if errors or origin is None:
-        return render_template("home.html", overview=None, **_form(errors)), 400
+        return render_template("home.html", overview=None, **_form(programmes, errors)), 400
     page = search_workplaces(get_search_index().current(get_session()), query, origin)
     return render_template(
         "results.html",
         page=page,
         query=query,
         programme_name=names[programme],
-        max_widen_km=current_app.config.get("SEARCH_MAX_WIDEN_KM", 100.0),
-        **_form(),
+        max_widen_km=engine_settings(current_app.config)["max_widen_km"],
+        **_form(programmes),
     )
 
 
@@ -147,22 +149,13 @@ def workplace(recognition_id: int) -> str:
     """One workplace: what the company offers and asks, its places, how to reach it."""
     day = today_in_belgium()
     try:
-        origin = read_origin(required=False)
-        query = read_search_query(origin, "", day, page_language()) if origin else None
+        query, has_origin = read_explain_query(day, page_language())
     except ParameterError:  # a mangled link still shows the workplace, without distance
-        origin = query = None
-    if query is None:
         query = SearchQuery(programme="", lat=0.0, lon=0.0, day=day, language=page_language())
+        has_origin = False
     detail = find_workplace(
-        get_session(),
-        recognition_id,
-        query,
-        origin is not None,
-        engine_settings(current_app.config),
-        day,
+        get_session(), recognition_id, query, has_origin, engine_settings(current_app.config), day
     )
     if detail is None:
         abort(404)
-    return render_template(
-        "workplace.html", detail=detail, origin=origin, has_search="programme" in request.args
-    )
+    return render_template("workplace.html", detail=detail, has_search="programme" in request.args)
