@@ -3,6 +3,7 @@
 Never imports `web` or `flask` (see ARCHITECTURE.md); plain SQLAlchemy only.
 """
 
+from models.access import ApiToken, LoginFailure
 from models.base import Base, utcnow
 from models.intake import Agreement, Intake
 from models.people import School, Student, User
@@ -12,10 +13,12 @@ from models.workplaces import Company, Mentor, Recognition, Site
 
 __all__ = [
     "Agreement",
+    "ApiToken",
     "Base",
     "Company",
     "DataVersion",
     "Intake",
+    "LoginFailure",
     "Mentor",
     "Partnership",
     "Postcode",

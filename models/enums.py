@@ -37,6 +37,15 @@ class TrainingStatus(enum.StrEnum):
     EXEMPTED = "exempted"
 
 
+class MentorProblem(enum.StrEnum):
+    """Why a person cannot (yet) be a mentor under DOMAIN.md step 3."""
+
+    TOO_YOUNG = "too_young"  # under 23
+    NEEDS_AGE_WAIVER = "needs_age_waiver"  # 23 or 24: only with the partnership's waiver
+    TOO_LITTLE_EXPERIENCE = "too_little_experience"
+    NO_EXTRACT_SHOWN = "no_extract_shown"  # no 596.2 criminal-record extract shown yet
+
+
 class SchoolKind(enum.StrEnum):
     SECONDARY = "secondary"
     PART_TIME_CENTRE = "part_time_centre"  # centrum voor deeltijds onderwijs (CDO)

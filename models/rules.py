@@ -1,12 +1,22 @@
 """Domain rules with numbers from DOMAIN.md, as pure functions."""
 
+import calendar
 import re
 from datetime import date
 
 from matcher.scoring import STALE_AFTER_DAYS
-from models.enums import AgreementType, LearnerType, RecognitionStatus
+from models.enums import AgreementType, LearnerType, MentorProblem, RecognitionStatus
 
 RECOGNITION_VALIDITY_YEARS = 5  # DOMAIN.md step 2
+DECISION_NORM_DAYS = 14  # DOMAIN.md step 2: a partnership normally decides within 14 days
+
+# DOMAIN.md step 3: the mentor.
+MENTOR_MIN_AGE = 25
+MENTOR_MIN_AGE_WITH_WAIVER = 23  # a partnership may lower the age to 23
+MENTOR_MIN_YEARS_EXPERIENCE = 5
+MENTOR_TRAINING_MONTHS = 12  # default deadline for the mentor training, after recognition
+# Sectors with their own deadline: construction finishes the training within 6 months.
+MENTOR_TRAINING_MONTHS_BY_SECTOR = {"Bouw": 6}
 
 AGREEMENT_HOURS_THRESHOLD = 20  # DOMAIN.md step 6: under 20 h SAO/ODO, else OAO/ODO-statuut
 
@@ -59,6 +69,19 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def add_months(day: date, months: int) -> date:
+    """Add calendar months; a day past the new month's end becomes its last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Return the age in whole years on `day`."""
+    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - (0 if had_birthday else 1)
+
+
 def recognition_valid_until(decided_on: date) -> date:
     """Return when a recognition decided on `decided_on` ends: 5 years later (step 2).
 
@@ -108,3 +131,35 @@ def is_available_now(
         and last_confirmed_on is not None
         and (day - last_confirmed_on).days <= stale_after_days
     )
+
+
+def is_request_overdue(requested_on: date, day: date) -> bool:
+    """Tell whether a recognition request waits longer than the 14-day norm (step 2)."""
+    return (day - requested_on).days > DECISION_NORM_DAYS
+
+
+def mentor_training_deadline(sector: str, recognised_on: date) -> date:
+    """Return when a mentor must have finished the training (step 3), per sector."""
+    months = MENTOR_TRAINING_MONTHS_BY_SECTOR.get(sector, MENTOR_TRAINING_MONTHS)
+    return add_months(recognised_on, months)
+
+
+def mentor_problems(
+    birth_date: date,
+    years_experience: int,
+    has_age_waiver: bool,
+    extract_shown_on: date | None,
+    day: date,
+) -> list[MentorProblem]:
+    """List what stops a person from being a mentor on `day` (empty: nothing)."""
+    problems = []
+    age = age_on(birth_date, day)
+    if age < MENTOR_MIN_AGE_WITH_WAIVER:
+        problems.append(MentorProblem.TOO_YOUNG)
+    elif age < MENTOR_MIN_AGE and not has_age_waiver:
+        problems.append(MentorProblem.NEEDS_AGE_WAIVER)
+    if years_experience < MENTOR_MIN_YEARS_EXPERIENCE:
+        problems.append(MentorProblem.TOO_LITTLE_EXPERIENCE)
+    if extract_shown_on is None:
+        problems.append(MentorProblem.NO_EXTRACT_SHOWN)
+    return problems

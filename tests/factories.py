@@ -7,10 +7,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Company, Mentor, Programme, Recognition, School, Site, Student
+from models import (
+    Company,
+    Mentor,
+    Partnership,
+    Programme,
+    Recognition,
+    School,
+    Site,
+    Student,
+    User,
+)
 from models.base import today_in_belgium
-from models.enums import Mobility, RecognitionStatus, SchoolKind
+from models.enums import Mobility, RecognitionStatus, Role, SchoolKind
 from models.rules import kbo_with_check_digits, recognition_valid_until
+from web.services.accounts import PASSWORDS
 
 _sequence = itertools.count(1)
 
@@ -112,6 +123,47 @@ def student(session: Session, **fields: Any) -> Student:
     }
     values.update(fields)
     row = Student(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+PASSWORD = "correct horse battery"
+# Hashed once: Argon2 is slow on purpose, and most tests only need a user to exist.
+_PASSWORD_HASH = PASSWORDS.hash(PASSWORD)
+
+
+def partnership(session: Session, name: str = "Elektro en installatie") -> Partnership:
+    """A partnership from the reference data (one per sector)."""
+    found = session.scalar(select(Partnership).where(Partnership.name == name))
+    assert found is not None, f"partnership {name} not in the reference data"
+    return found
+
+
+def user(session: Session, role: Role, entity: Any = None, **fields: Any) -> User:
+    """A user with password `PASSWORD`, tied to `entity` (made when left out)."""
+    column = {
+        Role.STUDENT: "student",
+        Role.SCHOOL_STAFF: "school",
+        Role.COMPANY: "company",
+        Role.CONSULTANT: "partnership",
+    }.get(role)
+    values: dict[str, Any] = {
+        "email": f"user{next(_sequence)}@example.be",
+        "password_hash": _PASSWORD_HASH,
+        "role": role,
+    }
+    if column is not None:
+        if entity is None:
+            entity = {
+                "student": student,
+                "school": school,
+                "company": company,
+                "partnership": partnership,
+            }[column](session)
+        values[f"{column}_id"] = entity.id
+    values.update(fields)
+    row = User(**values)
     session.add(row)
     session.flush()
     return row

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from web import api, cli, db, filters, i18n, links, views
+from web import api, auth, cli, db, filters, i18n, links, views
 from web.api.errors import error_response, handle_http_error
 from web.config import settings_from_os
 
@@ -28,14 +28,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    auth.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
     links.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    app.register_blueprint(views.bp)
+    for blueprint in views.BLUEPRINTS:
+        app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
+    # The API authenticates by bearer token, never by cookie, so forged cross-site
+    # requests carry no credentials: CSRF tokens guard the pages' forms only.
+    auth.csrf.exempt(api.bp)
 
 
 def _is_api_request() -> bool:
@@ -48,6 +53,8 @@ def register_security_headers(app: Flask) -> None:
     def add_headers(response: Response) -> Response:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # No page may be framed by another site (clickjacking on the forms).
+        response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
     app.after_request(add_headers)

@@ -1,19 +1,25 @@
-"""Command-line commands: `flask --app web load-reference`, `seed-demo`."""
+"""Command-line commands: `flask --app web load-reference`, `seed-demo`, `users create`."""
 
 from datetime import datetime
 
 import click
 from flask import Flask
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 
+from models import Company, Partnership, School, Student
 from models.base import today_in_belgium
+from models.enums import Role
+from models.rules import InvalidKboError, normalize_kbo
 from web.db import get_session
+from web.services.accounts import create_user
 from web.services.demo import (
     DatabaseNotEmptyError,
     DemoSize,
     ReferenceDataMissingError,
     seed_demo,
 )
+from web.services.errors import InputError
 from web.services.reference import load_reference_data
 
 
@@ -21,6 +27,7 @@ def init_app(app: Flask) -> None:
     """Register the commands on the app."""
     app.cli.add_command(load_reference_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(users_commands)
 
 
 @click.command("load-reference")
@@ -89,3 +96,95 @@ def seed_demo_command(
     except ReferenceDataMissingError as error:
         raise click.ClickException(str(error)) from None
     click.echo(summary.describe())
+
+
+users_commands = AppGroup("users", help="Manage user accounts.")
+
+
+def _entity_id(
+    role: Role,
+    company: str | None,
+    school: int | None,
+    student: int | None,
+    partnership: str | None,
+) -> int | None:
+    """Find the one party the role acts for, from the option that names it."""
+    session = get_session()
+    given = {
+        Role.COMPANY: company,
+        Role.SCHOOL_STAFF: school,
+        Role.STUDENT: student,
+        Role.CONSULTANT: partnership,
+    }
+    extra = [r.value for r, value in given.items() if value is not None and r is not role]
+    if extra:
+        raise click.UsageError(f"a {role.value} user takes no option for {', '.join(extra)}")
+    if role is Role.ADMIN:
+        return None
+    value = given[role]
+    option = {
+        Role.COMPANY: "--company",
+        Role.SCHOOL_STAFF: "--school",
+        Role.STUDENT: "--student",
+        Role.CONSULTANT: "--partnership",
+    }[role]
+    if value is None:
+        raise click.UsageError(f"a {role.value} user needs {option}")
+    found: int | None
+    if role is Role.COMPANY:
+        try:
+            number = normalize_kbo(str(value))
+        except InvalidKboError:
+            number = None
+        found = session.scalar(
+            select(Company.id).where(
+                Company.kbo_number == number if number else Company.id == _int_or_none(str(value))
+            )
+        )
+    elif role is Role.CONSULTANT:
+        found = session.scalar(
+            select(Partnership.id).where(
+                (Partnership.name == str(value)) | (Partnership.id == _int_or_none(str(value)))
+            )
+        )
+    else:
+        model = School if role is Role.SCHOOL_STAFF else Student
+        found = session.scalar(select(model.id).where(model.id == value))
+    if found is None:
+        raise click.BadParameter(f"no such {option.removeprefix('--')}: {value}", param_hint=option)
+    return found
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+@users_commands.command("create")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--email", required=True)
+@click.option("--company", help="Company id or KBO number (role company).")
+@click.option("--school", type=int, help="School id (role school_staff).")
+@click.option("--student", type=int, help="Student id (role student).")
+@click.option("--partnership", help="Partnership id or name (role consultant).")
+@click.password_option(help="Asked for when left out (at least 10 characters).")
+@with_appcontext
+def create_user_command(
+    role: str,
+    email: str,
+    company: str | None,
+    school: int | None,
+    student: int | None,
+    partnership: str | None,
+    password: str,
+) -> None:
+    """Create a user tied to the party its role acts for."""
+    chosen = Role(role)
+    entity_id = _entity_id(chosen, company, school, student, partnership)
+    session = get_session()
+    try:
+        user = create_user(session, chosen, email, password, entity_id)
+    except InputError as error:
+        session.rollback()
+        raise click.BadParameter(str(error.message), param_hint=f"--{error.field}") from None
+    session.commit()
+    click.echo(f"User {user.email} created with role {chosen.value}.")

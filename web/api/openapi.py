@@ -26,7 +26,12 @@ def _param(
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    text = {400: "Bad parameter; `field` names it", 401: "No valid token", 404: "Not found"}
+    text = {
+        400: "Bad parameter; `field` names it",
+        401: "No valid token",
+        404: "Not found",
+        409: "The recognition is not valid now (requested, refused, withdrawn or expired)",
+    }
     return {
         str(s): {
             "description": text[s],
@@ -158,6 +163,25 @@ _WORKPLACE: dict[str, Any] = {
         },
     },
 }
+_INTAKE_PREFERENCES: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "min_age": {"type": "integer", "minimum": 15, "maximum": 25, "nullable": True},
+        "start_months": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": 12},
+        },
+        "languages": {"type": "array", "items": {"type": "string", "enum": list(LANGUAGES)}},
+        "hours_pattern": {"type": "string", "enum": list(HOURS_PATTERNS), "nullable": True},
+        "first_interview_at_school": {"type": "boolean"},
+    },
+}
+_AVAILABILITY_FIELDS: dict[str, Any] = {
+    "n_places": {"type": "integer", "minimum": 0, "maximum": 99},
+    "n_free_places": {"type": "integer", "minimum": 0, "description": "At most n_places"},
+    "available_from": {"type": "string", "format": "date", "nullable": True},
+    "intake_preferences": _INTAKE_PREFERENCES,
+}
 
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -210,6 +234,38 @@ DOCUMENT: dict[str, Any] = {
                 "responses": {**_ok("Workplace"), **_errors(400, 404)},
             }
         },
+        "/api/v1/recognitions/{recognition_id}/availability": {
+            "put": {
+                "summary": "Set a recognised workplace's places (the company's own system)",
+                "description": "Needs an API token the company made on its pages, as "
+                "`Authorization: Bearer <token>`. Fields left out keep their value. "
+                "Stating the places confirms them (`confirm` defaults to true); "
+                '`{"confirm": true}` alone only confirms. Search shows the change within '
+                "seconds.",
+                "security": [{"token": []}],
+                "parameters": [
+                    _param(
+                        "recognition_id", _INTEGER, "Recognition id", required=True, where="path"
+                    ),
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "properties": {
+                                    **_AVAILABILITY_FIELDS,
+                                    "confirm": {"type": "boolean", "default": True},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {**_ok("Availability"), **_errors(400, 401, 404, 409)},
+            }
+        },
         "/api/v1/openapi.json": {
             "get": {
                 "summary": "This document",
@@ -218,7 +274,21 @@ DOCUMENT: dict[str, Any] = {
         },
     },
     "components": {
+        "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
         "schemas": {
+            "Availability": {
+                "type": "object",
+                "properties": {
+                    "recognition_id": _INTEGER,
+                    **_AVAILABILITY_FIELDS,
+                    "last_confirmed_at": {
+                        "type": "string",
+                        "format": "date-time",
+                        "nullable": True,
+                    },
+                    "is_available": {"type": "boolean"},
+                },
+            },
             "Error": {
                 "type": "object",
                 "properties": {
@@ -303,16 +373,7 @@ DOCUMENT: dict[str, Any] = {
                     {
                         "type": "object",
                         "properties": {
-                            "intake_preferences": {
-                                "type": "object",
-                                "properties": {
-                                    "min_age": {"type": "integer", "nullable": True},
-                                    "start_months": {"type": "array", "items": _INTEGER},
-                                    "languages": {"type": "array", "items": _STRING},
-                                    "hours_pattern": {"type": "string", "nullable": True},
-                                    "first_interview_at_school": {"type": "boolean"},
-                                },
-                            },
+                            "intake_preferences": _INTAKE_PREFERENCES,
                             "contact": {
                                 "type": "object",
                                 "properties": {
@@ -328,7 +389,7 @@ DOCUMENT: dict[str, Any] = {
                     },
                 ]
             },
-        }
+        },
     },
 }
 

@@ -18,10 +18,21 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from matcher import haversine_km
-from models import Company, Mentor, Postcode, Programme, Recognition, School, Site, Student
-from models.enums import LearnerType, Mobility, RecognitionStatus, SchoolKind, TrainingStatus
+from models import (
+    Company,
+    Mentor,
+    Partnership,
+    Postcode,
+    Programme,
+    Recognition,
+    School,
+    Site,
+    Student,
+)
+from models.enums import LearnerType, Mobility, RecognitionStatus, Role, SchoolKind, TrainingStatus
 from models.rules import add_years, is_available_now, kbo_with_check_digits, recognition_valid_until
 from web.services import demo_vocabulary as words
+from web.services.accounts import create_user
 
 SITES_PER_COMPANY = 1.2  # 10,225 companies, a little over 12,000 sites (DOMAIN.md, Scale)
 STUDENTS_PER_SCHOOL = 25
@@ -110,8 +121,37 @@ def seed_demo(session: Session, size: DemoSize, seed: int, today: date) -> DemoS
         raise ReferenceDataMissingError("load the reference data first (flask load-reference)")
     builder = _DemoBuilder(np.random.default_rng(seed), today, programmes, postcodes)
     summary = builder.build(session, size)
+    add_demo_users(session)
     session.commit()
     return summary
+
+
+# One login per role, for trying the demo; README.md lists them. Never seed a real database.
+DEMO_USERS = (
+    (Role.COMPANY, "bedrijf@demo.duaalmatch.be", "demo-bedrijf-2026"),
+    (Role.CONSULTANT, "consulent@demo.duaalmatch.be", "demo-consulent-2026"),
+    (Role.SCHOOL_STAFF, "school@demo.duaalmatch.be", "demo-school-2026"),
+    (Role.STUDENT, "leerling@demo.duaalmatch.be", "demo-leerling-2026"),
+    (Role.ADMIN, "beheer@demo.duaalmatch.be", "demo-beheer-2026"),
+)
+# The demo consultant decides for the electrical programmes (Elektrotechnieken duaal, ...).
+DEMO_PARTNERSHIP = "Elektro en installatie"
+
+
+def add_demo_users(session: Session) -> None:
+    """Add the demo logins: the first company, school and student, and one consultant."""
+    entity_of = {
+        Role.COMPANY: session.scalar(select(func.min(Company.id))),
+        Role.CONSULTANT: session.scalar(
+            select(Partnership.id).where(Partnership.name == DEMO_PARTNERSHIP)
+        ),
+        Role.SCHOOL_STAFF: session.scalar(select(func.min(School.id))),
+        Role.STUDENT: session.scalar(select(func.min(Student.id))),
+        Role.ADMIN: None,
+    }
+    for role, email, password in DEMO_USERS:
+        if role is Role.ADMIN or entity_of[role] is not None:
+            create_user(session, role, email, password, entity_of[role])
 
 
 def _insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:

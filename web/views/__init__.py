@@ -1,5 +1,7 @@
-"""Server-rendered pages: the search form, the results and one workplace."""
+"""Server-rendered pages: search (public), login, the company's and the partnership's pages."""
 
-from web.views.search import bp
+from web.views import auth, company, partnership, search
 
-__all__ = ["bp"]
+BLUEPRINTS = (search.bp, auth.bp, company.bp, partnership.bp)
+
+__all__ = ["BLUEPRINTS"]

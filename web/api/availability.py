@@ -1,0 +1,112 @@
+"""PUT /api/v1/recognitions/<id>/availability: a company's own system keeps its places current.
+
+Authenticated by a bearer token the company made on its pages; a token only reaches its
+own company's recognitions (another's answers 404, as if it did not exist).
+"""
+
+import re
+from datetime import date
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_babel import force_locale
+
+from web.api.blueprint import bp
+from web.api.errors import ApiError
+from web.auth import bearer_token
+from web.db import get_session
+from web.services import companies, tokens
+from web.services.errors import InputError, NotFoundError, NotRecognisedError
+
+FIELDS = ("n_places", "n_free_places", "available_from", "intake_preferences", "confirm")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def availability_json(recognition: Any) -> dict[str, Any]:
+    """The availability of a recognition as the API shows it."""
+    confirmed = recognition.last_confirmed_at
+    return {
+        "recognition_id": recognition.id,
+        "n_places": recognition.n_places,
+        "n_free_places": recognition.n_free_places,
+        "available_from": recognition.available_from.isoformat()
+        if recognition.available_from
+        else None,
+        "intake_preferences": recognition.intake_preferences or {},
+        "last_confirmed_at": confirmed.isoformat() if confirmed else None,
+        "is_available": recognition.is_available,
+    }
+
+
+def _bad(field: str, message: str) -> ApiError:
+    return ApiError(400, "invalid_field", message, field)
+
+
+def _count(body: dict[str, Any], name: str, current: int) -> int:
+    if name not in body:
+        return current
+    value = body[name]
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _bad(name, f"{name} must be a whole number")
+    return value
+
+
+def _read_body(recognition: Any) -> tuple[companies.Availability, bool]:
+    """Read the JSON body; fields left out keep their current value."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise _bad("body", "the body must be a JSON object")
+    unknown = sorted(set(body) - set(FIELDS))
+    if unknown:
+        raise _bad(unknown[0], f"unknown field {unknown[0]}; known: {', '.join(FIELDS)}")
+    available_from = recognition.available_from
+    if "available_from" in body:
+        raw = body["available_from"]
+        if raw is None:
+            available_from = None
+        elif isinstance(raw, str) and _DATE.fullmatch(raw):
+            try:
+                available_from = date.fromisoformat(raw)
+            except ValueError:
+                raise _bad("available_from", "available_from is not a real date") from None
+        else:
+            raise _bad("available_from", "available_from must be a date YYYY-MM-DD or null")
+    preferences = body.get("intake_preferences", recognition.intake_preferences or {})
+    if not isinstance(preferences, dict):
+        raise _bad("intake_preferences", "intake_preferences must be an object")
+    confirm = body.get("confirm", True)
+    if not isinstance(confirm, bool):
+        raise _bad("confirm", "confirm must be true or false")
+    availability = companies.Availability(
+        n_places=_count(body, "n_places", recognition.n_places),
+        n_free_places=_count(body, "n_free_places", recognition.n_free_places),
+        available_from=available_from,
+        intake_preferences=preferences,
+    )
+    return availability, confirm
+
+
+@bp.put("/recognitions/<int:recognition_id>/availability")
+def put_availability(recognition_id: int) -> Response:
+    """Set places, free places, the start date and intake preferences; confirms them."""
+    session = get_session()
+    secret = bearer_token()
+    company_id = tokens.company_of_token(session, secret) if secret else None
+    if company_id is None:
+        raise ApiError(401, "unauthorized", "a valid API token is needed (Authorization: Bearer)")
+    try:
+        recognition = companies.own_recognition(session, company_id, recognition_id)
+        availability, confirm = _read_body(recognition)
+        recognition = companies.update_availability(
+            session, company_id, recognition_id, availability, confirm=confirm
+        )
+    except NotFoundError:
+        raise ApiError(404, "not_found", "no such recognition") from None
+    except NotRecognisedError:
+        raise ApiError(
+            409, "not_recognised", "places are kept only for a valid recognition"
+        ) from None
+    except InputError as error:
+        with force_locale("en"):
+            raise _bad(error.field, str(error.message)) from None
+    return jsonify(availability_json(recognition))

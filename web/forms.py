@@ -1,0 +1,237 @@
+"""The pages' forms (WTForms via Flask-WTF, which adds the CSRF token to each).
+
+Fields check their own shape (a number, a date); the services check the domain rules,
+and `show_error` puts a service's refusal next to the field it names.
+"""
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    SelectChoice,
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from matcher import HOURS_PATTERNS, LANGUAGES
+from web.filters import HOURS_NAMES, LANGUAGE_NAMES, MONTH_NAMES, TRAINING_NAMES
+from web.services.accounts import MIN_PASSWORD_LENGTH
+from web.services.errors import InputError
+
+REQUIRED = _l("Vul dit in.")
+WHOLE_NUMBER = _l("Geef een geheel getal.")
+DATE = _l("Geef een datum, bijvoorbeeld 2026-09-01.")
+
+
+def required() -> DataRequired:
+    return DataRequired(message=REQUIRED)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def show_error(form: FlaskForm, error: InputError) -> None:
+    """Show a service's refusal at the field it names, or above the form."""
+    name = error.field.rpartition(".")[2]
+    field = form._fields.get(name)
+    if field is None:
+        form.form_errors.append(error.message)
+    else:
+        field.errors = [*field.errors, error.message]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=[required(), Length(max=254)])
+    password = PasswordField(_l("Wachtwoord"), validators=[required(), Length(max=200)])
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button: it carries the CSRF token and nothing else."""
+
+
+class CompanyRegistrationForm(FlaskForm):
+    name = StringField(_l("Naam van het bedrijf"), validators=[required(), Length(max=200)])
+    kbo_number = StringField(
+        _l("Ondernemingsnummer (KBO)"),
+        description=_l("10 cijfers, bijvoorbeeld 0403.170.701."),
+        validators=[required(), Length(max=20)],
+    )
+    email = EmailField(
+        _l("E-mailadres voor leerlingen en scholen"), validators=[Optional(), Length(max=254)]
+    )
+    phone = StringField(_l("Telefoon"), validators=[Optional(), Length(max=40)])
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=200)])
+    n_employees = IntegerField(
+        _l("Aantal werknemers"),
+        validators=[Optional(), NumberRange(min=0, max=1_000_000, message=WHOLE_NUMBER)],
+    )
+    declares_activities = BooleanField(
+        _l("We kunnen de activiteiten van de opleiding aanleren (de activiteitenlijst).")
+    )
+    declares_financial_capacity = BooleanField(_l("Ons bedrijf is financieel gezond."))
+    declares_organisation = BooleanField(
+        _l("We hebben de organisatie en de uitrusting om een leerling op te leiden.")
+    )
+    declares_no_convictions = BooleanField(
+        _l("We zijn niet veroordeeld voor inbreuken op het arbeidsrecht of de sociale zekerheid.")
+    )
+    declares_commitments = BooleanField(
+        _l("We stellen een mentor aan en begeleiden de leerling zoals afgesproken.")
+    )
+    user_email = EmailField(
+        _l("Jouw e-mailadres (om aan te melden)"), validators=[required(), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Kies een wachtwoord"),
+        description=_l("Minstens %(n)s tekens.", n=MIN_PASSWORD_LENGTH),
+        validators=[
+            required(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Minstens %(n)s tekens.", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    password_again = PasswordField(
+        _l("Herhaal het wachtwoord"),
+        validators=[
+            required(),
+            EqualTo("password", message=_l("De twee wachtwoorden verschillen.")),
+        ],
+    )
+
+
+class SiteForm(FlaskForm):
+    name = StringField(_l("Naam van de vestiging"), validators=[required(), Length(max=200)])
+    street = StringField(_l("Straat en huisnummer"), validators=[required(), Length(max=200)])
+    postcode = StringField(
+        _l("Postcode"),
+        description=_l("4 cijfers; de vestiging komt op de kaart in het midden van de gemeente."),
+        validators=[required(), Length(max=60)],
+    )
+
+
+class RecognitionRequestForm(FlaskForm):
+    site_id = SelectField(_l("Vestiging"), coerce=int, validate_choice=False)
+    programme_id = SelectField(_l("Opleiding"), coerce=int, validate_choice=False)
+    mentor_id = SelectField(
+        _l("Mentor"),
+        coerce=int,
+        validate_choice=False,
+        description=_l("Je kunt de mentor ook later kiezen."),
+    )
+
+
+class MentorChoiceForm(FlaskForm):
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validate_choice=False)
+
+
+class MentorForm(FlaskForm):
+    first_name = StringField(_l("Voornaam"), validators=[required(), Length(max=80)])
+    last_name = StringField(_l("Familienaam"), validators=[required(), Length(max=80)])
+    email = EmailField(_l("E-mailadres"), validators=[Optional(), Length(max=254)])
+    birth_date = DateField(_l("Geboortedatum"), validators=[InputRequired(message=DATE)])
+    years_experience = IntegerField(
+        _l("Jaren ervaring in het beroep"),
+        validators=[
+            InputRequired(message=WHOLE_NUMBER),
+            NumberRange(min=0, max=80, message=WHOLE_NUMBER),
+        ],
+    )
+    extract_596_2_shown_on = DateField(
+        _l("Datum waarop het uittreksel uit het strafregister (model 596.2) getoond werd"),
+        description=_l("We bewaren alleen deze datum, nooit het document zelf."),
+        validators=[Optional()],
+    )
+    training_status = SelectField(
+        _l("Mentoropleiding"),
+        choices=[SelectChoice(s.value, label.capitalize()) for s, label in TRAINING_NAMES.items()],
+    )
+
+
+class AvailabilityForm(FlaskForm):
+    n_places = IntegerField(
+        _l("Plaatsen voor leerlingen"),
+        validators=[
+            InputRequired(message=WHOLE_NUMBER),
+            NumberRange(min=0, max=99, message=_l("Van 0 tot 99.")),
+        ],
+    )
+    n_free_places = IntegerField(
+        _l("Waarvan nu vrij"),
+        validators=[
+            InputRequired(message=WHOLE_NUMBER),
+            NumberRange(min=0, max=99, message=_l("Van 0 tot 99.")),
+        ],
+    )
+    available_from = DateField(
+        _l("Vrij vanaf"), description=_l("Leeg: nu al vrij."), validators=[Optional()]
+    )
+    min_age = IntegerField(
+        _l("Minimumleeftijd"),
+        description=_l("Leeg: geen voorkeur."),
+        validators=[Optional(), NumberRange(min=15, max=25, message=_l("Van 15 tot 25 jaar."))],
+    )
+    start_months = CheckboxesField(
+        _l("Start in"),
+        coerce=int,
+        choices=[SelectChoice(str(i + 1), name) for i, name in enumerate(MONTH_NAMES)],
+    )
+    languages = CheckboxesField(
+        _l("Talen die de leerling moet spreken"),
+        choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES],
+    )
+    hours_pattern = SelectField(
+        _l("Werkuren"),
+        default="",
+        choices=[
+            SelectChoice("", _l("Geen voorkeur")),
+            *(SelectChoice(p, HOURS_NAMES[p]) for p in HOURS_PATTERNS),
+        ],
+    )
+    first_interview_at_school = BooleanField(_l("Het eerste gesprek vindt plaats op school."))
+
+    def intake_preferences(self) -> dict[str, Any]:
+        return {
+            "min_age": self.min_age.data,
+            "start_months": list(self.start_months.data or []),
+            "languages": list(self.languages.data or []),
+            "hours_pattern": self.hours_pattern.data or None,
+            "first_interview_at_school": bool(self.first_interview_at_school.data),
+        }
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Naam van de sleutel"),
+        description=_l("Bijvoorbeeld het systeem dat ze gebruikt."),
+        validators=[required(), Length(max=80)],
+    )
+
+
+class ApproveForm(FlaskForm):
+    note = TextAreaField(
+        _l("Opmerking voor het bedrijf (niet verplicht)"), validators=[Length(max=2000)]
+    )
+    grant_age_waiver = BooleanField(_l("Het partnerschap staat een mentor van 23 of 24 jaar toe."))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reden (het bedrijf krijgt ze te zien)"), validators=[required(), Length(max=2000)]
+    )

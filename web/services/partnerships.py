@@ -1,0 +1,167 @@
+"""The partnership's side: the queue of recognition requests, and deciding them.
+
+A consultant sees only the recognitions of programmes their partnership decides on;
+rows are looked up through the partnership, so another one's are a `NotFoundError`.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from models import Company, Programme, Recognition, Site
+from models.base import BELGIUM, utcnow
+from models.enums import RecognitionStatus
+from models.rules import is_request_overdue, recognition_valid_until
+from web.services.companies import start_training_deadline
+from web.services.errors import InputError, NotFoundError
+
+MAX_REASON_LENGTH = 2000
+LIST_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class QueuedRequest:
+    """A request in the queue, with how long it waits."""
+
+    recognition: Recognition
+    days_waiting: int
+    is_overdue: bool  # older than the 14-day norm of DOMAIN.md step 2
+
+
+def _of_partnership(partnership_id: int) -> Select[tuple[Recognition]]:
+    return (
+        select(Recognition)
+        .join(Programme)
+        .where(Programme.partnership_id == partnership_id)
+        .options(
+            joinedload(Recognition.site).joinedload(Site.company),
+            joinedload(Recognition.site).joinedload(Site.place),
+            joinedload(Recognition.programme),
+            joinedload(Recognition.mentor),
+        )
+    )
+
+
+def list_requests(session: Session, partnership_id: int, today: date) -> list[QueuedRequest]:
+    """Return the open requests, oldest first: the order they should be decided in."""
+    rows = session.scalars(
+        _of_partnership(partnership_id)
+        .where(Recognition.status == RecognitionStatus.REQUESTED)
+        .order_by(Recognition.requested_at, Recognition.id)
+    )
+    queue = []
+    for recognition in rows:
+        requested_on = recognition.requested_at.astimezone(BELGIUM).date()
+        queue.append(
+            QueuedRequest(
+                recognition, (today - requested_on).days, is_request_overdue(requested_on, today)
+            )
+        )
+    return queue
+
+
+def find_recognitions(session: Session, partnership_id: int, text: str) -> list[Recognition]:
+    """Return decided recognitions whose company name or KBO number holds `text`."""
+    query = (
+        _of_partnership(partnership_id)
+        .join(Site, Recognition.site_id == Site.id)
+        .join(Company)
+        .where(Recognition.status != RecognitionStatus.REQUESTED)
+    )
+    text = text.strip()
+    if text:
+        digits = "".join(c for c in text if c.isdigit())
+        conditions = [func.lower(Company.name).contains(text.lower(), autoescape=True)]
+        if digits:
+            conditions.append(Company.kbo_number.contains(digits, autoescape=True))
+        query = query.where(or_(*conditions))
+    return list(session.scalars(query.order_by(Company.name, Recognition.id).limit(LIST_LIMIT)))
+
+
+def partnership_recognition(
+    session: Session, partnership_id: int, recognition_id: int
+) -> Recognition:
+    """Return one recognition or request of the partnership's programmes."""
+    recognition = session.scalar(
+        _of_partnership(partnership_id).where(Recognition.id == recognition_id)
+    )
+    if recognition is None:
+        raise NotFoundError
+    return recognition
+
+
+def approve(
+    session: Session,
+    partnership_id: int,
+    recognition_id: int,
+    note: str = "",
+    grant_age_waiver: bool = False,
+    now: datetime | None = None,
+) -> Recognition:
+    """Recognise the site for the programme, valid 5 years from today (step 2)."""
+    recognition = _open_request(session, partnership_id, recognition_id)
+    now = now or utcnow()
+    recognition.status = RecognitionStatus.RECOGNISED
+    recognition.decided_at = now
+    recognition.valid_until = recognition_valid_until(now.astimezone(BELGIUM).date())
+    recognition.decision_reason = _reason(note, required=False)
+    if recognition.mentor is not None:
+        if grant_age_waiver:
+            recognition.mentor.has_age_waiver = True
+        start_training_deadline(recognition.mentor, recognition)
+    session.commit()
+    return recognition
+
+
+def refuse(
+    session: Session,
+    partnership_id: int,
+    recognition_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> Recognition:
+    """Refuse a request; the company sees the reason."""
+    recognition = _open_request(session, partnership_id, recognition_id)
+    recognition.decision_reason = _reason(reason, required=True)
+    recognition.status = RecognitionStatus.REFUSED
+    recognition.decided_at = now or utcnow()
+    session.commit()
+    return recognition
+
+
+def withdraw(
+    session: Session,
+    partnership_id: int,
+    recognition_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> Recognition:
+    """Withdraw a recognition before its 5 years are up; its places stop being offered."""
+    recognition = partnership_recognition(session, partnership_id, recognition_id)
+    if recognition.status is not RecognitionStatus.RECOGNISED:
+        raise InputError("status", _l("Alleen een lopende erkenning kan ingetrokken worden."))
+    recognition.decision_reason = _reason(reason, required=True)
+    recognition.status = RecognitionStatus.WITHDRAWN
+    recognition.decided_at = now or utcnow()
+    recognition.is_available = False
+    session.commit()
+    return recognition
+
+
+def _open_request(session: Session, partnership_id: int, recognition_id: int) -> Recognition:
+    recognition = partnership_recognition(session, partnership_id, recognition_id)
+    if recognition.status is not RecognitionStatus.REQUESTED:
+        raise InputError("status", _l("Over deze aanvraag is al beslist."))
+    return recognition
+
+
+def _reason(text: str, required: bool) -> str | None:
+    text = text.strip()
+    if required and not text:
+        raise InputError("reason", _l("Geef een reden: het bedrijf krijgt ze te zien."))
+    if len(text) > MAX_REASON_LENGTH:
+        raise InputError("reason", _l("Houd de reden onder %(n)s tekens.", n=MAX_REASON_LENGTH))
+    return text or None

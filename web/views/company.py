@@ -1,0 +1,375 @@
+"""The company's pages under /bedrijf: register, sites, recognitions, mentors, places, API keys.
+
+Every page needs a company login and finds rows through the signed-in company
+(web/services/companies.py), so another company's id answers 404.
+"""
+
+import re
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user
+from wtforms import SelectChoice
+from werkzeug.wrappers import Response
+
+from models import Mentor, Recognition
+from models.base import today_in_belgium
+from models.enums import Role, TrainingStatus
+from models.rules import is_recognition_valid
+from web.auth import home_of, me, role_required, signed_in
+from web.db import get_session
+from web.forms import (
+    AvailabilityForm,
+    ButtonForm,
+    CompanyRegistrationForm,
+    MentorChoiceForm,
+    MentorForm,
+    RecognitionRequestForm,
+    SiteForm,
+    TokenForm,
+    show_error,
+)
+from web.services import companies, tokens
+from web.services.errors import InputError, NotFoundError, NotRecognisedError
+from web.services.reference import list_programmes
+
+bp = Blueprint("company", __name__, url_prefix="/bedrijf")
+
+Page = Response | str | tuple[str, int]
+company_only = role_required(Role.COMPANY)
+_POSTCODE = re.compile(r"\s*([0-9]{4})\b")
+
+
+def _company_id() -> int:
+    company_id = me().company_id
+    assert company_id is not None  # the users table ties every company user to a company
+    return company_id
+
+
+def _or_404(lookup: Any, *args: Any) -> Any:
+    try:
+        return lookup(get_session(), _company_id(), *args)
+    except NotFoundError:
+        abort(404)
+
+
+def _invalid(template: str, **context: Any) -> tuple[str, int]:
+    """Show a form again with its errors and what was typed, as a 400."""
+    return render_template(template, **context), 400
+
+
+@bp.route("/registreren", methods=["GET", "POST"])
+def register() -> Page:
+    """Register a company and its first user, then log that user in."""
+    if current_user.is_authenticated:
+        return redirect(home_of(current_user))
+    form = CompanyRegistrationForm()
+    if form.validate_on_submit():
+        details = companies.CompanyDetails(
+            kbo_number=form.kbo_number.data or "",
+            name=(form.name.data or "").strip(),
+            email=form.email.data or None,
+            phone=form.phone.data or None,
+            website=form.website.data or None,
+            n_employees=form.n_employees.data,
+            **{name: bool(form[name].data) for name in companies.DECLARATIONS},
+        )
+        try:
+            _company, user = companies.register_company(
+                get_session(), details, form.user_email.data or "", form.password.data or ""
+            )
+        except InputError as error:
+            show_error(form, error)
+        else:
+            login_user(signed_in(user))
+            flash(_l("Je bedrijf is geregistreerd. Voeg nu een vestiging toe."))
+            return redirect(url_for("company.dashboard"))
+    if form.is_submitted():
+        return _invalid("company/register.html", form=form)
+    return render_template("company/register.html", form=form)
+
+
+@bp.get("")
+@company_only
+def dashboard() -> Page:
+    """The company's overview: sites with their recognitions, mentors, what needs doing."""
+    company = _or_404(lambda session, company_id: companies.get_company(session, company_id))
+    return render_template("company/dashboard.html", company=company, today=today_in_belgium())
+
+
+@bp.route("/vestigingen/nieuw", methods=["GET", "POST"])
+@company_only
+def new_site() -> Page:
+    """Add a site: an address whose postcode places it on the map."""
+    form = SiteForm()
+    if form.validate_on_submit():
+        match = _POSTCODE.match(form.postcode.data or "")
+        try:
+            if match is None:
+                raise InputError(
+                    "postcode", _l("Geef een postcode van 4 cijfers, bijvoorbeeld 8500.")
+                )
+            companies.add_site(
+                get_session(), _company_id(), form.name.data or "", form.street.data or "", match[1]
+            )
+        except InputError as error:
+            show_error(form, error)
+        else:
+            flash(_l("De vestiging is toegevoegd. Vraag nu een erkenning aan."))
+            return redirect(url_for("company.dashboard"))
+    if form.is_submitted():
+        return _invalid("company/site_form.html", form=form)
+    return render_template("company/site_form.html", form=form)
+
+
+def _mentor_choices(company_mentors: list[Mentor]) -> list[SelectChoice]:
+    return [SelectChoice("0", _l("Nog geen mentor"))] + [
+        SelectChoice(str(m.id), f"{m.first_name} {m.last_name}") for m in company_mentors
+    ]
+
+
+@bp.route("/erkenningen/nieuw", methods=["GET", "POST"])
+@company_only
+def request_recognition() -> Page:
+    """Ask for a recognition of one site for one programme."""
+    company = _or_404(lambda session, company_id: companies.get_company(session, company_id))
+    if not company.sites:
+        flash(_l("Voeg eerst een vestiging toe."))
+        return redirect(url_for("company.new_site"))
+    form = RecognitionRequestForm()
+    form.site_id.choices = [
+        SelectChoice(str(s.id), f"{s.name}, {s.street}, {s.postcode}") for s in company.sites
+    ]
+    form.programme_id.choices = [
+        SelectChoice("0", _l("Kies een opleiding")),
+        *(
+            SelectChoice(str(p.id), p.name, optgroup=p.study_domain)
+            for p in sorted(list_programmes(get_session()), key=lambda p: (p.study_domain, p.name))
+        ),
+    ]
+    form.mentor_id.choices = _mentor_choices(company.mentors)
+    if request.method == "GET" and request.args.get("site", "").isdigit():
+        form.site_id.data = int(request.args["site"])
+    if form.validate_on_submit():
+        try:
+            recognition = companies.request_recognition(
+                get_session(),
+                company.id,
+                form.site_id.data,
+                form.programme_id.data,
+                form.mentor_id.data or None,
+            )
+        except InputError as error:
+            show_error(form, error)
+        else:
+            flash(
+                _l(
+                    "Je aanvraag is verstuurd naar het partnerschap. "
+                    "Het beslist normaal binnen 14 dagen."
+                )
+            )
+            return redirect(url_for("company.recognition", recognition_id=recognition.id))
+    if form.is_submitted():
+        return _invalid("company/request_form.html", form=form)
+    return render_template("company/request_form.html", form=form)
+
+
+def _availability_form(recognition: Recognition) -> AvailabilityForm:
+    prefs = recognition.intake_preferences or {}
+    return AvailabilityForm(
+        formdata=None,
+        n_places=recognition.n_places,
+        n_free_places=recognition.n_free_places,
+        available_from=recognition.available_from,
+        min_age=prefs.get("min_age"),
+        start_months=prefs.get("start_months") or [],
+        languages=prefs.get("languages") or [],
+        hours_pattern=prefs.get("hours_pattern") or "",
+        first_interview_at_school=bool(prefs.get("first_interview_at_school")),
+    )
+
+
+def _recognition_page(
+    recognition: Recognition,
+    availability_form: AvailabilityForm | None = None,
+    mentor_form: MentorChoiceForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    today = today_in_belgium()
+    company = companies.get_company(get_session(), _company_id())
+    if mentor_form is None:
+        mentor_form = MentorChoiceForm(formdata=None, mentor_id=recognition.mentor_id or 0)
+    mentor_form.mentor_id.choices = _mentor_choices(company.mentors)
+    page = render_template(
+        "company/recognition.html",
+        recognition=recognition,
+        is_valid=is_recognition_valid(recognition.status, recognition.valid_until, today),
+        availability_form=availability_form or _availability_form(recognition),
+        mentor_form=mentor_form,
+        confirm_form=ButtonForm(),
+        today=today,
+    )
+    return page, status
+
+
+@bp.get("/erkenningen/<int:recognition_id>")
+@company_only
+def recognition(recognition_id: int) -> Page:
+    """One recognition: its state and the decision, its mentor, and its places."""
+    return _recognition_page(_or_404(companies.own_recognition, recognition_id))
+
+
+@bp.post("/erkenningen/<int:recognition_id>/plaatsen")
+@company_only
+def save_availability(recognition_id: int) -> Page:
+    """Save places, free places, the start date and intake preferences (confirms them)."""
+    recognition = _or_404(companies.own_recognition, recognition_id)
+    form = AvailabilityForm()
+    if form.validate():
+        availability = companies.Availability(
+            n_places=form.n_places.data or 0,
+            n_free_places=form.n_free_places.data or 0,
+            available_from=form.available_from.data,
+            intake_preferences=form.intake_preferences(),
+        )
+        try:
+            companies.update_availability(
+                get_session(), _company_id(), recognition_id, availability
+            )
+        except InputError as error:
+            get_session().rollback()
+            show_error(form, error)
+        except NotRecognisedError:
+            abort(409)
+        else:
+            flash(
+                _l(
+                    "De plaatsen zijn opgeslagen en bevestigd. "
+                    "Leerlingen zien ze binnen enkele seconden."
+                )
+            )
+            return redirect(url_for("company.recognition", recognition_id=recognition_id))
+    return _recognition_page(recognition, availability_form=form, status=400)
+
+
+@bp.post("/erkenningen/<int:recognition_id>/klopt-nog")
+@company_only
+def confirm(recognition_id: int) -> Page:
+    """Confirm in one click that the advertised places are still correct."""
+    try:
+        companies.confirm_availability(get_session(), _company_id(), recognition_id)
+    except NotFoundError:
+        abort(404)
+    except NotRecognisedError:
+        abort(409)
+    flash(_l("Bevestigd: de plaatsen kloppen nog."))
+    if request.form.get("back") == "dashboard":
+        return redirect(url_for("company.dashboard"))
+    return redirect(url_for("company.recognition", recognition_id=recognition_id))
+
+
+@bp.post("/erkenningen/<int:recognition_id>/mentor")
+@company_only
+def choose_mentor(recognition_id: int) -> Page:
+    """Name (or change) the mentor of a recognition."""
+    recognition = _or_404(companies.own_recognition, recognition_id)
+    form = MentorChoiceForm()
+    form.mentor_id.choices = []
+    if form.validate():
+        try:
+            companies.assign_mentor(
+                get_session(), _company_id(), recognition_id, form.mentor_id.data or None
+            )
+        except InputError as error:
+            show_error(form, error)
+        else:
+            flash(_l("De mentor is opgeslagen."))
+            return redirect(url_for("company.recognition", recognition_id=recognition_id))
+    return _recognition_page(recognition, mentor_form=form, status=400)
+
+
+@bp.route("/mentoren/nieuw", methods=["GET", "POST"])
+@company_only
+def new_mentor() -> Page:
+    """Add a mentor, checked against the rules of DOMAIN.md step 3."""
+    return _mentor_page(None)
+
+
+@bp.route("/mentoren/<int:mentor_id>", methods=["GET", "POST"])
+@company_only
+def edit_mentor(mentor_id: int) -> Page:
+    """Change a mentor's details, training or extract date."""
+    return _mentor_page(_or_404(companies.own_mentor, mentor_id))
+
+
+def _mentor_page(mentor: Mentor | None) -> Page:
+    form = MentorForm(obj=mentor)
+    if form.validate_on_submit():
+        details = companies.MentorDetails(
+            first_name=(form.first_name.data or "").strip(),
+            last_name=(form.last_name.data or "").strip(),
+            email=form.email.data or None,
+            birth_date=form.birth_date.data,
+            years_experience=form.years_experience.data or 0,
+            extract_596_2_shown_on=form.extract_596_2_shown_on.data,
+            training_status=TrainingStatus(form.training_status.data),
+        )
+        try:
+            saved = companies.save_mentor(
+                get_session(),
+                _company_id(),
+                mentor.id if mentor else None,
+                details,
+                today_in_belgium(),
+            )
+        except InputError as error:
+            get_session().rollback()
+            show_error(form, error)
+        else:
+            flash(_l("De mentor is opgeslagen."))
+            return redirect(url_for("company.edit_mentor", mentor_id=saved.id))
+    context = {
+        "form": form,
+        "mentor": mentor,
+        "problems": companies.mentor_problems_of(mentor, today_in_belgium()) if mentor else [],
+    }
+    if form.is_submitted():
+        return _invalid("company/mentor_form.html", **context)
+    return render_template("company/mentor_form.html", **context)
+
+
+@bp.route("/sleutels", methods=["GET", "POST"])
+@company_only
+def api_tokens() -> Page:
+    """The company's API keys: create one (shown once) or revoke one."""
+    form = TokenForm()
+    secret = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _token, secret = tokens.create_token(get_session(), _company_id(), form.name.data or "")
+        except InputError as error:
+            show_error(form, error)
+            status = 400
+        else:
+            form = TokenForm(formdata=None)
+    elif form.is_submitted():
+        status = 400
+    page = render_template(
+        "company/tokens.html",
+        form=form,
+        secret=secret,
+        tokens=tokens.list_tokens(get_session(), _company_id()),
+        revoke_form=ButtonForm(),
+    )
+    return page, status
+
+
+@bp.post("/sleutels/<int:token_id>/intrekken")
+@company_only
+def revoke_token(token_id: int) -> Page:
+    """Revoke an API key: it stops working at once."""
+    _or_404(tokens.revoke_token, token_id)
+    flash(_l("De sleutel is ingetrokken."))
+    return redirect(url_for("company.api_tokens"))

@@ -1,0 +1,148 @@
+"""The partnership consultant's pages under /partnerschap: the request queue and decisions."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from models import Recognition
+from models.base import today_in_belgium
+from models.enums import RecognitionStatus, Role
+from models.rules import DECISION_NORM_DAYS
+from web.auth import me, role_required
+from web.db import get_session
+from web.forms import ApproveForm, ReasonForm, show_error
+from web.services import partnerships
+from web.services.companies import mentor_problems_of
+from web.services.errors import InputError, NotFoundError
+
+bp = Blueprint("partnership", __name__, url_prefix="/partnerschap")
+
+Page = Response | str | tuple[str, int]
+consultant_only = role_required(Role.CONSULTANT)
+
+
+def _partnership_id() -> int:
+    partnership_id = me().partnership_id
+    assert partnership_id is not None  # the users table ties every consultant to a partnership
+    return partnership_id
+
+
+def _find(recognition_id: int) -> Recognition:
+    try:
+        return partnerships.partnership_recognition(
+            get_session(), _partnership_id(), recognition_id
+        )
+    except NotFoundError:
+        abort(404)
+
+
+@bp.get("")
+@consultant_only
+def queue() -> Page:
+    """Open requests, oldest first; those past the 14-day norm stand out."""
+    requests = partnerships.list_requests(get_session(), _partnership_id(), today_in_belgium())
+    return render_template(
+        "partnership/queue.html",
+        requests=requests,
+        n_overdue=sum(r.is_overdue for r in requests),
+        norm_days=DECISION_NORM_DAYS,
+    )
+
+
+@bp.get("/erkenningen")
+@consultant_only
+def recognitions() -> Page:
+    """Find decided recognitions by company name or KBO number (to withdraw one)."""
+    text = request.args.get("q", "")[:100]
+    found = partnerships.find_recognitions(get_session(), _partnership_id(), text) if text else []
+    return render_template("partnership/recognitions.html", q=text, found=found)
+
+
+def _page(
+    recognition: Recognition,
+    approve_form: ApproveForm | None = None,
+    refuse_form: ReasonForm | None = None,
+    withdraw_form: ReasonForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    mentor = recognition.mentor
+    page = render_template(
+        "partnership/recognition.html",
+        recognition=recognition,
+        company=recognition.site.company,
+        problems=mentor_problems_of(mentor, today_in_belgium()) if mentor else [],
+        approve_form=approve_form or ApproveForm(formdata=None),
+        refuse_form=refuse_form or ReasonForm(formdata=None, prefix="refuse"),
+        withdraw_form=withdraw_form or ReasonForm(formdata=None, prefix="withdraw"),
+        is_open=recognition.status is RecognitionStatus.REQUESTED,
+        is_recognised=recognition.status is RecognitionStatus.RECOGNISED,
+    )
+    return page, status
+
+
+@bp.get("/erkenningen/<int:recognition_id>")
+@consultant_only
+def recognition(recognition_id: int) -> Page:
+    """One request or recognition: the company, the site, the mentor's checks, the decision."""
+    return _page(_find(recognition_id))
+
+
+@bp.post("/erkenningen/<int:recognition_id>/erkennen")
+@consultant_only
+def approve(recognition_id: int) -> Page:
+    """Recognise the site for the programme, valid 5 years from today."""
+    recognition = _find(recognition_id)
+    form = ApproveForm()
+    if form.validate():
+        try:
+            partnerships.approve(
+                get_session(),
+                _partnership_id(),
+                recognition_id,
+                form.note.data or "",
+                bool(form.grant_age_waiver.data),
+            )
+        except InputError as error:
+            show_error(form, error)
+        else:
+            flash(_l("Erkend. Het bedrijf ziet de beslissing meteen."))
+            return redirect(url_for("partnership.queue"))
+    return _page(recognition, approve_form=form, status=400)
+
+
+@bp.post("/erkenningen/<int:recognition_id>/weigeren")
+@consultant_only
+def refuse(recognition_id: int) -> Page:
+    """Refuse a request with a reason the company will read."""
+    recognition = _find(recognition_id)
+    form = ReasonForm(prefix="refuse")
+    if form.validate():
+        try:
+            partnerships.refuse(
+                get_session(), _partnership_id(), recognition_id, form.reason.data or ""
+            )
+        except InputError as error:
+            show_error(form, error)
+        else:
+            flash(_l("Geweigerd. Het bedrijf ziet de reden."))
+            return redirect(url_for("partnership.queue"))
+    return _page(recognition, refuse_form=form, status=400)
+
+
+@bp.post("/erkenningen/<int:recognition_id>/intrekken")
+@consultant_only
+def withdraw(recognition_id: int) -> Page:
+    """Withdraw a running recognition with a reason; its places leave search."""
+    recognition = _find(recognition_id)
+    form = ReasonForm(prefix="withdraw")
+    if form.validate():
+        try:
+            partnerships.withdraw(
+                get_session(), _partnership_id(), recognition_id, form.reason.data or ""
+            )
+        except InputError as error:
+            show_error(form, error)
+        else:
+            flash(_l("De erkenning is ingetrokken. Het bedrijf ziet de reden."))
+            return redirect(url_for("partnership.recognition", recognition_id=recognition_id))
+    return _page(recognition, withdraw_form=form, status=400)
