@@ -4,11 +4,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from web import api, auth, cli, db, filters, i18n, links, views
 from web.api.errors import error_response, handle_http_error
-from web.config import settings_from_os
+from web.config import session_settings, settings_from_os
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -17,6 +18,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is None:
         app.config.from_mapping(settings_from_os(app.instance_path))
     else:
+        app.config.from_mapping(session_settings(test_config.get("DUAAL_ENV", "test")))
         app.config.from_mapping(test_config)
     register_extensions(app)
     register_blueprints(app)
@@ -66,7 +68,8 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_http(error: HTTPException) -> tuple[Response | str, int]:
         if _is_api_request():
             return handle_http_error(error)
-        return render_template("error.html", status=error.code), error.code or 500
+        is_csrf = isinstance(error, CSRFError)
+        return render_template("error.html", status=error.code, csrf=is_csrf), error.code or 500
 
     def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
         app.logger.exception("unhandled error on %s", request.path, exc_info=error)

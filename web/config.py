@@ -70,9 +70,19 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
         "TESTING": env == "test",
+        **session_settings(env),
+    }
+
+
+def session_settings(env: str) -> dict[str, Any]:
+    """Cookie and CSRF settings: the same in every environment, HTTPS-only in production."""
+    return {
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
+        # A form's CSRF token lives as long as the login session, not one hour: filling
+        # in a company's registration may well take longer.
+        "WTF_CSRF_TIME_LIMIT": None,
     }
 
 

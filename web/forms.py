@@ -9,26 +9,37 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    SelectChoice,
     BooleanField,
     DateField,
     EmailField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher import HOURS_PATTERNS, LANGUAGES
+from models.rules import InvalidKboError, normalize_kbo
 from web.filters import HOURS_NAMES, LANGUAGE_NAMES, MONTH_NAMES, TRAINING_NAMES
 from web.services.accounts import MIN_PASSWORD_LENGTH
 from web.services.errors import InputError
 
 REQUIRED = _l("Vul dit in.")
+POSTCODE = r"\s*([0-9]{4})\b"  # "8500" or "8500 Kortrijk": the digits place the site
 WHOLE_NUMBER = _l("Geef een geheel getal.")
 DATE = _l("Geef een datum, bijvoorbeeld 2026-09-01.")
 
@@ -63,6 +74,13 @@ class ButtonForm(FlaskForm):
     """A form that is only a button: it carries the CSRF token and nothing else."""
 
 
+DECLARATION_NEEDED = _l("Bevestig deze voorwaarde: zonder kan je bedrijf geen leerlingen opleiden.")
+
+
+def declaration(label: Any) -> BooleanField:
+    return BooleanField(label, validators=[DataRequired(message=DECLARATION_NEEDED)])
+
+
 class CompanyRegistrationForm(FlaskForm):
     name = StringField(_l("Naam van het bedrijf"), validators=[required(), Length(max=200)])
     kbo_number = StringField(
@@ -79,17 +97,17 @@ class CompanyRegistrationForm(FlaskForm):
         _l("Aantal werknemers"),
         validators=[Optional(), NumberRange(min=0, max=1_000_000, message=WHOLE_NUMBER)],
     )
-    declares_activities = BooleanField(
+    declares_activities = declaration(
         _l("We kunnen de activiteiten van de opleiding aanleren (de activiteitenlijst).")
     )
-    declares_financial_capacity = BooleanField(_l("Ons bedrijf is financieel gezond."))
-    declares_organisation = BooleanField(
+    declares_financial_capacity = declaration(_l("Ons bedrijf is financieel gezond."))
+    declares_organisation = declaration(
         _l("We hebben de organisatie en de uitrusting om een leerling op te leiden.")
     )
-    declares_no_convictions = BooleanField(
+    declares_no_convictions = declaration(
         _l("We zijn niet veroordeeld voor inbreuken op het arbeidsrecht of de sociale zekerheid.")
     )
-    declares_commitments = BooleanField(
+    declares_commitments = declaration(
         _l("We stellen een mentor aan en begeleiden de leerling zoals afgesproken.")
     )
     user_email = EmailField(
@@ -115,6 +133,14 @@ class CompanyRegistrationForm(FlaskForm):
         ],
     )
 
+    def validate_kbo_number(self, field: StringField) -> None:
+        try:
+            normalize_kbo(field.data or "")
+        except InvalidKboError as error:
+            raise ValidationError(
+                _l("Dit ondernemingsnummer klopt niet: %(why)s.", why=str(error))
+            ) from None
+
 
 class SiteForm(FlaskForm):
     name = StringField(_l("Naam van de vestiging"), validators=[required(), Length(max=200)])
@@ -122,7 +148,11 @@ class SiteForm(FlaskForm):
     postcode = StringField(
         _l("Postcode"),
         description=_l("4 cijfers; de vestiging komt op de kaart in het midden van de gemeente."),
-        validators=[required(), Length(max=60)],
+        validators=[
+            required(),
+            Length(max=60),
+            Regexp(POSTCODE, message=_l("Geef een postcode van 4 cijfers, bijvoorbeeld 8500.")),
+        ],
     )
 
 

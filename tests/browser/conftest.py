@@ -4,6 +4,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -13,6 +14,7 @@ from web import create_app
 from web.db import get_db
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")
 AXE = Path(__file__).resolve().parents[2] / ".venv/axe/node_modules/axe-core/axe.min.js"
 # Without the background-networking flags Chromium calls home at every start; the
 # tests also refuse any request that does not go to the server under test.
@@ -88,3 +90,23 @@ def page(browser: object, server_url: str) -> Iterator[object]:
     yield page
     context.close()
     assert outside == [], f"requests left loopback: {outside}"
+
+
+def shoot(page: Any, name: str) -> None:
+    """Keep a full-page screenshot when SCREENSHOT_DIR is set (for looking, not asserting)."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
+
+
+def serious_violations(page: Any) -> list[Any]:
+    """Run axe-core on the page; return its serious and critical violations."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core not found at {AXE} (make test installs it with npm)")
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

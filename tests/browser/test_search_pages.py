@@ -2,9 +2,7 @@
 accessibility, and no request beyond the server under test."""
 
 import json
-import os
 import urllib.request
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -13,13 +11,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from models import Programme, Recognition
-from tests.browser.conftest import AXE
+from tests.browser.conftest import serious_violations, shoot
 from web.db import get_session
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")
-
 
 @pytest.fixture(scope="module")
 def busy_programme(live_app: Flask) -> tuple[str, str]:
@@ -42,12 +37,6 @@ def busy_programme(live_app: Flask) -> tuple[str, str]:
 def api(server_url: str, path: str) -> Any:
     with urllib.request.urlopen(f"{server_url}{path}", timeout=10) as response:
         return json.load(response)
-
-
-def shoot(page: Any, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
 
 
 def search_from_form(page: Any, server_url: str, programme: str, where: str) -> None:
@@ -151,17 +140,8 @@ def test_suggestions_appear_as_you_type(page: Any, server_url: str) -> None:
 def test_no_serious_accessibility_violations(
     page: Any, server_url: str, busy_programme: tuple[str, str], path: str
 ) -> None:
-    if not AXE.exists():
-        pytest.skip(f"axe-core not found at {AXE} (make test installs it with npm)")
     if path == "workplace":
         answer = api(server_url, f"/api/v1/search?programme={busy_programme[0]}&postcode=8500")
         path = f"/werkplekken/{answer['results'][0]['recognition_id']}"
     page.goto(server_url + path.format(code=busy_programme[0]))
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []

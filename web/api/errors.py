@@ -28,7 +28,10 @@ def error_response(
 
 
 def handle_api_error(error: ApiError) -> tuple[Response, int]:
-    return error_response(error.status, error.code, error.message, error.field)
+    response, status = error_response(error.status, error.code, error.message, error.field)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="Duaal Match API"'
+    return response, status
 
 
 def handle_parameter_error(error: ParameterError) -> tuple[Response, int]:

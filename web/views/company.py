@@ -10,8 +10,8 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
-from wtforms import SelectChoice
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from models import Mentor, Recognition
 from models.base import today_in_belgium
@@ -20,6 +20,7 @@ from models.rules import is_recognition_valid
 from web.auth import home_of, me, role_required, signed_in
 from web.db import get_session
 from web.forms import (
+    POSTCODE,
     AvailabilityForm,
     ButtonForm,
     CompanyRegistrationForm,
@@ -38,7 +39,6 @@ bp = Blueprint("company", __name__, url_prefix="/bedrijf")
 
 Page = Response | str | tuple[str, int]
 company_only = role_required(Role.COMPANY)
-_POSTCODE = re.compile(r"\s*([0-9]{4})\b")
 
 
 def _company_id() -> int:
@@ -104,12 +104,9 @@ def new_site() -> Page:
     """Add a site: an address whose postcode places it on the map."""
     form = SiteForm()
     if form.validate_on_submit():
-        match = _POSTCODE.match(form.postcode.data or "")
+        match = re.match(POSTCODE, form.postcode.data or "")
+        assert match is not None  # the form's validator checked it
         try:
-            if match is None:
-                raise InputError(
-                    "postcode", _l("Geef een postcode van 4 cijfers, bijvoorbeeld 8500.")
-                )
             companies.add_site(
                 get_session(), _company_id(), form.name.data or "", form.street.data or "", match[1]
             )
