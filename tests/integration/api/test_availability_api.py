@@ -14,7 +14,8 @@ from models.base import today_in_belgium
 from models.enums import RecognitionStatus, Role
 from tests import clients, factories
 from web.db import get_session
-from web.services import tokens
+from web.services import companies, tokens
+from web.services.errors import InputError
 
 PROGRAMME = "elektrotechnieken-duaal"
 POSTCODE = "8500"
@@ -429,18 +430,32 @@ def test_bad_input_is_400_naming_the_field_and_changes_nothing(
     assert row(app, workplace.recognition_id) == before
 
 
-def test_errors_are_in_english_whatever_the_language(
-    client: FlaskClient, workplace: Workplace
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"n_places": 100}, "n_places"),
+        ({"n_places": 1, "n_free_places": 2}, "n_free_places"),
+        ({"intake_preferences": {"min_age": 14}}, "intake_preferences.min_age"),
+        ({"intake_preferences": {"languages": ["xx"]}}, "intake_preferences.languages"),
+    ],
+)
+def test_messages_of_the_domain_rules_are_in_english_like_the_rest_of_the_api(
+    app: Flask, client: FlaskClient, workplace: Workplace, body: dict[str, Any], field: str
 ) -> None:
-    response = put(
-        client,
-        workplace.recognition_id,
-        {"n_places": 1, "n_free_places": 2},
-        workplace.secret,
-        headers={"Accept-Language": "nl-BE,nl;q=0.9"},
+    """The pages show these refusals in Dutch; API clients get English, as for every error."""
+    current = row(app, workplace.recognition_id)
+    availability = companies.Availability(
+        n_places=body.get("n_places", current["n_places"]),
+        n_free_places=body.get("n_free_places", current["n_free_places"]),
+        intake_preferences=body.get("intake_preferences", {}),
     )
-    message = assert_error(response, 400, "n_free_places")["message"]
-    assert "plaatsen" not in message
+    with app.test_request_context("/"), pytest.raises(InputError) as refused:
+        companies.check_availability(availability)
+    dutch = str(refused.value.message)
+    message = assert_error(
+        put(client, workplace.recognition_id, body, workplace.secret), 400, field
+    )["message"]
+    assert message != dutch
 
 
 @pytest.mark.parametrize(

@@ -215,7 +215,8 @@ def test_every_declaration_is_required(app: Flask, client: FlaskClient, declarat
     data = {k: v for k, v in REGISTRATION.items() if k != declaration}
     response = post(client, "/bedrijf/registreren", data)
     assert response.status_code == 400
-    assert "Bevestig elke voorwaarde" in html(response)
+    message = field_error(html(response), declaration)
+    assert "Bevestig" in message and "voorwaarde" in message
     assert registered(app) == (0, 0)
 
 
