@@ -36,7 +36,7 @@ install: $(VENV)/.installed $(TRANSLATIONS)
 # Extract the strings to translate and merge them into each language's .po file.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location -o $(VENV)/messages.pot .
-	$(BIN)/pybabel update -i $(VENV)/messages.pot -d web/translations --no-location
+	$(BIN)/pybabel update -i $(VENV)/messages.pot -d web/translations
 
 run: install
 	$(FLASK) db upgrade

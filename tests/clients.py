@@ -27,6 +27,8 @@ def csrf_token(client: FlaskClient) -> str:
     raise AssertionError("no page showed a CSRF token")
 
 
-def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> TestResponse:
+def post(
+    client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any
+) -> TestResponse:
     """POST a form as a browser would: with the session's CSRF token."""
     return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)

@@ -101,55 +101,43 @@ def seed_demo_command(
 users_commands = AppGroup("users", help="Manage user accounts.")
 
 
-def _entity_id(
-    role: Role,
-    company: str | None,
-    school: int | None,
-    student: int | None,
-    partnership: str | None,
-) -> int | None:
+OPTION_OF_ROLE = {
+    Role.COMPANY: "--company",
+    Role.SCHOOL_STAFF: "--school",
+    Role.STUDENT: "--student",
+    Role.CONSULTANT: "--partnership",
+}
+
+
+def _entity_id(role: Role, given: dict[Role, str | int | None]) -> int | None:
     """Find the one party the role acts for, from the option that names it."""
-    session = get_session()
-    given = {
-        Role.COMPANY: company,
-        Role.SCHOOL_STAFF: school,
-        Role.STUDENT: student,
-        Role.CONSULTANT: partnership,
-    }
-    extra = [r.value for r, value in given.items() if value is not None and r is not role]
-    if extra:
-        raise click.UsageError(f"a {role.value} user takes no option for {', '.join(extra)}")
+    for other, value in given.items():
+        if value is not None and other is not role:
+            raise click.UsageError(
+                f"the role {role.value} takes no option {OPTION_OF_ROLE[other]}"
+                f" (it is for {other.value} users)"
+            )
     if role is Role.ADMIN:
         return None
-    value = given[role]
-    option = {
-        Role.COMPANY: "--company",
-        Role.SCHOOL_STAFF: "--school",
-        Role.STUDENT: "--student",
-        Role.CONSULTANT: "--partnership",
-    }[role]
+    option, value = OPTION_OF_ROLE[role], given[role]
     if value is None:
-        raise click.UsageError(f"a {role.value} user needs {option}")
-    found: int | None
+        raise click.UsageError(f"the role {role.value} needs {option}")
+    text = str(value).strip()
     if role is Role.COMPANY:
         try:
-            number = normalize_kbo(str(value))
+            condition = Company.kbo_number == normalize_kbo(text)
         except InvalidKboError:
-            number = None
-        found = session.scalar(
-            select(Company.id).where(
-                Company.kbo_number == number if number else Company.id == _int_or_none(str(value))
-            )
-        )
+            condition = Company.id == _int_or_none(text)
+        found = get_session().scalar(select(Company.id).where(condition))
     elif role is Role.CONSULTANT:
-        found = session.scalar(
+        found = get_session().scalar(
             select(Partnership.id).where(
-                (Partnership.name == str(value)) | (Partnership.id == _int_or_none(str(value)))
+                (Partnership.name == text) | (Partnership.id == _int_or_none(text))
             )
         )
     else:
         model = School if role is Role.SCHOOL_STAFF else Student
-        found = session.scalar(select(model.id).where(model.id == value))
+        found = get_session().scalar(select(model.id).where(model.id == _int_or_none(text)))
     if found is None:
         raise click.BadParameter(f"no such {option.removeprefix('--')}: {value}", param_hint=option)
     return found
@@ -179,7 +167,13 @@ def create_user_command(
 ) -> None:
     """Create a user tied to the party its role acts for."""
     chosen = Role(role)
-    entity_id = _entity_id(chosen, company, school, student, partnership)
+    given = {
+        Role.COMPANY: company,
+        Role.SCHOOL_STAFF: school,
+        Role.STUDENT: student,
+        Role.CONSULTANT: partnership,
+    }
+    entity_id = _entity_id(chosen, given)
     session = get_session()
     try:
         user = create_user(session, chosen, email, password, entity_id)

@@ -16,6 +16,7 @@ from web.db import get_session
 
 pytestmark = pytest.mark.browser
 
+
 @pytest.fixture(scope="module")
 def busy_programme(live_app: Flask) -> tuple[str, str]:
     """The programme with the most workplaces in the demo: (code, name)."""

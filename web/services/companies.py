@@ -113,7 +113,15 @@ def register_company(
     company = Company(kbo_number=kbo, **values)
     session.add(company)
     session.flush()
-    user = create_user(session, Role.COMPANY, user_email, password, company.id)
+    try:
+        user = create_user(session, Role.COMPANY, user_email, password, company.id)
+    except InputError as error:
+        session.rollback()
+        # The form has two addresses: the company's public one and the login's own.
+        raise InputError(
+            "user_email" if error.field == "email" else error.field, error.message
+        ) from None
+
     session.commit()
     return company, user
 

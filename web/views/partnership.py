@@ -1,5 +1,7 @@
 """The partnership consultant's pages under /partnerschap: the request queue and decisions."""
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -64,6 +66,7 @@ def _page(
     refuse_form: ReasonForm | None = None,
     withdraw_form: ReasonForm | None = None,
     status: int = 200,
+    conflict: Any = None,
 ) -> tuple[str, int]:
     mentor = recognition.mentor
     page = render_template(
@@ -76,6 +79,7 @@ def _page(
         withdraw_form=withdraw_form or ReasonForm(formdata=None, prefix="withdraw"),
         is_open=recognition.status is RecognitionStatus.REQUESTED,
         is_recognised=recognition.status is RecognitionStatus.RECOGNISED,
+        conflict=conflict,
     )
     return page, status
 
@@ -103,6 +107,8 @@ def approve(recognition_id: int) -> Page:
                 bool(form.grant_age_waiver.data),
             )
         except InputError as error:
+            if error.field == "status":  # decided meanwhile, e.g. by a colleague
+                return _page(recognition, status=409, conflict=error.message)
             show_error(form, error)
         else:
             flash(_l("Erkend. Het bedrijf ziet de beslissing meteen."))
@@ -122,6 +128,8 @@ def refuse(recognition_id: int) -> Page:
                 get_session(), _partnership_id(), recognition_id, form.reason.data or ""
             )
         except InputError as error:
+            if error.field == "status":  # decided meanwhile, e.g. by a colleague
+                return _page(recognition, status=409, conflict=error.message)
             show_error(form, error)
         else:
             flash(_l("Geweigerd. Het bedrijf ziet de reden."))
@@ -141,6 +149,8 @@ def withdraw(recognition_id: int) -> Page:
                 get_session(), _partnership_id(), recognition_id, form.reason.data or ""
             )
         except InputError as error:
+            if error.field == "status":  # decided meanwhile, e.g. by a colleague
+                return _page(recognition, status=409, conflict=error.message)
             show_error(form, error)
         else:
             flash(_l("De erkenning is ingetrokken. Het bedrijf ziet de reden."))

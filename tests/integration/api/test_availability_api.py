@@ -99,7 +99,8 @@ def assert_error(response: TestResponse, status: int, field: str | None = None) 
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     if field is not None:
         assert body["error"]["field"] == field, body
-    return body["error"]
+    error: dict[str, Any] = body["error"]
+    return error
 
 
 def just_now(moment: datetime) -> bool:

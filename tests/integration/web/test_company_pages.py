@@ -196,12 +196,15 @@ def test_an_invalid_kbo_number_is_refused_at_its_field_and_kept(
     assert registered(app) == (0, 0)
 
 
-def test_a_kbo_number_already_registered_is_refused(app: Flask, client: FlaskClient) -> None:
+@pytest.mark.parametrize("typed", ["0403.170.701", "BE0403170701", "403 170 701"])
+def test_a_kbo_number_already_registered_is_refused(
+    app: Flask, client: FlaskClient, typed: str
+) -> None:
     with app.app_context():
         session = get_session()
         factories.company(session, kbo_number="0403170701", name="Eerder geregistreerd")
         session.commit()
-    response = post(client, "/bedrijf/registreren", REGISTRATION)
+    response = post(client, "/bedrijf/registreren", {**REGISTRATION, "kbo_number": typed})
     assert response.status_code == 400
     assert "al geregistreerd" in field_error(html(response), "kbo_number")
     assert registered(app) == (0, 0)
@@ -239,7 +242,8 @@ def test_registration_form_errors_are_dutch_and_store_nothing(
     assert response.status_code == 400
     page = html(response)
     assert message in field_error(page, field)
-    assert 'value="0403.170.701"' in page
+    assert 'value="Schrijnwerkerij Delbeke"' in page or field == "name"
+    assert 'value="0403.170.701"' in page or field == "kbo_number"
     assert count(app, Company, Company.kbo_number == "0403170701") == 0
     assert registered(app)[1] == 0
 
@@ -397,6 +401,7 @@ def test_the_placeholder_programme_is_refused(
 def test_another_companys_site_cannot_be_requested(
     app: Flask, client: FlaskClient, company_id: int
 ) -> None:
+    make_site(app, company_id)
     with app.app_context():
         session = get_session()
         other_site = factories.site(session)
@@ -408,6 +413,7 @@ def test_another_companys_site_cannot_be_requested(
         {"site_id": other_site_id, "programme_id": programme_id(app)},
     )
     assert response.status_code == 400
+    assert "Kies een van je vestigingen." in field_error(html(response), "site_id")
     assert count(app, Recognition, Recognition.site_id == other_site_id) == 0
 
 
@@ -437,18 +443,32 @@ def test_a_second_request_for_the_same_site_and_programme_is_refused(
         assert row is not None and row.status is status
 
 
-def test_after_a_refusal_the_same_recognition_is_requested_again(
-    app: Flask, client: FlaskClient, company_id: int
+ENDED: dict[str, dict[str, Any]] = {
+    "refused": {
+        "status": RecognitionStatus.REFUSED,
+        "valid_until": None,
+        "decision_reason": "Geen geschikte uitrusting.",
+        "n_free_places": 0,
+    },
+    "withdrawn": {
+        "status": RecognitionStatus.WITHDRAWN,
+        "decision_reason": "Geen mentor meer.",
+        "n_free_places": 0,
+    },
+    "expired": {
+        "status": RecognitionStatus.EXPIRED,
+        "decided_at": datetime(2019, 3, 1, 10, tzinfo=UTC),
+        "valid_until": date(2024, 3, 1),
+        "n_free_places": 0,
+    },
+}
+
+
+@pytest.mark.parametrize("ended", list(ENDED))
+def test_an_ended_recognition_is_requested_again_on_the_same_row(
+    app: Flask, client: FlaskClient, company_id: int, ended: str
 ) -> None:
-    recognition_id = make_recognition(
-        app,
-        company_id,
-        status=RecognitionStatus.REFUSED,
-        valid_until=None,
-        decision_reason="Geen geschikte uitrusting.",
-        n_places=0,
-        n_free_places=0,
-    )
+    recognition_id = make_recognition(app, company_id, **ENDED[ended])
     with app.app_context():
         row = get_session().get(Recognition, recognition_id)
         assert row is not None
@@ -583,7 +603,7 @@ def test_a_mentor_of_25_needs_no_waiver(app: Flask, client: FlaskClient, company
             "birth_date",
             "Deze geboortedatum ligt in de toekomst.",
         ),
-        ({"birth_date": "gisteren"}, "birth_date", "Geef een datum"),
+        ({"birth_date": "gisteren"}, "birth_date", "datum"),
         ({"first_name": ""}, "first_name", "Vul dit in."),
     ],
 )
@@ -768,7 +788,7 @@ def test_places_from_a_later_date_are_saved_but_not_yet_available(
         ({"n_places": "2", "n_free_places": "3"}, "n_free_places", "niet meer vrije plaatsen"),
         ({"n_places": "-1", "n_free_places": "0"}, "n_places", "Van 0 tot 99."),
         ({"n_places": "100", "n_free_places": "1"}, "n_places", "Van 0 tot 99."),
-        ({"n_places": "twee", "n_free_places": "1"}, "n_places", "Geef een geheel getal."),
+        ({"n_places": "twee", "n_free_places": "1"}, "n_places", "getal"),
         ({"n_places": "2", "n_free_places": ""}, "n_free_places", "Geef een geheel getal."),
         (
             {"n_places": "2", "n_free_places": "1", "min_age": "12"},

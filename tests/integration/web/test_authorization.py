@@ -1,0 +1,723 @@
+"""Who may do what: every route of the app, asked by every kind of visitor.
+
+The matrix below proves that each party reads and changes only its own: a company its
+sites, mentors, recognitions and API keys; a partnership consultant the recognitions of
+the programmes their partnership decides on. Anonymous visitors reach only the public
+search (pages and API) and the forms to log in or register. Nothing a company records
+about its mentors is ever public.
+
+For each (route, method, visitor) the test asserts the exact answer, where a redirect
+leads, that a refused request changed nothing in the database (and an allowed write did
+change it), and that the answer shows nothing of company A to a party not entitled to
+it. Another test fails as soon as the app gains a route the matrix does not list.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from models import Company, Mentor, Recognition, Site, User
+from models.access import ApiToken
+from models.enums import RecognitionStatus, Role
+from models.rules import format_kbo, kbo_with_check_digits
+from tests import factories
+from tests.clients import login, post
+from web.db import get_session
+from web.services.tokens import create_token, revoke_token
+
+# --- The visitors ---------------------------------------------------------------------
+
+ANONYMOUS = "anonymous"
+STUDENT = "student"
+SCHOOL_STAFF = "school_staff"
+COMPANY_A = "company_a"  # owns every object the routes below point at
+COMPANY_B = "company_b"  # another company
+CONSULTANT_A = "consultant_a"  # of the partnership deciding company A's programmes
+CONSULTANT_B = "consultant_b"  # of another partnership
+ADMIN = "admin"
+
+VISITORS = (
+    ANONYMOUS,
+    STUDENT,
+    SCHOOL_STAFF,
+    COMPANY_A,
+    COMPANY_B,
+    CONSULTANT_A,
+    CONSULTANT_B,
+    ADMIN,
+)
+
+HOME_PAGES = {
+    STUDENT: "/",
+    SCHOOL_STAFF: "/",
+    COMPANY_A: "/bedrijf",
+    COMPANY_B: "/bedrijf",
+    CONSULTANT_A: "/partnerschap",
+    CONSULTANT_B: "/partnerschap",
+    ADMIN: "/",
+}
+
+# --- What company A records, and must stay its own -----------------------------------
+
+COMPANY_A_NAME = "Elektro Aerts"
+COMPANY_A_SITE = "Werkplaats Kortrijk"
+COMPANY_B_NAME = "Bouwbedrijf Bael"
+PROGRAMME = "elektrotechnieken-duaal"  # decided by "Elektro en installatie"
+REQUESTED_PROGRAMME = "elektrische-installaties-duaal"  # the same partnership
+NEW_PROGRAMME = "elektrotechnicus-duaal"  # what company A asks for in the matrix
+MENTOR_FIRST_NAME = "Godelieve"
+MENTOR_LAST_NAME = "Vanhoutteghem"
+MENTOR_BIRTH_DATE = date(1969, 11, 23)
+MENTOR_MARKERS = (
+    MENTOR_FIRST_NAME,
+    MENTOR_LAST_NAME,
+    MENTOR_BIRTH_DATE.isoformat(),
+    "23/11/1969",
+    "23-11-1969",
+    "23.11.1969",
+    "23 november 1969",
+    "November 23, 1969",
+)
+
+# --- Expected answers -----------------------------------------------------------------
+
+LOGIN_PAGE = "login"  # the login form, with ?next= the requested path
+HOME_PAGE = "home"  # the visitor's own start page
+
+
+@dataclass(frozen=True)
+class Expect:
+    """The answer one visitor gets from one route."""
+
+    status: int
+    # Where a redirect leads: LOGIN_PAGE, HOME_PAGE, or a path pattern (a regular
+    # expression whose {names} are filled in with the world's ids).
+    redirect: str | None = None
+    # The request may change the database, and must: it is an allowed write.
+    changes: bool = False
+
+
+OK = Expect(200)
+SAVED_ON_PAGE = Expect(200, changes=True)
+INVALID = Expect(400)
+UNAUTHORIZED = Expect(401)
+FORBIDDEN = Expect(403)
+NOT_FOUND = Expect(404)
+TO_LOGIN = Expect(302, LOGIN_PAGE)
+TO_HOME = Expect(302, HOME_PAGE)
+
+
+def saved(redirect: str) -> Expect:
+    """A write that succeeded and sends the visitor on to `redirect`."""
+    return Expect(302, redirect, changes=True)
+
+
+def everyone(expect: Expect) -> dict[str, Expect]:
+    return dict.fromkeys(VISITORS, expect)
+
+
+def anonymous_only(anonymous: Expect) -> dict[str, Expect]:
+    """Forms for visitors who are not signed in: the signed-in go to their start page."""
+    return {**everyone(TO_HOME), ANONYMOUS: anonymous}
+
+
+def companies_only(*, company_a: Expect, company_b: Expect) -> dict[str, Expect]:
+    """A /bedrijf page: others log in first, or are refused."""
+    return {
+        **everyone(FORBIDDEN),
+        ANONYMOUS: TO_LOGIN,
+        COMPANY_A: company_a,
+        COMPANY_B: company_b,
+    }
+
+
+def consultants_only(*, consultant_a: Expect, consultant_b: Expect) -> dict[str, Expect]:
+    """A /partnerschap page: others log in first, or are refused."""
+    return {
+        **everyone(FORBIDDEN),
+        ANONYMOUS: TO_LOGIN,
+        CONSULTANT_A: consultant_a,
+        CONSULTANT_B: consultant_b,
+    }
+
+
+def token_holders_only(*, company_a: Expect, company_b: Expect) -> dict[str, Expect]:
+    """The token API: companies send their own bearer token; a session cookie is no token."""
+    return {**everyone(UNAUTHORIZED), COMPANY_A: company_a, COMPANY_B: company_b}
+
+
+# --- The matrix -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route and method, the request sent to it, and each visitor's answer."""
+
+    endpoint: str
+    method: str
+    path: str  # {names} are filled in with the world's ids
+    expect: Mapping[str, Expect]
+    form: Mapping[str, str] = field(default_factory=dict)  # values filled in like `path`
+    json: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        assert set(self.expect) == set(VISITORS), f"{self.endpoint}: a visitor is missing"
+
+
+SEARCH = f"programme={PROGRAMME}&postcode=8500&radius_km=15"
+LOGIN_FORM = {"email": "{company_a_email}", "password": factories.PASSWORD}
+REGISTRATION_FORM = {
+    "name": "Nieuw Bedrijf",
+    "kbo_number": "{new_kbo}",
+    "user_email": "nieuw@example.be",
+    "password": factories.PASSWORD,
+    "password_again": factories.PASSWORD,
+    "declares_activities": "y",
+    "declares_financial_capacity": "y",
+    "declares_organisation": "y",
+    "declares_no_convictions": "y",
+    "declares_commitments": "y",
+}
+SITE_FORM = {"name": "Werkplaats Gent", "street": "Kortrijksesteenweg 10", "postcode": "9000"}
+REQUEST_FORM = {"site_id": "{site}", "programme_id": "{new_programme}", "mentor_id": "0"}
+AVAILABILITY_FORM = {
+    "n_places": "3",
+    "n_free_places": "2",
+    "available_from": "",
+    "min_age": "",
+    "hours_pattern": "",
+}
+MENTOR_FORM = {
+    "first_name": "Jef",
+    "last_name": "Wouters",
+    "email": "",
+    "birth_date": "1985-02-03",
+    "years_experience": "10",
+    "extract_596_2_shown_on": "",
+    "training_status": "not_started",
+}
+
+MATRIX = (
+    # The public search: pages and API answer everyone alike.
+    Route("search.home", "GET", "/", everyone(OK)),
+    Route("search.results", "GET", f"/zoeken?{SEARCH}", everyone(OK)),
+    Route("search.workplace", "GET", "/werkplekken/{recognised}", everyone(OK)),
+    Route("api.openapi", "GET", "/api/v1/openapi.json", everyone(OK)),
+    Route("api.programmes", "GET", "/api/v1/programmes", everyone(OK)),
+    Route("api.postcodes", "GET", "/api/v1/postcodes?q=8500", everyone(OK)),
+    Route("api.search", "GET", f"/api/v1/search?{SEARCH}", everyone(OK)),
+    Route("api.workplace", "GET", "/api/v1/workplaces/{recognised}", everyone(OK)),
+    # Logging in and out; registering a company.
+    Route("auth.login", "GET", "/aanmelden", anonymous_only(OK)),
+    Route(
+        "auth.login",
+        "POST",
+        "/aanmelden",
+        anonymous_only(Expect(302, "/bedrijf")),
+        form=LOGIN_FORM,
+    ),
+    Route("auth.logout", "POST", "/afmelden", everyone(Expect(302, "/"))),
+    Route("company.register", "GET", "/bedrijf/registreren", anonymous_only(OK)),
+    Route(
+        "company.register",
+        "POST",
+        "/bedrijf/registreren",
+        anonymous_only(saved("/bedrijf")),
+        form=REGISTRATION_FORM,
+    ),
+    # The company's pages: a company sees its own; another's ids do not exist for it.
+    Route("company.dashboard", "GET", "/bedrijf", companies_only(company_a=OK, company_b=OK)),
+    Route(
+        "company.new_site",
+        "GET",
+        "/bedrijf/vestigingen/nieuw",
+        companies_only(company_a=OK, company_b=OK),
+    ),
+    Route(
+        "company.new_site",
+        "POST",
+        "/bedrijf/vestigingen/nieuw",
+        companies_only(company_a=saved("/bedrijf"), company_b=saved("/bedrijf")),
+        form=SITE_FORM,
+    ),
+    Route(
+        "company.request_recognition",
+        "GET",
+        "/bedrijf/erkenningen/nieuw",
+        companies_only(company_a=OK, company_b=OK),
+    ),
+    Route(
+        "company.request_recognition",
+        "POST",
+        "/bedrijf/erkenningen/nieuw",
+        # Company B names company A's site: refused as not one of its own.
+        companies_only(company_a=saved(r"/bedrijf/erkenningen/\d+"), company_b=INVALID),
+        form=REQUEST_FORM,
+    ),
+    Route(
+        "company.recognition",
+        "GET",
+        "/bedrijf/erkenningen/{recognised}",
+        companies_only(company_a=OK, company_b=NOT_FOUND),
+    ),
+    Route(
+        "company.save_availability",
+        "POST",
+        "/bedrijf/erkenningen/{recognised}/plaatsen",
+        companies_only(company_a=saved("/bedrijf/erkenningen/{recognised}"), company_b=NOT_FOUND),
+        form=AVAILABILITY_FORM,
+    ),
+    Route(
+        "company.confirm",
+        "POST",
+        "/bedrijf/erkenningen/{recognised}/klopt-nog",
+        companies_only(company_a=saved("/bedrijf/erkenningen/{recognised}"), company_b=NOT_FOUND),
+    ),
+    Route(
+        "company.choose_mentor",
+        "POST",
+        "/bedrijf/erkenningen/{recognised}/mentor",
+        companies_only(company_a=saved("/bedrijf/erkenningen/{recognised}"), company_b=NOT_FOUND),
+        form={"mentor_id": "{second_mentor}"},
+    ),
+    Route(
+        "company.new_mentor",
+        "GET",
+        "/bedrijf/mentoren/nieuw",
+        companies_only(company_a=OK, company_b=OK),
+    ),
+    Route(
+        "company.new_mentor",
+        "POST",
+        "/bedrijf/mentoren/nieuw",
+        companies_only(
+            company_a=saved(r"/bedrijf/mentoren/\d+"), company_b=saved(r"/bedrijf/mentoren/\d+")
+        ),
+        form=MENTOR_FORM,
+    ),
+    Route(
+        "company.edit_mentor",
+        "GET",
+        "/bedrijf/mentoren/{mentor}",
+        companies_only(company_a=OK, company_b=NOT_FOUND),
+    ),
+    Route(
+        "company.edit_mentor",
+        "POST",
+        "/bedrijf/mentoren/{mentor}",
+        companies_only(company_a=saved("/bedrijf/mentoren/{mentor}"), company_b=NOT_FOUND),
+        form=MENTOR_FORM,
+    ),
+    Route(
+        "company.api_tokens", "GET", "/bedrijf/sleutels", companies_only(company_a=OK, company_b=OK)
+    ),
+    Route(
+        "company.api_tokens",
+        "POST",
+        "/bedrijf/sleutels",
+        companies_only(company_a=SAVED_ON_PAGE, company_b=SAVED_ON_PAGE),
+        form={"name": "Planning"},
+    ),
+    Route(
+        "company.revoke_token",
+        "POST",
+        "/bedrijf/sleutels/{token}/intrekken",
+        companies_only(company_a=saved("/bedrijf/sleutels"), company_b=NOT_FOUND),
+    ),
+    # The partnership's pages: a consultant sees only its partnership's programmes.
+    Route(
+        "partnership.queue",
+        "GET",
+        "/partnerschap",
+        consultants_only(consultant_a=OK, consultant_b=OK),
+    ),
+    Route(
+        "partnership.recognitions",
+        "GET",
+        "/partnerschap/erkenningen?q=Aerts",
+        consultants_only(consultant_a=OK, consultant_b=OK),
+    ),
+    Route(
+        "partnership.recognition",
+        "GET",
+        "/partnerschap/erkenningen/{recognised}",
+        consultants_only(consultant_a=OK, consultant_b=NOT_FOUND),
+    ),
+    Route(
+        "partnership.approve",
+        "POST",
+        "/partnerschap/erkenningen/{requested}/erkennen",
+        consultants_only(consultant_a=saved("/partnerschap"), consultant_b=NOT_FOUND),
+        form={"note": ""},
+    ),
+    Route(
+        "partnership.refuse",
+        "POST",
+        "/partnerschap/erkenningen/{requested}/weigeren",
+        consultants_only(consultant_a=saved("/partnerschap"), consultant_b=NOT_FOUND),
+        form={"refuse-reason": "Er is geen werkplaats voor deze opleiding."},
+    ),
+    Route(
+        "partnership.withdraw",
+        "POST",
+        "/partnerschap/erkenningen/{recognised}/intrekken",
+        consultants_only(
+            consultant_a=saved("/partnerschap/erkenningen/{recognised}"),
+            consultant_b=NOT_FOUND,
+        ),
+        form={"withdraw-reason": "De werkplaats is gesloten."},
+    ),
+    # The token API: only a company's own token changes only its own places.
+    Route(
+        "api.put_availability",
+        "PUT",
+        "/api/v1/recognitions/{recognised}/availability",
+        token_holders_only(company_a=Expect(200, changes=True), company_b=NOT_FOUND),
+        json={"n_free_places": 2},
+    ),
+)
+
+CASES = [
+    pytest.param(route, visitor, id=f"{visitor}-{route.method}-{route.endpoint}")
+    for route in MATRIX
+    for visitor in VISITORS
+]
+
+# --- The world every case runs in -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class World:
+    """One user per signed-in visitor, each company's API token, and the ids of the
+    objects the routes point at (company A's, unless named after company B)."""
+
+    users: dict[str, User]
+    tokens: dict[str, str]  # visitor -> the bearer token of its company
+    ids: dict[str, Any]  # what paths and forms refer to
+    company_a_id: int
+    company_a_kbo: str
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return build_world(app)
+
+
+def build_world(app: Flask) -> World:
+    """Two companies, two partnerships, and a user of every role."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        session = get_session()
+        company_a = factories.company(session, name=COMPANY_A_NAME)
+        site = factories.site(session, owner=company_a, name=COMPANY_A_SITE)
+        mentor = factories.mentor(
+            session,
+            owner=company_a,
+            first_name=MENTOR_FIRST_NAME,
+            last_name=MENTOR_LAST_NAME,
+            birth_date=MENTOR_BIRTH_DATE,
+            email="godelieve@example.be",
+        )
+        second_mentor = factories.mentor(session, owner=company_a, first_name="Bart")
+        recognised = factories.recognition(
+            session, at=site, mentor=mentor, last_confirmed_at=now - timedelta(days=2)
+        )
+        requested = factories.recognition(
+            session,
+            at=site,
+            programme=factories.programme(session, REQUESTED_PROGRAMME),
+            mentor=mentor,
+            status=RecognitionStatus.REQUESTED,
+            requested_at=now - timedelta(days=3),
+            decided_at=None,
+            valid_until=None,
+            n_free_places=0,
+        )
+        company_b = factories.company(session, name=COMPANY_B_NAME)
+        site_b = factories.site(session, owner=company_b, name="Bouwplaats Brugge")
+        mentor_b = factories.mentor(session, owner=company_b, first_name="Mieke")
+        # So that the other consultant's queue is not empty: it holds company B's request.
+        factories.recognition(
+            session,
+            at=site_b,
+            programme=factories.programme(session, "ruwbouw-duaal"),
+            status=RecognitionStatus.REQUESTED,
+            requested_at=now - timedelta(days=1),
+            decided_at=None,
+            valid_until=None,
+            n_free_places=0,
+        )
+        token_a, secret_a = create_token(session, company_a.id, "ERP")
+        _token_b, secret_b = create_token(session, company_b.id, "ERP")
+        users = {
+            STUDENT: factories.user(session, Role.STUDENT),
+            SCHOOL_STAFF: factories.user(session, Role.SCHOOL_STAFF),
+            COMPANY_A: factories.user(session, Role.COMPANY, company_a),
+            COMPANY_B: factories.user(session, Role.COMPANY, company_b),
+            CONSULTANT_A: factories.user(
+                session, Role.CONSULTANT, factories.partnership(session, "Elektro en installatie")
+            ),
+            CONSULTANT_B: factories.user(
+                session, Role.CONSULTANT, factories.partnership(session, "Bouw")
+            ),
+            ADMIN: factories.user(session, Role.ADMIN),
+        }
+        session.commit()
+        return World(
+            users=users,
+            tokens={COMPANY_A: secret_a, COMPANY_B: secret_b},
+            ids={
+                "site": site.id,
+                "recognised": recognised.id,
+                "requested": requested.id,
+                "mentor": mentor.id,
+                "second_mentor": second_mentor.id,
+                "token": token_a.id,
+                "site_b": site_b.id,
+                "mentor_b": mentor_b.id,
+                "new_programme": factories.programme(session, NEW_PROGRAMME).id,
+                "new_kbo": kbo_with_check_digits(9_876_543),
+                "company_a_email": users[COMPANY_A].email,
+            },
+            company_a_id=company_a.id,
+            company_a_kbo=company_a.kbo_number,
+        )
+
+
+# --- What the database holds ----------------------------------------------------------
+
+OWNED_MODELS = (Company, Site, Mentor, Recognition, ApiToken, User)
+BOOKKEEPING = {("api_tokens", "last_used_at")}  # using a token notes when; it changes nothing
+
+State = dict[tuple[str, int], dict[str, Any]]
+
+
+def snapshot(app: Flask) -> State:
+    """Every row of the tables a party owns, column by column."""
+    state: State = {}
+    with app.app_context():
+        session = get_session()
+        for model in OWNED_MODELS:
+            table = model.__tablename__
+            columns = [
+                c.key for c in model.__mapper__.column_attrs if (table, c.key) not in BOOKKEEPING
+            ]
+            for row in session.scalars(select(model)):
+                values = {name: getattr(row, name) for name in columns}
+                state[(table, values["id"])] = values
+    return state
+
+
+def owned_by(state: State, company_id: int) -> State:
+    """The rows of `state` that belong to one company."""
+    company_of_site = {key[1]: row["company_id"] for key, row in state.items() if key[0] == "sites"}
+
+    def owner(table: str, row: dict[str, Any]) -> int | None:
+        if table == "companies":
+            return int(row["id"])
+        if table == "recognitions":
+            return company_of_site.get(row["site_id"])
+        return row.get("company_id")
+
+    return {key: row for key, row in state.items() if owner(key[0], row) == company_id}
+
+
+# --- Sending a case's request and reading the answer ----------------------------------
+
+
+def fill(template: str, world: World) -> str:
+    return template.format(**world.ids)
+
+
+def send(client: FlaskClient, world: World, route: Route, visitor: str) -> TestResponse:
+    """Send the route's request as `visitor` (already signed in) would."""
+    path = fill(route.path, world)
+    if route.method == "GET":
+        return client.get(path)
+    if route.method == "PUT":
+        headers = {}
+        if visitor in world.tokens:
+            headers["Authorization"] = f"Bearer {world.tokens[visitor]}"
+        return client.put(path, json=route.json, headers=headers)
+    assert route.method == "POST"
+    return post(client, path, {name: fill(value, world) for name, value in route.form.items()})
+
+
+def redirect_target(response: TestResponse) -> tuple[str, dict[str, list[str]]]:
+    parts = urlsplit(response.headers["Location"])
+    return parts.path, parse_qs(parts.query)
+
+
+def check_redirect(
+    response: TestResponse, expect: Expect, world: World, route: Route, visitor: str
+) -> None:
+    path, query = redirect_target(response)
+    if expect.redirect == LOGIN_PAGE:
+        assert path == "/aanmelden"
+        assert query.get("next") == [fill(route.path, world)]
+    elif expect.redirect == HOME_PAGE:
+        assert path == HOME_PAGES[visitor]
+    else:
+        assert expect.redirect is not None
+        assert re.fullmatch(fill(expect.redirect, world), path), path
+
+
+def must_not_show(world: World, route: Route, visitor: str) -> tuple[str, ...]:
+    """What an answer to `visitor` may not contain: company A's private details."""
+    area = route.endpoint.partition(".")[0]
+    if (visitor, area) in {(COMPANY_A, "company"), (CONSULTANT_A, "partnership")}:
+        return ()
+    if area in ("company", "partnership"):
+        # Another party's own pages show nothing of company A at all.
+        return (
+            *MENTOR_MARKERS,
+            COMPANY_A_NAME,
+            COMPANY_A_SITE,
+            world.company_a_kbo,
+            format_kbo(world.company_a_kbo),
+        )
+    return MENTOR_MARKERS
+
+
+# --- The tests ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("route", "visitor"), CASES)
+def test_each_visitor_gets_exactly_its_answer(
+    app: Flask, client: FlaskClient, world: World, route: Route, visitor: str
+) -> None:
+    expect = route.expect[visitor]
+    if visitor != ANONYMOUS:
+        login(client, world.users[visitor])
+    before = snapshot(app)
+
+    response = send(client, world, route, visitor)
+
+    after = snapshot(app)
+    body = response.get_data(as_text=True)
+    assert response.status_code == expect.status, body[:500]
+    if expect.redirect is not None:
+        check_redirect(response, expect, world, route, visitor)
+    if expect.changes:
+        assert after != before, "an allowed write changed nothing"
+    else:
+        assert after == before, "a request that may not write changed the database"
+    if visitor not in (COMPANY_A, CONSULTANT_A):
+        assert owned_by(after, world.company_a_id) == owned_by(before, world.company_a_id)
+    for private in must_not_show(world, route, visitor):
+        assert private not in body
+
+
+def test_every_route_of_the_app_is_in_the_matrix(app: Flask) -> None:
+    in_app = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+    in_matrix = {(route.endpoint, route.method) for route in MATRIX}
+    assert in_app - in_matrix == set(), "routes without expectations: add them to MATRIX"
+    assert in_matrix - in_app == set(), "MATRIX lists routes the app does not have"
+    assert len(in_matrix) == len(MATRIX), "a route is listed twice in MATRIX"
+
+
+def test_each_matrix_path_reaches_its_endpoint(app: Flask) -> None:
+    adapter = app.url_map.bind("localhost")
+    any_id = {"recognised": 1, "requested": 2, "mentor": 3, "token": 4}
+    for route in MATRIX:
+        path = urlsplit(route.path.format_map(any_id)).path
+        endpoint, _arguments = adapter.match(path, method=route.method)
+        assert endpoint == route.endpoint, route.path
+
+
+def test_nothing_about_the_mentor_is_public(client: FlaskClient, world: World) -> None:
+    recognised = world.ids["recognised"]
+    public = (
+        f"/zoeken?{SEARCH}",
+        f"/werkplekken/{recognised}",
+        f"/werkplekken/{recognised}?{SEARCH}",
+        f"/api/v1/search?{SEARCH}",
+        f"/api/v1/workplaces/{recognised}",
+        f"/api/v1/workplaces/{recognised}?{SEARCH}",
+    )
+    for path in public:
+        response = client.get(path)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert COMPANY_A_NAME in body, f"{path} does not show the workplace"
+        for private in (*MENTOR_MARKERS, "godelieve@example.be"):
+            assert private not in body, f"{path} shows {private}"
+
+
+@pytest.mark.parametrize(
+    ("credentials", "expected"),
+    [
+        pytest.param("session", 401, id="session-cookie-without-token"),
+        pytest.param("made-up", 401, id="made-up-token"),
+        pytest.param("revoked", 401, id="revoked-token"),
+        pytest.param("other-company", 404, id="token-of-another-company"),
+        pytest.param("own", 200, id="own-token"),
+    ],
+)
+def test_the_api_answers_only_the_owners_valid_token(
+    app: Flask, client: FlaskClient, world: World, credentials: str, expected: int
+) -> None:
+    login(client, world.users[COMPANY_A])
+    secret = {
+        "session": None,
+        "made-up": "dm_" + "x" * 43,
+        "revoked": world.tokens[COMPANY_A],
+        "other-company": world.tokens[COMPANY_B],
+        "own": world.tokens[COMPANY_A],
+    }[credentials]
+    if credentials == "revoked":
+        with app.app_context():
+            revoke_token(get_session(), world.company_a_id, world.ids["token"])
+    before = snapshot(app)
+
+    response = client.put(
+        f"/api/v1/recognitions/{world.ids['recognised']}/availability",
+        json={"n_free_places": 2},
+        headers={"Authorization": f"Bearer {secret}"} if secret else {},
+    )
+
+    assert response.status_code == expected
+    assert response.is_json
+    if expected == 200:
+        assert response.json is not None
+        assert response.json["n_free_places"] == 2
+    else:
+        assert set(response.json or {}) == {"error"}
+        assert snapshot(app) == before
+
+
+def test_a_company_cannot_point_at_another_companys_site_or_mentor(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    login(client, world.users[COMPANY_A])
+    before = snapshot(app)
+
+    foreign_site = post(
+        client,
+        "/bedrijf/erkenningen/nieuw",
+        {"site_id": world.ids["site_b"], "programme_id": world.ids["new_programme"]},
+    )
+    foreign_mentor = post(
+        client,
+        f"/bedrijf/erkenningen/{world.ids['recognised']}/mentor",
+        {"mentor_id": world.ids["mentor_b"]},
+    )
+
+    assert foreign_site.status_code == 400
+    assert foreign_mentor.status_code == 400
+    assert snapshot(app) == before
