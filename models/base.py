@@ -20,6 +20,7 @@ NAMING_CONVENTION = {
 
 
 BELGIUM = ZoneInfo("Europe/Brussels")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL: larger ones name no row
 
 
 def utcnow() -> datetime:

@@ -24,7 +24,14 @@ _KBO_SEPARATORS = re.compile(r"[\s.\-/]")
 
 
 class InvalidKboError(ValueError):
-    """A KBO enterprise number is malformed or fails its check digits."""
+    """A KBO enterprise number is malformed or fails its check digits.
+
+    `code` says what is wrong: "length", "first_digit" or "check_digits".
+    """
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"invalid KBO number: {code.replace('_', ' ')}")
+        self.code = code
 
 
 def normalize_kbo(raw: str) -> str:
@@ -38,11 +45,11 @@ def normalize_kbo(raw: str) -> str:
     if len(text) == 9 and text.isdigit():
         text = "0" + text
     if len(text) != 10 or not text.isdigit():
-        raise InvalidKboError("een ondernemingsnummer heeft 10 cijfers")
+        raise InvalidKboError("length")
     if text[0] not in "01":
-        raise InvalidKboError("een ondernemingsnummer begint met 0 of 1")
+        raise InvalidKboError("first_digit")
     if not kbo_check_digits_ok(text):
-        raise InvalidKboError("de controlegetallen van dit ondernemingsnummer kloppen niet")
+        raise InvalidKboError("check_digits")
     return text
 
 

@@ -3,7 +3,16 @@
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -85,7 +94,6 @@ class Mentor(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     birth_date: Mapped[date]
     years_experience: Mapped[int]
-    has_age_waiver: Mapped[bool] = mapped_column(default=False)  # partnership lowered 25 to 23
     extract_596_2_shown_on: Mapped[date | None]
     training_status: Mapped[TrainingStatus] = mapped_column(
         str_enum(TrainingStatus, "training_status"), default=TrainingStatus.NOT_STARTED
@@ -144,6 +152,9 @@ class Recognition(Base):
     last_confirmed_at: Mapped[datetime | None]
     is_available: Mapped[bool] = mapped_column(default=False)
     is_at_risk: Mapped[bool] = mapped_column(default=False)  # mentor training deadline missed
+    # The deciding partnership allowed this recognition's mentor to be 23 or 24 (step 3):
+    # a waiver belongs to one partnership's decision, not to the person.
+    has_mentor_age_waiver: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     site: Mapped[Site] = relationship(back_populates="recognitions")

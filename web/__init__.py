@@ -3,29 +3,46 @@
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, abort, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
+from models.base import MAX_ID
 from web import api, auth, cli, db, filters, i18n, links, views
 from web.api.errors import error_response, handle_http_error
-from web.config import session_settings, settings_from_os
+from web.config import security_settings, settings_from_os
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app; `test_config` replaces the settings read from the environment."""
     app = Flask(__name__, instance_relative_config=True)
+    # Every integer in our URLs is a row id; one beyond PostgreSQL's integer is a 404.
+    app.url_map.converters["int"] = RowIdConverter
     if test_config is None:
         app.config.from_mapping(settings_from_os(app.instance_path))
     else:
-        app.config.from_mapping(session_settings(test_config.get("DUAAL_ENV", "test")))
+        app.config.from_mapping(security_settings(test_config.get("DUAAL_ENV", "test")))
         app.config.from_mapping(test_config)
+    if app.config.get("TRUSTED_PROXIES"):
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` for row ids: 1 to MAX_ID, so the database never sees a number it cannot hold."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_extensions(app: Flask) -> None:
@@ -50,15 +67,27 @@ def _is_api_request() -> bool:
 
 
 def register_security_headers(app: Flask) -> None:
-    """Keep search parameters (a student's postcode, age) out of other sites' logs."""
+    """Refuse NUL characters, and set the headers that keep pages private and unframed."""
+
+    def refuse_nul_characters() -> None:
+        # No text column can hold NUL (PostgreSQL refuses it): stop it at the door.
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400)
 
     def add_headers(response: Response) -> Response:
+        # Search parameters (a student's postcode, age) stay out of other sites' logs.
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # No page may be framed by another site (clickjacking on the forms).
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if "_user_id" in session:
+            # Pages for a signed-in party (an API key shown once, mentors) stay out of
+            # shared and browser caches.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
+    app.before_request(refuse_nul_characters)
     app.after_request(add_headers)
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from models.base import today_in_belgium
 from models.enums import Role
 from models.rules import InvalidKboError, normalize_kbo
 from web.db import get_session
-from web.services.accounts import create_user
+from web.services.accounts import add_user
 from web.services.demo import (
     DatabaseNotEmptyError,
     DemoSize,
@@ -81,6 +81,11 @@ def seed_demo_command(
     n_sites: int, n_students: int, seed: int, today: datetime | None, if_empty: bool
 ) -> None:
     """Fill an empty database with a reproducible, realistic Flanders."""
+    if current_app.config["DUAAL_ENV"] == "production":
+        raise click.ClickException(
+            "seed-demo creates logins whose passwords are published in the README; "
+            "it does not run with DUAAL_ENV=production"
+        )
     try:
         summary = seed_demo(
             get_session(),
@@ -176,9 +181,8 @@ def create_user_command(
     entity_id = _entity_id(chosen, given)
     session = get_session()
     try:
-        user = create_user(session, chosen, email, password, entity_id)
+        user = add_user(session, chosen, email, password, entity_id)
     except InputError as error:
         session.rollback()
         raise click.BadParameter(str(error.message), param_hint=f"--{error.field}") from None
-    session.commit()
     click.echo(f"User {user.email} created with role {chosen.value}.")

@@ -10,6 +10,8 @@
 - `SEARCH_STALE_AFTER_DAYS` (`180`): unconfirmed for longer, a free place no longer counts.
 - `SEARCH_MAX_WIDEN_KM` (`100`, at most 200): widening a search stops at this radius.
 - `SEARCH_VERSION_CHECK_SECONDS` (`1`): how often a process looks for changed data.
+- `TRUSTED_PROXIES` (`0`): how many proxies in front set `X-Forwarded-For` (login limits
+  count per client address, so behind a router this must be set).
 """
 
 import logging
@@ -66,17 +68,20 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
         "SEARCH_VERSION_CHECK_SECONDS": _number(
             environ, "SEARCH_VERSION_CHECK_SECONDS", 1.0, float
         ),
+        "TRUSTED_PROXIES": _count(environ, "TRUSTED_PROXIES"),
         "DUAAL_ENV": env,
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
         "TESTING": env == "test",
-        **session_settings(env),
+        **security_settings(env),
     }
 
 
-def session_settings(env: str) -> dict[str, Any]:
-    """Cookie and CSRF settings: the same in every environment, HTTPS-only in production."""
+def security_settings(env: str) -> dict[str, Any]:
+    """Cookie, CSRF and request-size settings: HTTPS-only cookies in production."""
     return {
+        # Forms and API bodies are small; a bigger request is refused before parsing.
+        "MAX_CONTENT_LENGTH": 64 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
@@ -97,6 +102,13 @@ def _number(environ: Mapping[str, str], name: str, default: Any, kind: type) -> 
     if not value > 0:
         raise ConfigError(f"{name} must be positive")
     return value
+
+
+def _count(environ: Mapping[str, str], name: str) -> int:
+    raw = environ.get(name, "0").strip() or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
 
 
 def _weights(raw: str) -> ScoreWeights:

@@ -33,15 +33,24 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher import HOURS_PATTERNS, LANGUAGES
-from models.rules import InvalidKboError, normalize_kbo
+from models.base import MAX_ID
 from web.filters import HOURS_NAMES, LANGUAGE_NAMES, MONTH_NAMES, TRAINING_NAMES
 from web.services.accounts import MIN_PASSWORD_LENGTH
+from web.services.companies import MAX_INTAKE_AGE, MAX_PLACES, MIN_INTAKE_AGE, read_kbo
 from web.services.errors import InputError
 
 REQUIRED = _l("Vul dit in.")
 POSTCODE = r"\s*([0-9]{4})\b"  # "8500" or "8500 Kortrijk": the digits place the site
 WHOLE_NUMBER = _l("Geef een geheel getal.")
 DATE = _l("Geef een datum, bijvoorbeeld 2026-09-01.")
+
+
+def row_id(value: Any) -> int:
+    """Coerce a chosen id; one beyond what the database holds is no valid choice."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError("no such row")
+    return number
 
 
 def required() -> DataRequired:
@@ -135,11 +144,9 @@ class CompanyRegistrationForm(FlaskForm):
 
     def validate_kbo_number(self, field: StringField) -> None:
         try:
-            normalize_kbo(field.data or "")
-        except InvalidKboError as error:
-            raise ValidationError(
-                _l("Dit ondernemingsnummer klopt niet: %(why)s.", why=str(error))
-            ) from None
+            read_kbo(field.data or "")
+        except InputError as error:
+            raise ValidationError(error.message) from None
 
 
 class SiteForm(FlaskForm):
@@ -157,8 +164,8 @@ class SiteForm(FlaskForm):
 
 
 class RecognitionRequestForm(FlaskForm):
-    site_id = SelectField(_l("Vestiging"), coerce=int, validate_choice=False)
-    programme_id = SelectField(_l("Opleiding"), coerce=int, validate_choice=False)
+    site_id = SelectField(_l("Vestiging"), coerce=row_id, validate_choice=False)
+    programme_id = SelectField(_l("Opleiding"), coerce=row_id, validate_choice=False)
     mentor_id = SelectField(
         _l("Mentor"),
         coerce=int,
@@ -168,7 +175,7 @@ class RecognitionRequestForm(FlaskForm):
 
 
 class MentorChoiceForm(FlaskForm):
-    mentor_id = SelectField(_l("Mentor"), coerce=int, validate_choice=False)
+    mentor_id = SelectField(_l("Mentor"), coerce=row_id, validate_choice=False)
 
 
 class MentorForm(FlaskForm):
@@ -199,14 +206,14 @@ class AvailabilityForm(FlaskForm):
         _l("Plaatsen voor leerlingen"),
         validators=[
             InputRequired(message=WHOLE_NUMBER),
-            NumberRange(min=0, max=99, message=_l("Van 0 tot 99.")),
+            NumberRange(min=0, max=MAX_PLACES, message=_l("Van 0 tot %(max)s.", max=MAX_PLACES)),
         ],
     )
     n_free_places = IntegerField(
         _l("Waarvan nu vrij"),
         validators=[
             InputRequired(message=WHOLE_NUMBER),
-            NumberRange(min=0, max=99, message=_l("Van 0 tot 99.")),
+            NumberRange(min=0, max=MAX_PLACES, message=_l("Van 0 tot %(max)s.", max=MAX_PLACES)),
         ],
     )
     available_from = DateField(
@@ -215,7 +222,16 @@ class AvailabilityForm(FlaskForm):
     min_age = IntegerField(
         _l("Minimumleeftijd"),
         description=_l("Leeg: geen voorkeur."),
-        validators=[Optional(), NumberRange(min=15, max=25, message=_l("Van 15 tot 25 jaar."))],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=MIN_INTAKE_AGE,
+                max=MAX_INTAKE_AGE,
+                message=_l(
+                    "Van %(low)s tot %(high)s jaar.", low=MIN_INTAKE_AGE, high=MAX_INTAKE_AGE
+                ),
+            ),
+        ],
     )
     start_months = CheckboxesField(
         _l("Start in"),

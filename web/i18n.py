@@ -5,7 +5,7 @@ The language comes from `?lang=`, then from the `lang` cookie that choice sets, 
 Dutch. The language switch keeps every other query parameter, so a search survives it.
 """
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
 from flask_babel import Babel, get_locale
 
 LANGUAGES = ("nl", "en")
@@ -13,7 +13,9 @@ COOKIE = "lang"
 
 
 def select_locale() -> str:
-    """Pick the language of this request."""
+    """Pick the language of this request (Dutch for commands and jobs)."""
+    if not has_request_context():
+        return "nl"
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         return asked

@@ -8,7 +8,7 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask_babel import force_locale
 
 from web.api.blueprint import bp
@@ -17,6 +17,7 @@ from web.auth import bearer_token
 from web.db import get_session
 from web.services import companies, tokens
 from web.services.errors import InputError, NotFoundError, NotRecognisedError
+from web.services.search import stale_after_days
 
 FIELDS = ("n_places", "n_free_places", "available_from", "intake_preferences", "confirm")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -53,7 +54,10 @@ def _count(body: dict[str, Any], name: str, current: int) -> int:
 
 def _read_body(recognition: Any) -> tuple[companies.Availability, bool]:
     """Read the JSON body; fields left out keep their current value."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise _bad("body", "the body is nested too deeply") from None
     if not isinstance(body, dict):
         raise _bad("body", "the body must be a JSON object")
     unknown = sorted(set(body) - set(FIELDS))
@@ -98,7 +102,12 @@ def put_availability(recognition_id: int) -> Response:
         recognition = companies.own_recognition(session, company_id, recognition_id)
         availability, confirm = _read_body(recognition)
         recognition = companies.update_availability(
-            session, company_id, recognition_id, availability, confirm=confirm
+            session,
+            company_id,
+            recognition_id,
+            availability,
+            confirm=confirm,
+            stale_after_days=stale_after_days(current_app.config),
         )
     except NotFoundError:
         raise ApiError(404, "not_found", "no such recognition") from None

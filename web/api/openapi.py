@@ -238,7 +238,8 @@ DOCUMENT: dict[str, Any] = {
             "put": {
                 "summary": "Set a recognised workplace's places (the company's own system)",
                 "description": "Needs an API token the company made on its pages, as "
-                "`Authorization: Bearer <token>`. Fields left out keep their value. "
+                "`Authorization: Bearer <token>`. Fields left out keep their value; "
+                "`intake_preferences`, when given, replaces the preferences as a whole. "
                 "Stating the places confirms them (`confirm` defaults to true); "
                 '`{"confirm": true}` alone only confirms. Search shows the change within '
                 "seconds.",

@@ -1,10 +1,13 @@
 """Accounts: creating users, checking passwords, and slowing down password guessing."""
 
+import ipaddress
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import LoginFailure, User
@@ -16,10 +19,13 @@ from web.services.errors import InputError
 PASSWORDS = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
 
+EMAIL_IN_USE = _l("Er bestaat al een account met dit e-mailadres.")
+
 # Failed logins are counted over a window; past a limit, logins wait until it passes.
 FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_ADDRESS = 30  # many accounts tried from one address
+MAX_FAILURES_PER_ACCOUNT_AND_CLIENT = 5
+MAX_FAILURES_PER_ACCOUNT = 20
+MAX_FAILURES_PER_CLIENT = 30
 
 
 class TooManyFailuresError(Exception):
@@ -54,9 +60,9 @@ def create_user(
     """Add a user for the entity of its role; the caller's transaction decides when it lands."""
     address = normalize_email(email)
     if "@" not in address.strip("@") or len(address) > 254:
-        raise InputError("email", "Geef een geldig e-mailadres.")
+        raise InputError("email", _l("Geef een geldig e-mailadres."))
     if session.scalar(select(User.id).where(User.email == address)) is not None:
-        raise InputError("email", "Er bestaat al een account met dit e-mailadres.")
+        raise InputError("email", EMAIL_IN_USE)
     kind = ENTITY_OF_ROLE[role]
     if bool(kind) != (entity_id is not None):
         wanted = kind.removesuffix("_id") if kind else "no party"
@@ -69,43 +75,83 @@ def create_user(
     return user
 
 
+def add_user(
+    session: Session, role: Role, email: str, password: str, entity_id: int | None
+) -> User:
+    """Create a user and commit; an address taken meanwhile is refused like any other."""
+    user = create_user(session, role, email, password, entity_id)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise InputError("email", EMAIL_IN_USE) from None
+    return user
+
+
+def client_of(remote_addr: str) -> str:
+    """Return the network a login comes from: the IPv4 address, or the IPv6 /64.
+
+    One IPv6 subscriber usually holds a whole /64, so counting single addresses there
+    would give an attacker billions of fresh starts.
+    """
+    try:
+        address = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return remote_addr[:45]
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 def authenticate(
     session: Session, email: str, password: str, remote_addr: str, now: datetime | None = None
 ) -> User | None:
     """Return the active user with this e-mail and password, or None; commits the outcome.
 
-    Raises `TooManyFailuresError` before checking anything once the account or the
-    address has failed too often lately, so guessing is slow whoever is guessed.
+    Every attempt is first written down as a failure and committed, then counted, so
+    parallel attempts see each other. Past a limit the attempt is refused with
+    `TooManyFailuresError` before any password check (and its row removed, so the
+    lock lifts 15 minutes after the failures, however often someone knocks). Limits:
+    5 per account from one network, 20 per account from anywhere (guessing spread
+    over networks), 30 per network (one password tried on many accounts).
     """
     now = now or utcnow()
     address = normalize_email(email)[:254]
-    remote_addr = remote_addr[:45]
+    client = client_of(remote_addr)
     since = now - FAILURE_WINDOW
     session.execute(delete(LoginFailure).where(LoginFailure.at < since))
-    by_email = session.scalar(
-        select(func.count()).where(LoginFailure.email == address, LoginFailure.at >= since)
+    attempt = LoginFailure(email=address, remote_addr=client, at=now)
+    session.add(attempt)
+    session.commit()
+    recent = select(func.count()).where(LoginFailure.at >= since)
+    counts = (
+        session.scalar(
+            recent.where(LoginFailure.email == address, LoginFailure.remote_addr == client)
+        ),
+        session.scalar(recent.where(LoginFailure.email == address)),
+        session.scalar(recent.where(LoginFailure.remote_addr == client)),
     )
-    by_address = session.scalar(
-        select(func.count()).where(
-            LoginFailure.remote_addr == remote_addr, LoginFailure.at >= since
-        )
+    limits = (
+        MAX_FAILURES_PER_ACCOUNT_AND_CLIENT,
+        MAX_FAILURES_PER_ACCOUNT,
+        MAX_FAILURES_PER_CLIENT,
     )
-    if (by_email or 0) >= MAX_FAILURES_PER_EMAIL or (by_address or 0) >= MAX_FAILURES_PER_ADDRESS:
+    if any((count or 0) > limit for count, limit in zip(counts, limits, strict=True)):
+        session.delete(attempt)
         session.commit()
         raise TooManyFailuresError
-    user = session.scalar(select(User).where(User.email == address))
-    if user is not None and user.is_active and _password_matches(user.password_hash, password):
-        if PASSWORDS.check_needs_rehash(user.password_hash or ""):
-            user.password_hash = PASSWORDS.hash(password)
-        session.execute(delete(LoginFailure).where(LoginFailure.email == address))
-        session.commit()
-        return user
-    session.add(LoginFailure(email=address, remote_addr=remote_addr, at=now))
+    user = session.scalar(select(User).where(User.email == address, User.is_active))
+    # An unknown or inactive account costs a hash check too: timing tells nothing.
+    matches = _password_matches(user.password_hash if user else None, password)
+    if user is None or not matches:
+        return None
+    if PASSWORDS.check_needs_rehash(user.password_hash or ""):
+        user.password_hash = PASSWORDS.hash(password)
+    session.execute(delete(LoginFailure).where(LoginFailure.email == address))
     session.commit()
-    return None
+    return user
 
 
-# Unknown accounts cost a hash check too, so timing does not tell which e-mails exist.
 _DUMMY_HASH = PASSWORDS.hash("no account has this password")
 
 

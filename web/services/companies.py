@@ -11,12 +11,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from matcher import HOURS_PATTERNS, LANGUAGES
+from matcher import HOURS_PATTERNS, LANGUAGES, STALE_AFTER_DAYS
 from models import Company, Mentor, Postcode, Programme, Recognition, Site, User
 from models.base import BELGIUM, utcnow
-from models.enums import MentorProblem, RecognitionStatus, Role
+from models.enums import MentorProblem, RecognitionStatus, Role, TrainingStatus
 from models.rules import (
     MENTOR_MIN_AGE_WITH_WAIVER,
     MENTOR_MIN_YEARS_EXPERIENCE,
@@ -28,13 +29,15 @@ from models.rules import (
     mentor_training_deadline,
     normalize_kbo,
 )
-from web.services.accounts import create_user
+from web.services.accounts import EMAIL_IN_USE, create_user
 from web.services.errors import InputError, NotFoundError, NotRecognisedError
 
 # DOMAIN.md step 2: only a site in Flanders or Brussels can be recognised.
 RECOGNISABLE_REGIONS = ("flanders", "brussels")
 MAX_PLACES = 99
 MIN_INTAKE_AGE, MAX_INTAKE_AGE = 15, 25  # DOMAIN.md: learners from 15 to 25
+MIN_WORKING_AGE = 15  # the youngest dual learner: experience counts from there
+MAX_PLAUSIBLE_AGE = 80  # a mentor older than this is a typing error
 
 
 @dataclass(frozen=True)
@@ -86,43 +89,57 @@ class Availability:
     intake_preferences: dict[str, Any] = field(default_factory=dict)
 
 
+KBO_PROBLEMS = {
+    "length": _l("een ondernemingsnummer heeft 10 cijfers"),
+    "first_digit": _l("een ondernemingsnummer begint met 0 of 1"),
+    "check_digits": _l("de controlegetallen van dit ondernemingsnummer kloppen niet"),
+}
+KBO_ALREADY_REGISTERED = _l(
+    "Dit ondernemingsnummer is al geregistreerd. Meld je aan met het account van je bedrijf."
+)
+
+
+def read_kbo(raw: str) -> str:
+    """Return the KBO number as 10 digits, or refuse it with the reason in Dutch."""
+    try:
+        return normalize_kbo(raw)
+    except InvalidKboError as error:
+        raise InputError(
+            "kbo_number",
+            _l("Dit ondernemingsnummer klopt niet: %(why)s.", why=KBO_PROBLEMS[error.code]),
+        ) from None
+
+
 def register_company(
     session: Session, details: CompanyDetails, user_email: str, password: str
 ) -> tuple[Company, User]:
     """Register a company with its first user account; commits both or neither."""
-    try:
-        kbo = normalize_kbo(details.kbo_number)
-    except InvalidKboError as error:
-        raise InputError(
-            "kbo_number", _l("Dit ondernemingsnummer klopt niet: %(why)s.", why=str(error))
-        ) from None
-    if session.scalar(select(Company.id).where(Company.kbo_number == kbo)) is not None:
-        raise InputError(
-            "kbo_number",
-            _l(
-                "Dit ondernemingsnummer is al geregistreerd. "
-                "Vraag een collega om je toegang te geven."
-            ),
-        )
+    kbo = read_kbo(details.kbo_number)
     missing = [name for name in DECLARATIONS if not getattr(details, name)]
     if missing:
         raise InputError(
             missing[0], _l("Bevestig elke voorwaarde om als bedrijf leerlingen op te leiden.")
         )
+    if session.scalar(select(Company.id).where(Company.kbo_number == kbo)) is not None:
+        raise InputError("kbo_number", KBO_ALREADY_REGISTERED)
     values = {k: v for k, v in vars(details).items() if k != "kbo_number"}
     company = Company(kbo_number=kbo, **values)
     session.add(company)
-    session.flush()
     try:
+        session.flush()
         user = create_user(session, Role.COMPANY, user_email, password, company.id)
+        session.commit()
     except InputError as error:
         session.rollback()
         # The form has two addresses: the company's public one and the login's own.
-        raise InputError(
-            "user_email" if error.field == "email" else error.field, error.message
-        ) from None
-
-    session.commit()
+        field = "user_email" if error.field == "email" else error.field
+        raise InputError(field, error.message) from None
+    except IntegrityError:
+        # Someone registered the same number (or address) a moment ago.
+        session.rollback()
+        if session.scalar(select(Company.id).where(Company.kbo_number == kbo)) is not None:
+            raise InputError("kbo_number", KBO_ALREADY_REGISTERED) from None
+        raise InputError("user_email", EMAIL_IN_USE) from None
     return company, user
 
 
@@ -132,16 +149,27 @@ def get_company(session: Session, company_id: int) -> Company:
         select(Company)
         .where(Company.id == company_id)
         .options(
-            joinedload(Company.sites).joinedload(Site.place),
-            joinedload(Company.sites)
-            .joinedload(Site.recognitions)
+            selectinload(Company.sites).joinedload(Site.place),
+            selectinload(Company.sites)
+            .selectinload(Site.recognitions)
             .joinedload(Recognition.programme),
-            joinedload(Company.mentors),
+            selectinload(Company.mentors),
         )
     )
     if company is None:
         raise NotFoundError
     return company
+
+
+def list_mentors(session: Session, company_id: int) -> list[Mentor]:
+    """Return the company's mentors by name."""
+    return list(
+        session.scalars(
+            select(Mentor)
+            .where(Mentor.company_id == company_id)
+            .order_by(Mentor.last_name, Mentor.first_name, Mentor.id)
+        )
+    )
 
 
 def add_site(session: Session, company_id: int, name: str, street: str, postcode: str) -> Site:
@@ -204,6 +232,11 @@ def own_recognition(session: Session, company_id: int, recognition_id: int) -> R
     return recognition
 
 
+ALREADY_REQUESTED = _l(
+    "Voor deze vestiging en opleiding loopt al een aanvraag of bestaat al een erkenning."
+)
+
+
 def request_recognition(
     session: Session, company_id: int, site_id: int, programme_id: int, mentor_id: int | None
 ) -> Recognition:
@@ -241,13 +274,7 @@ def request_recognition(
     elif existing.status is RecognitionStatus.REQUESTED or is_recognition_valid(
         existing.status, existing.valid_until, _day(now)
     ):
-        raise InputError(
-            "programme_id",
-            _l(
-                "Voor deze vestiging en opleiding loopt al een aanvraag "
-                "of bestaat al een erkenning."
-            ),
-        )
+        raise InputError("programme_id", ALREADY_REQUESTED)
     else:
         # A refused, withdrawn or expired recognition is asked for again on the same row:
         # one site and programme have one recognition, whose latest state is what counts.
@@ -260,7 +287,12 @@ def request_recognition(
         recognition.mentor_id = mentor_id
         recognition.n_free_places = 0
         recognition.is_available = False
-    session.commit()
+        recognition.has_mentor_age_waiver = False
+    try:
+        session.commit()
+    except IntegrityError:  # the same request sent twice at once: the other one counts
+        session.rollback()
+        raise InputError("programme_id", ALREADY_REQUESTED) from None
     return recognition
 
 
@@ -283,19 +315,36 @@ def check_mentor(details: MentorDetails, today: date) -> None:
             "years_experience",
             _l("Een mentor heeft minstens 5 jaar ervaring in het beroep."),
         )
-    if details.years_experience > age:
-        raise InputError("years_experience", _l("Meer jaren ervaring dan levensjaren kan niet."))
+    if age > MAX_PLAUSIBLE_AGE:
+        raise InputError("birth_date", _l("Controleer de geboortedatum."))
+    if details.years_experience > age - MIN_WORKING_AGE:
+        raise InputError(
+            "years_experience",
+            _l(
+                "Ervaring telt vanaf %(start)s jaar: iemand van %(age)s heeft er hoogstens "
+                "%(most)s.",
+                start=MIN_WORKING_AGE,
+                age=age,
+                most=age - MIN_WORKING_AGE,
+            ),
+        )
     shown = details.extract_596_2_shown_on
     if shown is not None and shown > today:
         raise InputError("extract_596_2_shown_on", _l("Deze datum ligt in de toekomst."))
 
 
-def mentor_problems_of(mentor: Mentor, today: date) -> list[MentorProblem]:
-    """What still stands between this mentor and the rules of DOMAIN.md step 3."""
+def mentor_problems_of(
+    mentor: Mentor, today: date, recognition: Recognition | None = None
+) -> list[MentorProblem]:
+    """What still stands between this mentor and the rules of DOMAIN.md step 3.
+
+    An age waiver is a partnership's decision for one recognition: without one in
+    view, a mentor of 23 or 24 still needs it.
+    """
     return mentor_problems(
         mentor.birth_date,
         mentor.years_experience,
-        mentor.has_age_waiver,
+        recognition is not None and recognition.has_mentor_age_waiver,
         mentor.extract_596_2_shown_on,
         today,
     )
@@ -330,6 +379,8 @@ def assign_mentor(
             mentor = own_mentor(session, company_id, mentor_id)
         except NotFoundError:
             raise InputError("mentor_id", _l("Kies een van je mentoren.")) from None
+    if recognition.mentor_id != (mentor.id if mentor else None):
+        recognition.has_mentor_age_waiver = False  # it was granted for the other person
     recognition.mentor = mentor
     if (
         mentor is not None
@@ -344,9 +395,21 @@ def assign_mentor(
 def start_training_deadline(mentor: Mentor, recognition: Recognition) -> None:
     """Keep the earliest training deadline of the mentor's recognitions (step 3)."""
     assert recognition.decided_at is not None
+    if mentor.training_status in (TrainingStatus.COMPLETED, TrainingStatus.EXEMPTED):
+        return
     deadline = mentor_training_deadline(recognition.programme.sector, _day(recognition.decided_at))
     if mentor.training_deadline is None or deadline < mentor.training_deadline:
         mentor.training_deadline = deadline
+
+
+# What a company may ask of a candidate (matcher.IntakePreferences), as stored.
+PREFERENCE_KEYS = (
+    "min_age",
+    "start_months",
+    "languages",
+    "hours_pattern",
+    "first_interview_at_school",
+)
 
 
 def check_availability(availability: Availability) -> None:
@@ -358,13 +421,7 @@ def check_availability(availability: Availability) -> None:
     if not 0 <= availability.n_free_places <= availability.n_places:
         raise InputError("n_free_places", _l("Er zijn niet meer vrije plaatsen dan plaatsen."))
     prefs = availability.intake_preferences
-    unknown = set(prefs) - {
-        "min_age",
-        "start_months",
-        "languages",
-        "hours_pattern",
-        "first_interview_at_school",
-    }
+    unknown = set(prefs) - set(PREFERENCE_KEYS)
     if unknown:
         raise InputError(
             f"intake_preferences.{sorted(unknown)[0]}", _l("Deze voorkeur kennen we niet.")
@@ -383,18 +440,18 @@ def check_availability(availability: Availability) -> None:
                 high=MAX_INTAKE_AGE,
             ),
         )
-    months = prefs.get("start_months", [])
+    months = prefs.get("start_months") or []  # null or left out: any month
     if not isinstance(months, list) or not all(
         isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in months
     ):
         raise InputError("intake_preferences.start_months", _l("Kies maanden van 1 tot 12."))
-    languages = prefs.get("languages", [])
+    languages = prefs.get("languages") or []
     if not isinstance(languages, list) or not all(code in LANGUAGES for code in languages):
         raise InputError("intake_preferences.languages", _l("Kies talen uit de lijst."))
     pattern = prefs.get("hours_pattern")
     if pattern is not None and pattern not in HOURS_PATTERNS:
         raise InputError("intake_preferences.hours_pattern", _l("Kies werkuren uit de lijst."))
-    if not isinstance(prefs.get("first_interview_at_school", False), bool):
+    if not isinstance(prefs.get("first_interview_at_school") or False, bool):
         raise InputError("intake_preferences.first_interview_at_school", _l("Kies ja of nee."))
 
 
@@ -405,6 +462,7 @@ def update_availability(
     availability: Availability,
     confirm: bool = True,
     now: datetime | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
 ) -> Recognition:
     """Set a recognised workplace's places; stating them confirms them unless told not to."""
     recognition = own_recognition(session, company_id, recognition_id)
@@ -417,27 +475,31 @@ def update_availability(
     recognition.available_from = availability.available_from
     recognition.intake_preferences = {
         "min_age": prefs.get("min_age"),
-        "start_months": sorted(set(prefs.get("start_months", []))),
-        "languages": [code for code in LANGUAGES if code in prefs.get("languages", [])],
+        "start_months": sorted(set(prefs.get("start_months") or [])),
+        "languages": [code for code in LANGUAGES if code in (prefs.get("languages") or [])],
         "hours_pattern": prefs.get("hours_pattern"),
         "first_interview_at_school": bool(prefs.get("first_interview_at_school", False)),
     }
     if confirm:
         recognition.last_confirmed_at = now
-    _refresh_is_available(recognition, now)
+    _refresh_is_available(recognition, now, stale_after_days)
     session.commit()
     return recognition
 
 
 def confirm_availability(
-    session: Session, company_id: int, recognition_id: int, now: datetime | None = None
+    session: Session,
+    company_id: int,
+    recognition_id: int,
+    now: datetime | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
 ) -> Recognition:
     """Record that the advertised places are still correct ("klopt nog")."""
     recognition = own_recognition(session, company_id, recognition_id)
     now = now or utcnow()
     _require_recognised(recognition, now)
     recognition.last_confirmed_at = now
-    _refresh_is_available(recognition, now)
+    _refresh_is_available(recognition, now, stale_after_days)
     session.commit()
     return recognition
 
@@ -447,7 +509,7 @@ def _require_recognised(recognition: Recognition, now: datetime) -> None:
         raise NotRecognisedError
 
 
-def _refresh_is_available(recognition: Recognition, now: datetime) -> None:
+def _refresh_is_available(recognition: Recognition, now: datetime, stale_after_days: int) -> None:
     confirmed = recognition.last_confirmed_at
     recognition.is_available = is_available_now(
         recognition.status,
@@ -456,6 +518,7 @@ def _refresh_is_available(recognition: Recognition, now: datetime) -> None:
         recognition.available_from,
         _day(confirmed) if confirmed else None,
         _day(now),
+        stale_after_days,
     )
 
 

@@ -30,7 +30,14 @@ from models import (
     Student,
 )
 from models.enums import LearnerType, Mobility, RecognitionStatus, Role, SchoolKind, TrainingStatus
-from models.rules import add_years, is_available_now, kbo_with_check_digits, recognition_valid_until
+from models.rules import (
+    MENTOR_MIN_AGE,
+    add_years,
+    age_on,
+    is_available_now,
+    kbo_with_check_digits,
+    recognition_valid_until,
+)
 from web.services import demo_vocabulary as words
 from web.services.accounts import create_user
 
@@ -185,6 +192,7 @@ class _DemoBuilder:
         self.secondary = [p for p in programmes if p.learner_type is LearnerType.SECONDARY]
         self.n_recognitions: dict[int, int] = defaultdict(int)
         self.adult = [p for p in programmes if p.learner_type is LearnerType.ADULT]
+        self.young_mentors: set[int] = set()
 
     def pick(self, options: Sequence[Any]) -> Any:
         return options[int(self.rng.integers(len(options)))]
@@ -212,6 +220,11 @@ class _DemoBuilder:
         company_ids = _insert_returning_ids(session, Company, [c["row"] for c in companies])
         mentors, mentor_rows = self.mentors(company_ids, companies)
         mentor_ids = _insert_returning_ids(session, Mentor, mentor_rows)
+        self.young_mentors = {
+            mentor_id
+            for mentor_id, row in zip(mentor_ids, mentor_rows, strict=True)
+            if age_on(row["birth_date"], self.today) < MENTOR_MIN_AGE
+        }
         mentors_of: dict[int, list[int]] = defaultdict(list)
         for company_id, mentor_id in zip(mentors, mentor_ids, strict=True):
             mentors_of[company_id].append(mentor_id)
@@ -297,7 +310,6 @@ class _DemoBuilder:
                         "last_name": self.pick(words.SURNAMES),
                         "birth_date": birth,
                         "years_experience": int(self.rng.integers(5, max(6, age - 17))),
-                        "has_age_waiver": waiver,
                         "extract_596_2_shown_on": self.days_ago(20, 5 * 365),
                         "training_status": TrainingStatus(str(status)),
                         "training_deadline": self.today
@@ -358,6 +370,10 @@ class _DemoBuilder:
                 status = statuses[int(self.rng.choice(len(statuses), p=shares))]
                 row = self.recognition(status, options[index].id, site_id)
                 row["mentor_id"] = self.pick(mentor_pool) if mentor_pool else None
+                # A decided recognition with a mentor of 23 or 24 had the partnership's waiver.
+                row["has_mentor_age_waiver"] = (
+                    row["decided_at"] is not None and row["mentor_id"] in self.young_mentors
+                )
                 rows.append(row)
         return rows
 

@@ -6,15 +6,17 @@ rows are looked up through the partnership, so another one's are a `NotFoundErro
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from models import Company, Programme, Recognition, Site
 from models.base import BELGIUM, utcnow
 from models.enums import RecognitionStatus
 from models.rules import is_request_overdue, recognition_valid_until
+from models.workplaces import valid_on
 from web.services.companies import start_training_deadline
 from web.services.errors import InputError, NotFoundError
 
@@ -73,9 +75,11 @@ def find_recognitions(session: Session, partnership_id: int, text: str) -> list[
     )
     text = text.strip()
     if text:
-        digits = "".join(c for c in text if c.isdigit())
         conditions = [func.lower(Company.name).contains(text.lower(), autoescape=True)]
-        if digits:
+        digits = "".join(c for c in text if c.isdigit())
+        # "BE 0403.170.701" or "403170" is a KBO number; "Bakkerij 2" is only a name.
+        kbo_like = not any(c.isalpha() for c in text.upper().removeprefix("BE"))
+        if len(digits) >= 4 and kbo_like:
             conditions.append(Company.kbo_number.contains(digits, autoescape=True))
         query = query.where(or_(*conditions))
     return list(session.scalars(query.order_by(Company.name, Recognition.id).limit(LIST_LIMIT)))
@@ -93,6 +97,10 @@ def partnership_recognition(
     return recognition
 
 
+ALREADY_DECIDED = _l("Over deze aanvraag is al beslist.")
+NOT_RUNNING = _l("Alleen een lopende erkenning kan ingetrokken worden.")
+
+
 def approve(
     session: Session,
     partnership_id: int,
@@ -102,15 +110,20 @@ def approve(
     now: datetime | None = None,
 ) -> Recognition:
     """Recognise the site for the programme, valid 5 years from today (step 2)."""
-    recognition = _open_request(session, partnership_id, recognition_id)
     now = now or utcnow()
-    recognition.status = RecognitionStatus.RECOGNISED
-    recognition.decided_at = now
-    recognition.valid_until = recognition_valid_until(now.astimezone(BELGIUM).date())
-    recognition.decision_reason = _reason(note, required=False)
+    recognition = _decide(
+        session,
+        partnership_id,
+        recognition_id,
+        Recognition.status == RecognitionStatus.REQUESTED,
+        ALREADY_DECIDED,
+        status=RecognitionStatus.RECOGNISED,
+        decided_at=now,
+        valid_until=recognition_valid_until(now.astimezone(BELGIUM).date()),
+        decision_reason=_reason(note, required=False),
+        has_mentor_age_waiver=grant_age_waiver,
+    )
     if recognition.mentor is not None:
-        if grant_age_waiver:
-            recognition.mentor.has_age_waiver = True
         start_training_deadline(recognition.mentor, recognition)
     session.commit()
     return recognition
@@ -124,10 +137,16 @@ def refuse(
     now: datetime | None = None,
 ) -> Recognition:
     """Refuse a request; the company sees the reason."""
-    recognition = _open_request(session, partnership_id, recognition_id)
-    recognition.decision_reason = _reason(reason, required=True)
-    recognition.status = RecognitionStatus.REFUSED
-    recognition.decided_at = now or utcnow()
+    recognition = _decide(
+        session,
+        partnership_id,
+        recognition_id,
+        Recognition.status == RecognitionStatus.REQUESTED,
+        ALREADY_DECIDED,
+        status=RecognitionStatus.REFUSED,
+        decided_at=now or utcnow(),
+        decision_reason=_reason(reason, required=True),
+    )
     session.commit()
     return recognition
 
@@ -139,22 +158,44 @@ def withdraw(
     reason: str,
     now: datetime | None = None,
 ) -> Recognition:
-    """Withdraw a recognition before its 5 years are up; its places stop being offered."""
-    recognition = partnership_recognition(session, partnership_id, recognition_id)
-    if recognition.status is not RecognitionStatus.RECOGNISED:
-        raise InputError("status", _l("Alleen een lopende erkenning kan ingetrokken worden."))
-    recognition.decision_reason = _reason(reason, required=True)
-    recognition.status = RecognitionStatus.WITHDRAWN
-    recognition.decided_at = now or utcnow()
-    recognition.is_available = False
+    """Withdraw a running recognition before its 5 years are up; its places leave search."""
+    now = now or utcnow()
+    recognition = _decide(
+        session,
+        partnership_id,
+        recognition_id,
+        valid_on(now.astimezone(BELGIUM).date()),
+        NOT_RUNNING,
+        status=RecognitionStatus.WITHDRAWN,
+        decided_at=now,
+        decision_reason=_reason(reason, required=True),
+        is_available=False,
+    )
     session.commit()
     return recognition
 
 
-def _open_request(session: Session, partnership_id: int, recognition_id: int) -> Recognition:
+def _decide(
+    session: Session,
+    partnership_id: int,
+    recognition_id: int,
+    only_if: ColumnElement[bool],
+    refusal: Any,
+    **values: Any,
+) -> Recognition:
+    """Change a recognition's state in one conditional UPDATE, so that of two consultants
+    deciding at once, exactly one succeeds and the other is told (no lost decision)."""
     recognition = partnership_recognition(session, partnership_id, recognition_id)
-    if recognition.status is not RecognitionStatus.REQUESTED:
-        raise InputError("status", _l("Over deze aanvraag is al beslist."))
+    changed = session.execute(
+        update(Recognition)
+        .where(Recognition.id == recognition.id, only_if)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise InputError("status", refusal)
+    session.refresh(recognition)
     return recognition
 
 

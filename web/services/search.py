@@ -25,13 +25,12 @@ from matcher import (
     haversine_km,
 )
 from models import Company, Postcode, Programme, Recognition, Site
-from models.base import BELGIUM
+from models.base import BELGIUM, MAX_ID
 from models.enums import RecognitionStatus
 from web.db import get_db
 from web.services.search_index import IndexState, SearchIndex
 
 EXTENSION_KEY = "duaal_search_index"
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 
 
 def _workplace_rows() -> Select[Any]:
@@ -115,11 +114,17 @@ def parse_intake_preferences(raw: Any) -> IntakePreferences:
     )
 
 
+def stale_after_days(config: Mapping[str, Any]) -> int:
+    """Return after how many unconfirmed days a free place stops counting."""
+    days: int = config.get("SEARCH_STALE_AFTER_DAYS", STALE_AFTER_DAYS)
+    return days
+
+
 def engine_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     """Return the SearchEngine options from the app config (the matcher's defaults)."""
     return {
         "weights": config.get("SEARCH_WEIGHTS") or ScoreWeights(),
-        "stale_after_days": config.get("SEARCH_STALE_AFTER_DAYS", STALE_AFTER_DAYS),
+        "stale_after_days": stale_after_days(config),
         "max_widen_km": config.get("SEARCH_MAX_WIDEN_KM", MAX_WIDEN_KM),
     }
 

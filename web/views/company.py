@@ -7,7 +7,17 @@ Every page needs a company login and finds rows through the signed-in company
 import re
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
@@ -34,6 +44,7 @@ from web.forms import (
 from web.services import companies, tokens
 from web.services.errors import InputError, NotFoundError, NotRecognisedError
 from web.services.reference import list_programmes
+from web.services.search import stale_after_days
 
 bp = Blueprint("company", __name__, url_prefix="/bedrijf")
 
@@ -82,6 +93,7 @@ def register() -> Page:
         except InputError as error:
             show_error(form, error)
         else:
+            session.clear()  # a fresh session for the new login, as at /aanmelden
             login_user(signed_in(user))
             flash(_l("Je bedrijf is geregistreerd. Voeg nu een vestiging toe."))
             return redirect(url_for("company.dashboard"))
@@ -94,7 +106,7 @@ def register() -> Page:
 @company_only
 def dashboard() -> Page:
     """The company's overview: sites with their recognitions, mentors, what needs doing."""
-    company = _or_404(lambda session, company_id: companies.get_company(session, company_id))
+    company = _or_404(companies.get_company)
     return render_template("company/dashboard.html", company=company, today=today_in_belgium())
 
 
@@ -130,7 +142,7 @@ def _mentor_choices(company_mentors: list[Mentor]) -> list[SelectChoice]:
 @company_only
 def request_recognition() -> Page:
     """Ask for a recognition of one site for one programme."""
-    company = _or_404(lambda session, company_id: companies.get_company(session, company_id))
+    company = _or_404(companies.get_company)
     if not company.sites:
         flash(_l("Voeg eerst een vestiging toe."))
         return redirect(url_for("company.new_site"))
@@ -194,10 +206,12 @@ def _recognition_page(
     status: int = 200,
 ) -> tuple[str, int]:
     today = today_in_belgium()
-    company = companies.get_company(get_session(), _company_id())
     if mentor_form is None:
         mentor_form = MentorChoiceForm(formdata=None, mentor_id=recognition.mentor_id or 0)
-    mentor_form.mentor_id.choices = _mentor_choices(company.mentors)
+    mentor_form.mentor_id.choices = _mentor_choices(
+        companies.list_mentors(get_session(), _company_id())
+    )
+    mentor = recognition.mentor
     page = render_template(
         "company/recognition.html",
         recognition=recognition,
@@ -205,6 +219,8 @@ def _recognition_page(
         availability_form=availability_form or _availability_form(recognition),
         mentor_form=mentor_form,
         confirm_form=ButtonForm(),
+        mentor_problems=companies.mentor_problems_of(mentor, today, recognition) if mentor else [],
+        stale_after_days=stale_after_days(current_app.config),
         today=today,
     )
     return page, status
@@ -232,10 +248,13 @@ def save_availability(recognition_id: int) -> Page:
         )
         try:
             companies.update_availability(
-                get_session(), _company_id(), recognition_id, availability
+                get_session(),
+                _company_id(),
+                recognition_id,
+                availability,
+                stale_after_days=stale_after_days(current_app.config),
             )
         except InputError as error:
-            get_session().rollback()
             show_error(form, error)
         except NotRecognisedError:
             abort(409)
@@ -255,7 +274,12 @@ def save_availability(recognition_id: int) -> Page:
 def confirm(recognition_id: int) -> Page:
     """Confirm in one click that the advertised places are still correct."""
     try:
-        companies.confirm_availability(get_session(), _company_id(), recognition_id)
+        companies.confirm_availability(
+            get_session(),
+            _company_id(),
+            recognition_id,
+            stale_after_days=stale_after_days(current_app.config),
+        )
     except NotFoundError:
         abort(404)
     except NotRecognisedError:
@@ -321,7 +345,6 @@ def _mentor_page(mentor: Mentor | None) -> Page:
                 today_in_belgium(),
             )
         except InputError as error:
-            get_session().rollback()
             show_error(form, error)
         else:
             flash(_l("De mentor is opgeslagen."))

@@ -73,7 +73,7 @@ def _page(
         "partnership/recognition.html",
         recognition=recognition,
         company=recognition.site.company,
-        problems=mentor_problems_of(mentor, today_in_belgium()) if mentor else [],
+        problems=mentor_problems_of(mentor, today_in_belgium(), recognition) if mentor else [],
         approve_form=approve_form or ApproveForm(formdata=None),
         refuse_form=refuse_form or ReasonForm(formdata=None, prefix="refuse"),
         withdraw_form=withdraw_form or ReasonForm(formdata=None, prefix="withdraw"),

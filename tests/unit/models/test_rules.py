@@ -27,19 +27,20 @@ def test_normalize_kbo_accepts_the_usual_spellings(raw: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    ("raw", "code"),
     [
-        ("0202.239.952", "controlegetallen"),
-        ("12345", "10 cijfers"),
-        ("02022399511", "10 cijfers"),
-        ("abcdefghij", "10 cijfers"),
-        ("2202239951", "begint met 0 of 1"),
-        ("", "10 cijfers"),
+        ("0202.239.952", "check_digits"),
+        ("12345", "length"),
+        ("02022399511", "length"),
+        ("abcdefghij", "length"),
+        ("2202239951", "first_digit"),
+        ("", "length"),
     ],
 )
-def test_normalize_kbo_refuses_bad_numbers_in_dutch(raw: str, message: str) -> None:
-    with pytest.raises(InvalidKboError, match=message):
+def test_normalize_kbo_says_what_is_wrong(raw: str, code: str) -> None:
+    with pytest.raises(InvalidKboError) as refused:
         normalize_kbo(raw)
+    assert refused.value.code == code
 
 
 @given(st.integers(min_value=0, max_value=19_999_999))
