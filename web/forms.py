@@ -168,7 +168,7 @@ class RecognitionRequestForm(FlaskForm):
     programme_id = SelectField(_l("Opleiding"), coerce=row_id, validate_choice=False)
     mentor_id = SelectField(
         _l("Mentor"),
-        coerce=int,
+        coerce=row_id,
         validate_choice=False,
         description=_l("Je kunt de mentor ook later kiezen."),
     )

@@ -79,8 +79,8 @@ def add_user(
     session: Session, role: Role, email: str, password: str, entity_id: int | None
 ) -> User:
     """Create a user and commit; an address taken meanwhile is refused like any other."""
-    user = create_user(session, role, email, password, entity_id)
     try:
+        user = create_user(session, role, email, password, entity_id)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -98,6 +98,8 @@ def client_of(remote_addr: str) -> str:
         address = ipaddress.ip_address(remote_addr)
     except ValueError:
         return remote_addr[:45]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return str(address.ipv4_mapped)  # an IPv4 client seen by a dual-stack listener
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)

@@ -1,29 +1,35 @@
-"""Logging in and out: passwords, the failed-login limit, redirects, CSRF and the session cookie."""
+"""Logging in and out: passwords, the login limits, redirects, CSRF and the session cookie."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from models import User
+from models import LoginFailure, User
+from models.base import utcnow
 from models.enums import Role
 from tests import clients, factories
 from web import create_app
 from web.config import load_settings
 from web.db import get_db, get_session
+from web.services import accounts
 from web.services.accounts import (
     FAILURE_WINDOW,
-    MAX_FAILURES_PER_ADDRESS,
-    MAX_FAILURES_PER_EMAIL,
+    MAX_FAILURES_PER_ACCOUNT,
+    MAX_FAILURES_PER_ACCOUNT_AND_CLIENT,
+    MAX_FAILURES_PER_CLIENT,
     TooManyFailuresError,
     authenticate,
+    client_of,
     create_user,
     hash_password,
 )
@@ -33,6 +39,8 @@ WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
 TOO_MANY = "Te veel mislukte pogingen"
 WRONG_PASSWORD = "niet-het-juiste-wachtwoord"
 ADDRESS = "192.0.2.7"
+OTHER_ADDRESS = "198.51.100.1"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def make_user(app: Flask, role: Role = Role.COMPANY, **fields: object) -> tuple[int, str]:
@@ -45,10 +53,14 @@ def make_user(app: Flask, role: Role = Role.COMPANY, **fields: object) -> tuple[
 
 
 def log_in(
-    client: FlaskClient, email: str, password: str = factories.PASSWORD, next_url: str = ""
+    client: FlaskClient,
+    email: str,
+    password: str = factories.PASSWORD,
+    next_url: str = "",
+    **kwargs: Any,
 ) -> TestResponse:
     url = "/aanmelden" + (f"?next={next_url}" if next_url else "")
-    return clients.post(client, url, {"email": email, "password": password})
+    return clients.post(client, url, {"email": email, "password": password}, **kwargs)
 
 
 def location(response: TestResponse) -> str:
@@ -152,12 +164,44 @@ def test_logging_in_starts_a_fresh_session(app: Flask, client: FlaskClient) -> N
         assert "planted" not in session
 
 
-# The failed-login limit.
+# The failed-login limits.
+
+
+def failures_on_record(app: Flask, **where: str) -> list[tuple[str, str]]:
+    """The (e-mail, network) of every failure in the table, filtered by column values."""
+    with app.app_context():
+        query = select(LoginFailure.email, LoginFailure.remote_addr).order_by(LoginFailure.id)
+        for column, value in where.items():
+            query = query.where(getattr(LoginFailure, column) == value)
+        return [(email, network) for email, network in get_session().execute(query)]
+
+
+def fail(session: Session, email: str, remote_addr: str, now: datetime = START) -> None:
+    """One wrong guess that is checked (and so counted), not refused."""
+    assert authenticate(session, email, WRONG_PASSWORD, remote_addr, now=now) is None
+
+
+@pytest.fixture
+def quick_password_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check passwords by plain comparison: the limits need many attempts, and Argon2 is
+    slow on purpose. Only users with `factories.PASSWORD` take part in these tests."""
+
+    def matches(password_hash: str | None, password: str) -> bool:
+        return password_hash is not None and password == factories.PASSWORD
+
+    monkeypatch.setattr(accounts, "_password_matches", matches)
+
+
+def test_the_limits_are_five_twenty_and_thirty_in_fifteen_minutes() -> None:
+    assert MAX_FAILURES_PER_ACCOUNT_AND_CLIENT == 5
+    assert MAX_FAILURES_PER_ACCOUNT == 20
+    assert MAX_FAILURES_PER_CLIENT == 30
+    assert timedelta(minutes=15) == FAILURE_WINDOW
 
 
 def test_five_failures_refuse_even_the_right_password(app: Flask, client: FlaskClient) -> None:
     _user_id, email = make_user(app)
-    for _ in range(MAX_FAILURES_PER_EMAIL):
+    for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
         assert log_in(client, email, WRONG_PASSWORD).status_code == 401
     response = log_in(client, email)
     assert response.status_code == 429
@@ -172,95 +216,534 @@ def test_the_limit_counts_the_email_however_it_is_spelled(app: Flask, client: Fl
     assert log_in(client, email).status_code == 429
 
 
-def test_the_limit_lasts_until_fifteen_minutes_have_passed(app: Flask) -> None:
-    _user_id, email = make_user(app)
-    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    assert timedelta(minutes=15) == FAILURE_WINDOW
+def test_five_failures_from_one_network_leave_the_owner_elsewhere_in(app: Flask) -> None:
+    user_id, email = make_user(app)
     with app.app_context():
         session = get_session()
-        for _ in range(MAX_FAILURES_PER_EMAIL):
-            assert authenticate(session, email, WRONG_PASSWORD, ADDRESS, now=start) is None
+        for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+            fail(session, email, ADDRESS)
+        with pytest.raises(TooManyFailuresError):
+            authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
+        user = authenticate(session, email, factories.PASSWORD, OTHER_ADDRESS, now=START)
+        assert user is not None and user.id == user_id
+
+
+def test_four_failures_from_one_network_still_let_the_right_password_in(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1):
+            fail(session, email, ADDRESS)
+        assert authenticate(session, email, factories.PASSWORD, ADDRESS, now=START) is not None
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_twenty_failures_spread_over_networks_lock_the_account_everywhere(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    # Four networks, each staying within its own limit of five.
+    networks = [f"203.0.113.{n}" for n in range(1, 5)]
+    assert len(networks) * MAX_FAILURES_PER_ACCOUNT_AND_CLIENT == MAX_FAILURES_PER_ACCOUNT
+    with app.app_context():
+        session = get_session()
+        for network in networks:
+            for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+                fail(session, email, network)
+        for fresh in ("203.0.113.99", OTHER_ADDRESS, "2001:db8:5::1"):
+            with pytest.raises(TooManyFailuresError):
+                authenticate(session, email, factories.PASSWORD, fresh, now=START)
+        # Only this account is locked: the same networks still reach other accounts.
+        _other_id, other = make_user(app)
+        assert authenticate(session, other, factories.PASSWORD, networks[0], now=START) is not None
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_nineteen_failures_spread_over_networks_do_not_lock_the_account(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for n in range(MAX_FAILURES_PER_ACCOUNT - 1):
+            fail(session, email, f"203.0.113.{n + 1}")
+        assert authenticate(session, email, factories.PASSWORD, "203.0.113.99", now=START)
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_the_account_limit_holds_through_the_form_from_many_networks(
+    app: Flask, client: FlaskClient
+) -> None:
+    _user_id, email = make_user(app)
+    for n in range(MAX_FAILURES_PER_ACCOUNT):
+        network = {"REMOTE_ADDR": f"203.0.113.{n + 1}"}
+        assert log_in(client, email, WRONG_PASSWORD, environ_base=network).status_code == 401
+    response = log_in(client, email, environ_base={"REMOTE_ADDR": "203.0.113.200"})
+    assert response.status_code == 429
+    assert TOO_MANY in response.get_data(as_text=True)
+    assert signed_in_user(client) is None
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_thirty_accounts_guessed_from_one_network_lock_that_network(app: Flask) -> None:
+    user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for n in range(MAX_FAILURES_PER_CLIENT):
+            fail(session, f"gok{n}@example.be", ADDRESS)
+        with pytest.raises(TooManyFailuresError):
+            authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
+        # The account itself is not locked: its owner elsewhere still gets in.
+        user = authenticate(session, email, factories.PASSWORD, OTHER_ADDRESS, now=START)
+        assert user is not None and user.id == user_id
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_twenty_nine_accounts_guessed_from_one_network_leave_it_open(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for n in range(MAX_FAILURES_PER_CLIENT - 1):
+            fail(session, f"gok{n}@example.be", ADDRESS)
+        assert authenticate(session, email, factories.PASSWORD, ADDRESS, now=START) is not None
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_the_network_limit_answers_429_on_the_form(app: Flask, client: FlaskClient) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        # The test client comes from 127.0.0.1.
+        for n in range(MAX_FAILURES_PER_CLIENT):
+            fail(session, f"gok{n}@example.be", "127.0.0.1", now=utcnow())
+    response = log_in(client, email)
+    assert response.status_code == 429
+    assert TOO_MANY in response.get_data(as_text=True)
+
+
+# IPv6: one subscriber holds a whole /64, so the /64 is the network that is counted.
+
+
+@pytest.mark.parametrize(
+    ("remote_addr", "network"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("2001:0DB8:0001:0002:0000:0000:0000:0009", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("::1", "::/64"),
+    ],
+)
+def test_the_network_of_an_address(remote_addr: str, network: str) -> None:
+    assert client_of(remote_addr) == network
+
+
+def test_an_unreadable_address_is_kept_as_given_and_fits_the_column() -> None:
+    assert client_of("") == ""
+    assert client_of("unix-socket") == "unix-socket"
+    assert len(client_of("x" * 300)) == 45
+
+
+def test_an_ipv4_address_written_as_ipv6_is_its_ipv4_address() -> None:
+    """Behind a dual-stack listener every IPv4 client arrives as ::ffff:a.b.c.d; counting
+    those per /64 would put all IPv4 clients in one network (::/64), so that 30 wrong
+    guesses anywhere would lock everyone on IPv4 out."""
+    assert client_of("::ffff:192.0.2.7") == "192.0.2.7"
+    assert client_of("::ffff:192.0.2.7") != client_of("::ffff:198.51.100.1")
+
+
+def test_addresses_in_one_ipv6_64_are_counted_together(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for n in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+            fail(session, email, f"2001:db8:1:2::{n + 1:x}")
+        with pytest.raises(TooManyFailuresError):
+            authenticate(session, email, factories.PASSWORD, "2001:db8:1:2:abcd::9", now=START)
+        # The neighbouring /64 is another subscriber.
+        assert authenticate(session, email, factories.PASSWORD, "2001:db8:1:3::1", now=START)
+    assert failures_on_record(app, email=email) == []  # the success cleared them
+
+
+def test_failures_are_recorded_per_ipv6_64(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        fail(session, email, "2001:db8:1:2::1")
+        fail(session, email, "2001:db8:1:2:ffff::2")
+        fail(session, email, "2001:db8:1:3::1")
+    assert failures_on_record(app, email=email) == [
+        (email, "2001:db8:1:2::/64"),
+        (email, "2001:db8:1:2::/64"),
+        (email, "2001:db8:1:3::/64"),
+    ]
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_the_network_limit_counts_a_whole_ipv6_64(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for n in range(MAX_FAILURES_PER_CLIENT):
+            fail(session, f"gok{n}@example.be", f"2001:db8:7:7::{n + 1:x}")
+        with pytest.raises(TooManyFailuresError):
+            authenticate(session, email, factories.PASSWORD, "2001:db8:7:7::ffff", now=START)
+        assert authenticate(session, email, factories.PASSWORD, "2001:db8:7:8::1", now=START)
+
+
+# How long a lock lasts.
+
+
+def test_the_limit_lasts_until_fifteen_minutes_have_passed(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+            fail(session, email, ADDRESS)
         for wait in (timedelta(0), timedelta(minutes=1), timedelta(minutes=14, seconds=59)):
             with pytest.raises(TooManyFailuresError):
-                authenticate(session, email, factories.PASSWORD, ADDRESS, now=start + wait)
+                authenticate(session, email, factories.PASSWORD, ADDRESS, now=START + wait)
         # Exactly 15 minutes on, the failures still count; a second later they do not.
         with pytest.raises(TooManyFailuresError):
-            authenticate(session, email, factories.PASSWORD, ADDRESS, now=start + FAILURE_WINDOW)
-        later = start + FAILURE_WINDOW + timedelta(seconds=1)
+            authenticate(session, email, factories.PASSWORD, ADDRESS, now=START + FAILURE_WINDOW)
+        later = START + FAILURE_WINDOW + timedelta(seconds=1)
         user = authenticate(session, email, factories.PASSWORD, ADDRESS, now=later)
         assert user is not None and user.email == email
 
 
-def test_failures_leave_the_window_one_by_one(app: Flask) -> None:
+@pytest.mark.usefixtures("quick_password_check")
+def test_the_account_lock_lifts_fifteen_minutes_after_the_failures(app: Flask) -> None:
     _user_id, email = make_user(app)
-    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     with app.app_context():
         session = get_session()
-        for minute in range(MAX_FAILURES_PER_EMAIL):
-            moment = start + timedelta(minutes=minute)
-            assert authenticate(session, email, WRONG_PASSWORD, ADDRESS, now=moment) is None
+        for n in range(MAX_FAILURES_PER_ACCOUNT):
+            fail(session, email, f"203.0.113.{n + 1}")
+        with pytest.raises(TooManyFailuresError):
+            authenticate(
+                session, email, factories.PASSWORD, OTHER_ADDRESS, now=START + FAILURE_WINDOW
+            )
+        later = START + FAILURE_WINDOW + timedelta(seconds=1)
+        assert authenticate(session, email, factories.PASSWORD, OTHER_ADDRESS, now=later)
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_the_network_lock_lifts_fifteen_minutes_after_the_failures(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for n in range(MAX_FAILURES_PER_CLIENT):
+            fail(session, f"gok{n}@example.be", ADDRESS)
+        with pytest.raises(TooManyFailuresError):
+            authenticate(session, email, factories.PASSWORD, ADDRESS, now=START + FAILURE_WINDOW)
+        later = START + FAILURE_WINDOW + timedelta(seconds=1)
+        assert authenticate(session, email, factories.PASSWORD, ADDRESS, now=later)
+
+
+def test_failures_leave_the_window_one_by_one(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for minute in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+            fail(session, email, ADDRESS, now=START + timedelta(minutes=minute))
         # At 9:15:30 the failure of 9:00 is out of the window; four remain, so one more
         # wrong guess is checked (and counted), and then the limit holds again.
-        moment = start + FAILURE_WINDOW + timedelta(seconds=30)
-        assert authenticate(session, email, WRONG_PASSWORD, ADDRESS, now=moment) is None
+        moment = START + FAILURE_WINDOW + timedelta(seconds=30)
+        fail(session, email, ADDRESS, now=moment)
         with pytest.raises(TooManyFailuresError):
             authenticate(session, email, factories.PASSWORD, ADDRESS, now=moment)
+
+
+def test_failures_out_of_the_window_are_purged(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        fail(session, "gok@example.be", OTHER_ADDRESS)
+        fail(session, email, ADDRESS, now=START + FAILURE_WINDOW + timedelta(seconds=1))
+    assert failures_on_record(app) == [(email, ADDRESS)]
 
 
 def test_refused_attempts_do_not_extend_the_wait(app: Flask) -> None:
     """Guessing on while locked out is refused unchecked, and is not counted again."""
     _user_id, email = make_user(app)
-    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     with app.app_context():
         session = get_session()
-        for _ in range(MAX_FAILURES_PER_EMAIL):
-            authenticate(session, email, WRONG_PASSWORD, ADDRESS, now=start)
+        for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+            fail(session, email, ADDRESS)
         for minute in range(1, 15):
             with pytest.raises(TooManyFailuresError):
                 authenticate(
-                    session, email, WRONG_PASSWORD, ADDRESS, now=start + timedelta(minutes=minute)
+                    session, email, WRONG_PASSWORD, ADDRESS, now=START + timedelta(minutes=minute)
                 )
-        after = start + FAILURE_WINDOW + timedelta(seconds=1)
+        assert len(failures_on_record(app, email=email)) == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
+        after = START + FAILURE_WINDOW + timedelta(seconds=1)
         assert authenticate(session, email, factories.PASSWORD, ADDRESS, now=after) is not None
+
+
+def test_refused_attempts_leave_no_row_behind(app: Flask, client: FlaskClient) -> None:
+    _user_id, email = make_user(app)
+    for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+        log_in(client, email, WRONG_PASSWORD)
+    for _ in range(3):
+        assert log_in(client, email, WRONG_PASSWORD).status_code == 429
+    assert failures_on_record(app) == [(email, "127.0.0.1")] * MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
+
+
+# A success.
 
 
 def test_a_success_clears_earlier_failures(app: Flask) -> None:
     _user_id, email = make_user(app)
-    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     with app.app_context():
         session = get_session()
         for _round in range(3):
-            for _ in range(MAX_FAILURES_PER_EMAIL - 1):
-                assert authenticate(session, email, WRONG_PASSWORD, ADDRESS, now=now) is None
-            assert authenticate(session, email, factories.PASSWORD, ADDRESS, now=now) is not None
+            for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1):
+                fail(session, email, ADDRESS)
+            assert authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
+
+
+def test_a_success_clears_the_failures_of_its_account_from_every_network(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for network in (ADDRESS, OTHER_ADDRESS, "2001:db8:1:2::1"):
+            fail(session, email, network)
+        fail(session, "iemand-anders@example.be", ADDRESS)
+        assert authenticate(session, email.upper(), factories.PASSWORD, ADDRESS, now=START)
+    # Other accounts' failures still count towards their limits and the network's.
+    assert failures_on_record(app) == [("iemand-anders@example.be", ADDRESS)]
 
 
 def test_a_success_clears_earlier_failures_through_the_form(
     app: Flask, client: FlaskClient
 ) -> None:
     _user_id, email = make_user(app)
-    for _ in range(MAX_FAILURES_PER_EMAIL - 1):
+    for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1):
         assert log_in(client, email, WRONG_PASSWORD).status_code == 401
     assert log_in(client, email).status_code == 302
+    assert failures_on_record(app, email=email) == []
     clients.post(client, "/afmelden")
-    for _ in range(MAX_FAILURES_PER_EMAIL - 1):
+    for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1):
         assert log_in(client, email, WRONG_PASSWORD).status_code == 401
     assert log_in(client, email).status_code == 302
 
 
-def test_many_accounts_guessed_from_one_address_are_slowed_down(app: Flask) -> None:
-    user_id, email = make_user(app)
-    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+# Parallel guesses, and what a guess costs.
+
+
+def test_an_attempt_is_on_record_before_its_password_is_checked(
+    app: Flask, connection: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each attempt is written and committed first, so a guess checked in parallel counts it."""
+    _user_id, email = make_user(app)
+    events: list[str] = []
+
+    def checking(password_hash: str | None, password: str) -> bool:
+        # What another session sees of this account at the moment of the check.
+        with Session(bind=connection, join_transaction_mode="create_savepoint") as other:
+            count = other.scalar(
+                select(func.count()).select_from(LoginFailure).where(LoginFailure.email == email)
+            )
+        events.append(f"check with {count} on record")
+        return False
+
+    monkeypatch.setattr(accounts, "_password_matches", checking)
     with app.app_context():
         session = get_session()
-        for n in range(MAX_FAILURES_PER_ADDRESS):
-            guessed = f"gok{n}@example.be"
-            assert authenticate(session, guessed, WRONG_PASSWORD, ADDRESS, now=now) is None
+        real_commit = session.commit
+
+        def commit() -> None:
+            events.append("commit")
+            real_commit()
+
+        monkeypatch.setattr(session, "commit", commit)
+        for _ in range(3):
+            fail(session, email, ADDRESS)
+    assert events == [
+        "commit",
+        "check with 1 on record",
+        "commit",
+        "check with 2 on record",
+        "commit",
+        "check with 3 on record",
+    ]
+
+
+def test_a_guess_arriving_while_the_fifth_is_checked_is_refused(
+    app: Flask, connection: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two guesses at once cannot both be the fifth: the second one counts the first."""
+    _user_id, email = make_user(app)
+    outcomes: list[str] = []
+
+    def checking(password_hash: str | None, password: str) -> bool:
+        if not outcomes:
+            # A sixth attempt, with the right password, through its own session while
+            # the fifth is still being checked.
+            with Session(bind=connection, join_transaction_mode="create_savepoint") as other:
+                try:
+                    authenticate(other, email, factories.PASSWORD, ADDRESS, now=START)
+                except TooManyFailuresError:
+                    outcomes.append("refused")
+                else:
+                    outcomes.append("let in")
+        return False
+
+    with app.app_context():
+        session = get_session()
+        for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1):
+            fail(session, email, ADDRESS)
+        monkeypatch.setattr(accounts, "_password_matches", checking)
+        fail(session, email, ADDRESS)
+    assert outcomes == ["refused"]
+    assert len(failures_on_record(app, email=email)) == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
+
+
+@pytest.fixture
+def password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The hashes the password check was asked about, in order (the check itself runs)."""
+    checked: list[str | None] = []
+    real_check = accounts._password_matches
+
+    def counting(password_hash: str | None, password: str) -> bool:
+        checked.append(password_hash)
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(accounts, "_password_matches", counting)
+    return checked
+
+
+def test_an_unknown_email_costs_a_password_check_too(
+    app: Flask, password_checks: list[str | None]
+) -> None:
+    with app.app_context():
+        fail(get_session(), "niemand@example.be", ADDRESS)
+    assert password_checks == [None]
+
+
+def test_an_inactive_account_costs_a_password_check_too(
+    app: Flask, password_checks: list[str | None]
+) -> None:
+    _user_id, email = make_user(app, is_active=False)
+    with app.app_context():
+        assert authenticate(get_session(), email, factories.PASSWORD, ADDRESS, now=START) is None
+    assert password_checks == [None]
+
+
+def test_a_known_account_is_checked_against_its_own_hash(
+    app: Flask, password_checks: list[str | None]
+) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        fail(get_session(), email, ADDRESS)
+    assert len(password_checks) == 1
+    assert password_checks[0] is not None and password_checks[0].startswith("$argon2id$")
+
+
+def test_an_unknown_email_through_the_form_costs_a_password_check(
+    client: FlaskClient, password_checks: list[str | None]
+) -> None:
+    assert log_in(client, "niemand@example.be", WRONG_PASSWORD).status_code == 401
+    assert password_checks == [None]
+
+
+def test_a_refused_attempt_is_not_checked_at_all(
+    app: Flask, password_checks: list[str | None]
+) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+            fail(session, email, ADDRESS)
+        assert len(password_checks) == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
         with pytest.raises(TooManyFailuresError):
-            authenticate(session, email, factories.PASSWORD, ADDRESS, now=now)
-        # The account itself is not locked: its owner elsewhere still gets in.
-        user = authenticate(session, email, factories.PASSWORD, "198.51.100.1", now=now)
-        assert user is not None and user.id == user_id
+            authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
+    assert len(password_checks) == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
+
+
+# Behind a proxy: TRUSTED_PROXIES says whether X-Forwarded-For names the client.
+
+
+@contextmanager
+def bound_app(database_url: str, connection: Connection, **settings: Any) -> Iterator[Flask]:
+    """An app like the `app` fixture's, with extra settings, sharing the test's transaction."""
+    app = create_app(
+        {
+            "DUAAL_ENV": "test",
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": database_url,
+            "SEARCH_BACKGROUND_REBUILD": False,
+            "SEARCH_VERSION_CHECK_SECONDS": 0.0,
+            **settings,
+        }
+    )
+    with app.app_context():
+        get_db().session_factory.configure(
+            bind=connection, join_transaction_mode="create_savepoint"
+        )
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            get_db().engine.dispose()
+
+
+@pytest.fixture
+def proxied_app(database_url: str, connection: Connection) -> Iterator[Flask]:
+    """The app behind one trusted proxy (TRUSTED_PROXIES=1)."""
+    with bound_app(database_url, connection, TRUSTED_PROXIES=1) as app:
+        yield app
+
+
+def forwarded_for(address: str) -> dict[str, Any]:
+    """Request options for a login that reached the app through a proxy on 10.0.0.2."""
+    return {"headers": {"X-Forwarded-For": address}, "environ_base": {"REMOTE_ADDR": "10.0.0.2"}}
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(proxied_app: Flask) -> None:
+    _user_id, email = make_user(proxied_app)
+    client = proxied_app.test_client()
+    for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+        response = log_in(client, email, WRONG_PASSWORD, **forwarded_for("203.0.113.5"))
+        assert response.status_code == 401
+    assert failures_on_record(proxied_app) == [(email, "203.0.113.5")] * 5
+    assert log_in(client, email, **forwarded_for("203.0.113.5")).status_code == 429
+    # Another client behind the same proxy is another network.
+    assert log_in(client, email, **forwarded_for("203.0.113.6")).status_code == 302
+
+
+def test_behind_a_trusted_proxy_an_ipv6_client_is_counted_per_64(proxied_app: Flask) -> None:
+    _user_id, email = make_user(proxied_app)
+    client = proxied_app.test_client()
+    log_in(client, email, WRONG_PASSWORD, **forwarded_for("2001:db8:1:2::7"))
+    assert failures_on_record(proxied_app) == [(email, "2001:db8:1:2::/64")]
+
+
+def test_only_the_address_the_trusted_proxy_saw_counts(proxied_app: Flask) -> None:
+    """A client can put anything in X-Forwarded-For; the proxy appends what it saw."""
+    _user_id, email = make_user(proxied_app)
+    client = proxied_app.test_client()
+    for n in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+        spoofed = f"198.51.100.{n + 1}, 203.0.113.5"
+        assert log_in(client, email, WRONG_PASSWORD, **forwarded_for(spoofed)).status_code == 401
+    assert {network for _email, network in failures_on_record(proxied_app)} == {"203.0.113.5"}
+    assert log_in(client, email, **forwarded_for("198.51.100.9, 203.0.113.5")).status_code == 429
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(
+    app: Flask, client: FlaskClient
+) -> None:
+    assert not app.config.get("TRUSTED_PROXIES")
+    _user_id, email = make_user(app)
+    for n in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+        headers = {"X-Forwarded-For": f"203.0.113.{n + 1}"}
+        assert log_in(client, email, WRONG_PASSWORD, headers=headers).status_code == 401
+    assert failures_on_record(app) == [(email, "127.0.0.1")] * 5
+    response = log_in(client, email, headers={"X-Forwarded-For": "203.0.113.99"})
+    assert response.status_code == 429
+
+
+def test_trusted_proxies_defaults_to_none(tmp_path: Path) -> None:
+    assert load_settings({"DUAAL_ENV": "test"}, str(tmp_path))["TRUSTED_PROXIES"] == 0
+    settings = load_settings({"DUAAL_ENV": "test", "TRUSTED_PROXIES": "2"}, str(tmp_path))
+    assert settings["TRUSTED_PROXIES"] == 2
 
 
 # Where a login leads.
