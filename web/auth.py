@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from models import User
 from models.enums import Role
@@ -103,11 +102,6 @@ def home_of(user: SignedIn) -> str:
     if user.role is Role.CONSULTANT:
         return url_for("partnership.queue")
     return url_for("search.home")
-
-
-def redirect_home() -> Response:
-    """Send the signed-in user to their own start page."""
-    return redirect(home_of(me()))
 
 
 def bearer_token() -> str | None:
