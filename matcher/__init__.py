@@ -2,7 +2,12 @@
 
 from matcher.exceptions import InvalidQueryError, MatcherError, UnknownPostcodeError
 from matcher.geo import EARTH_RADIUS_KM, Gazetteer, GeoIndex, haversine_km, normalize_name
-from matcher.scoring import DEFAULT_RADIUS_KM, STALE_AFTER_DAYS, ScoreWeights
+from matcher.scoring import (
+    DEFAULT_RADIUS_KM,
+    STALE_AFTER_DAYS,
+    UNCONFIRMED_AFTER_DAYS,
+    ScoreWeights,
+)
 from matcher.search import MAX_WIDEN_KM, SearchEngine
 from matcher.snapshot import WorkplaceSnapshot
 from matcher.types import (
@@ -33,6 +38,7 @@ __all__ = [
     "MOBILITIES",
     "SORTS",
     "STALE_AFTER_DAYS",
+    "UNCONFIRMED_AFTER_DAYS",
     "Gazetteer",
     "GeoIndex",
     "IntakePreferences",

@@ -56,6 +56,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "free": "{free} van {total} {noun} vrij",
         "never_confirmed": "{offer}, nooit bevestigd door het bedrijf",
         "confirmed": "{offer}, bevestigd {ago}",
+        "unconfirmed": " (niet recent bevestigd)",
         "stale": " (lang niet bevestigd: misschien niet meer vrij)",
         "never_updated": "Nooit bijgewerkt sinds de erkenning",
         "updated": "Gegevens {ago} bijgewerkt",
@@ -116,6 +117,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "free": "{free} of {total} {noun} free",
         "never_confirmed": "{offer}, never confirmed by the company",
         "confirmed": "{offer}, confirmed {ago}",
+        "unconfirmed": " (not confirmed recently)",
         "stale": " (not confirmed for long: perhaps no longer free)",
         "never_updated": "Not updated since the recognition",
         "updated": "Data updated {ago}",
@@ -180,10 +182,13 @@ def availability_text(
     n_places: int,
     available_from: int | None,
     confirmed_days_ago: int | None,
-    is_stale: bool,
+    staleness: int,
     lang: str = "nl",
 ) -> str:
-    """E.g. "2 van 3 plaatsen vrij, bevestigd 9 dagen geleden"."""
+    """E.g. "2 van 3 plaatsen vrij, bevestigd 9 dagen geleden".
+
+    `staleness`: 0 confirmed recently, `UNCONFIRMED` or `STALE` (see `staleness_of`).
+    """
     words = WORDS[lang]
     noun = words["place"] if n_places == 1 else words["places"]
     if n_free <= 0:
@@ -196,9 +201,21 @@ def availability_text(
     if confirmed_days_ago is None:
         return str(words["never_confirmed"]).format(offer=offer)
     text = str(words["confirmed"]).format(offer=offer, ago=days_ago_text(confirmed_days_ago, lang))
-    if is_stale and n_free > 0:
+    if n_free > 0 and staleness == STALE:
         text += words["stale"]
+    elif n_free > 0 and staleness == UNCONFIRMED:
+        text += words["unconfirmed"]
     return text
+
+
+RECENT, UNCONFIRMED, STALE = 0, 1, 2
+
+
+def staleness_of(confirmed_days_ago: int | None, unconfirmed_after: int, stale_after: int) -> int:
+    """How old a confirmation is, in the words' terms: RECENT, UNCONFIRMED or STALE."""
+    if confirmed_days_ago is None or confirmed_days_ago <= unconfirmed_after:
+        return RECENT
+    return STALE if confirmed_days_ago > stale_after else UNCONFIRMED
 
 
 @lru_cache(maxsize=2048)

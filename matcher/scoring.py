@@ -11,9 +11,10 @@ distance
 availability
     ``s = offer · confirmation(a)``: ``offer`` is 1 with a free place now, 0.8 with one
     from a date on or before the student's start, 0.3 with one from a later date, 0
-    without a free place. ``confirmation(a) = 1 / (1 + (a / 90)²)`` for an availability
-    confirmed ``a`` days ago (1 today, 0.9 at a month, 0.5 at 90 days, 0.2 at 180) and
-    0.1 if never confirmed.
+    without a free place. ``confirmation(a) = 1 / (1 + (a / u)²)`` for an availability
+    confirmed ``a`` days ago, where ``u`` (90 days, configurable) is when it counts as
+    unconfirmed: 1 today, 0.9 at a month, 0.5 at 90 days, 0.2 at 180; 0.1 if never
+    confirmed.
 preferences
     The mean of the checks that apply, each 1 (fits) or 0 (does not): the company's
     minimum age, start months, languages and hours pattern against the student; the
@@ -35,11 +36,13 @@ IntArray = npt.NDArray[np.int64]
 
 HALF_SCORE_KM = {"walk": 2.0, "bike": 7.0, "public_transport": 12.0, "car": 20.0}
 DEFAULT_RADIUS_KM = {"walk": 3.0, "bike": 15.0, "public_transport": 25.0, "car": 40.0}
-CONFIRMATION_HALF_DAYS = 90.0
 NEVER_CONFIRMED = 0.1
 OFFER_NOW, OFFER_BY_START, OFFER_LATER = 1.0, 0.8, 0.3
 NEUTRAL_PREFERENCES = 0.75
 FRESHNESS_HALF_DAYS = 180.0
+# Unconfirmed for longer, an availability is shown as unconfirmed and weighs half
+# (configurable).
+UNCONFIRMED_AFTER_DAYS = 90
 # Beyond this many days unconfirmed, a place no longer counts as free (configurable).
 STALE_AFTER_DAYS = 180
 COMPANY_SIZE_BANDS = {"klein": (0, 9), "middelgroot": (10, 49), "groot": (50, 10**9)}
@@ -69,9 +72,13 @@ def distance_score(distance_km: FloatArray, mobility: str) -> FloatArray:
     return np.asarray(np.exp2(-distance_km / HALF_SCORE_KM[mobility]))
 
 
-def confirmation_score(age_days: IntArray, never: npt.NDArray[np.bool_]) -> FloatArray:
-    """Weigh an availability by how long ago it was confirmed."""
-    ratio = np.maximum(age_days, 0) / CONFIRMATION_HALF_DAYS
+def confirmation_score(
+    age_days: IntArray,
+    never: npt.NDArray[np.bool_],
+    unconfirmed_after_days: int = UNCONFIRMED_AFTER_DAYS,
+) -> FloatArray:
+    """Weigh an availability by how long ago it was confirmed: half at `unconfirmed_after_days`."""
+    ratio = np.maximum(age_days, 0) / max(unconfirmed_after_days, 1)
     return np.where(never, NEVER_CONFIRMED, 1.0 / (1.0 + ratio * ratio))
 
 

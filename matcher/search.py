@@ -18,6 +18,7 @@ from matcher.scoring import (
     OFFER_LATER,
     OFFER_NOW,
     STALE_AFTER_DAYS,
+    UNCONFIRMED_AFTER_DAYS,
     ScoreWeights,
     confirmation_score,
     distance_score,
@@ -84,6 +85,9 @@ class SearchEngine:
         Relative weight of the four factors (see `matcher.scoring`).
     stale_after_days:
         An availability unconfirmed for longer no longer counts as a free place.
+    unconfirmed_after_days:
+        An availability unconfirmed for longer is shown as unconfirmed; its
+        confirmation weighs half at this age.
     max_widen_km:
         Widening stops at this radius.
     prepare_explanations:
@@ -97,6 +101,7 @@ class SearchEngine:
         stale_after_days: int = STALE_AFTER_DAYS,
         max_widen_km: float = MAX_WIDEN_KM,
         prepare_explanations: bool = False,
+        unconfirmed_after_days: int = UNCONFIRMED_AFTER_DAYS,
     ) -> None:
         if not 0 < max_widen_km <= MAX_RADIUS_KM:
             raise InvalidQueryError(
@@ -104,8 +109,13 @@ class SearchEngine:
             )
         if stale_after_days < 0:
             raise InvalidQueryError("stale_after_days", "stale_after_days cannot be negative")
+        if unconfirmed_after_days <= 0:
+            raise InvalidQueryError(
+                "unconfirmed_after_days", "unconfirmed_after_days must be positive"
+            )
         self.weights = weights or ScoreWeights()
         self.stale_after_days = stale_after_days
+        self.unconfirmed_after_days = unconfirmed_after_days
         self.max_widen_km = max_widen_km
         self.prepare_explanations = prepare_explanations
 
@@ -146,7 +156,12 @@ class SearchEngine:
             for n_places in range(1, 6):
                 for n_free in range(n_places + 1):
                     text.availability_text(
-                        n_free, n_places, None, days, days > self.stale_after_days, "nl"
+                        n_free,
+                        n_places,
+                        None,
+                        days,
+                        text.staleness_of(days, self.unconfirmed_after_days, self.stale_after_days),
+                        "nl",
                     )
         combos = np.unique(
             np.column_stack(
@@ -246,7 +261,7 @@ class SearchEngine:
                 [
                     snap.valid_until > day,  # a recognition expires on valid_until
                     ~never & (confirmed_age <= self.stale_after_days),
-                    confirmation_score(confirmed_age, never),
+                    confirmation_score(confirmed_age, never, self.unconfirmed_after_days),
                     np.where(last_change == NO_DAY, 0.0, freshness_score(day - last_change)),
                     snap.available_from,
                     snap.n_free_places,
@@ -378,7 +393,8 @@ class SearchEngine:
             ]
         ).tolist()
         columns = zip(rows.tolist(), self.snapshot_.shown[rows].tolist(), shown, strict=True)
-        stale_after = self.stale_after_days
+        stale_after, unconfirmed_after = self.stale_after_days, self.unconfirmed_after_days
+        staleness_of = text.staleness_of
         reason = _reason
         validity, near, offer, fit, fresh = (
             text.validity_text,
@@ -441,7 +457,7 @@ class SearchEngine:
                         n_places,
                         available_from if available_from > day else None,
                         confirmed_ago,
-                        confirmed_ago is not None and confirmed_ago > stale_after,
+                        staleness_of(confirmed_ago, unconfirmed_after, stale_after),
                         lang,
                     ),
                 ),

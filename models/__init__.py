@@ -6,6 +6,7 @@ Never imports `web` or `flask` (see ARCHITECTURE.md); plain SQLAlchemy only.
 from models.access import ApiToken, LoginFailure
 from models.base import Base, utcnow
 from models.intake import Agreement, Intake
+from models.jobs import JobLock, JobRun, OutboxMessage
 from models.people import School, Student, User
 from models.reference import Partnership, Postcode, Programme
 from models.versioning import DataVersion
@@ -18,8 +19,11 @@ __all__ = [
     "Company",
     "DataVersion",
     "Intake",
+    "JobLock",
+    "JobRun",
     "LoginFailure",
     "Mentor",
+    "OutboxMessage",
     "Partnership",
     "Postcode",
     "Programme",

@@ -169,10 +169,24 @@ def valid_on(day: date) -> ColumnElement[bool]:
 
 def available_on(day: date, stale_after_days: int = STALE_AFTER_DAYS) -> ColumnElement[bool]:
     """SQL: the workplace offers a place on `day` (see rules.is_available_now)."""
-    oldest = datetime.combine(day - timedelta(days=stale_after_days), time(0), BELGIUM)
     return (
         valid_on(day)
         & (Recognition.n_free_places > 0)
         & (Recognition.available_from.is_(None) | (Recognition.available_from <= day))
-        & (Recognition.last_confirmed_at >= oldest.astimezone(UTC))
+        & confirmed_since(day, stale_after_days)
     )
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), BELGIUM).astimezone(UTC)
+
+
+def confirmed_since(day: date, days: int) -> ColumnElement[bool]:
+    """SQL: the availability was confirmed at most `days` Belgian days before `day`."""
+    return Recognition.last_confirmed_at >= _start_of(day - timedelta(days=days))
+
+
+def confirmed_before(day: date, days: int) -> ColumnElement[bool]:
+    """SQL: never confirmed, or more than `days` Belgian days before `day`."""
+    oldest = _start_of(day - timedelta(days=days))
+    return Recognition.last_confirmed_at.is_(None) | (Recognition.last_confirmed_at < oldest)

@@ -1,6 +1,6 @@
-"""Command-line commands: `flask --app web load-reference`, `seed-demo`, `users create`."""
+"""Command-line commands: `load-reference`, `seed-demo`, `users create`, `jobs list|run`."""
 
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 import click
 from flask import Flask, current_app
@@ -8,10 +8,11 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from models import Company, Partnership, School, Student
-from models.base import today_in_belgium
+from models.base import BELGIUM, today_in_belgium
 from models.enums import Role
 from models.rules import InvalidKboError, normalize_kbo
 from web.db import get_session
+from web.jobs import JOBS, last_runs, run_job
 from web.services.accounts import add_user
 from web.services.demo import (
     DatabaseNotEmptyError,
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(load_reference_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users_commands)
+    app.cli.add_command(jobs_commands)
 
 
 @click.command("load-reference")
@@ -186,3 +188,46 @@ def create_user_command(
         session.rollback()
         raise click.BadParameter(str(error.message), param_hint=f"--{error.field}") from None
     click.echo(f"User {user.email} created with role {chosen.value}.")
+
+
+jobs_commands = AppGroup("jobs", help="Run the scheduled jobs by hand, or list them.")
+
+
+@jobs_commands.command("list")
+@with_appcontext
+def list_jobs_command() -> None:
+    """List the jobs with their schedule and last run."""
+    latest = last_runs(get_session())
+    for name, job in JOBS.items():
+        click.echo(f"{name}: {job.trigger}")
+        click.echo(f"  {job.description}")
+        for run in latest[name]:
+            counts = ", ".join(f"{k} {v}" for k, v in run.counts.items()) or "-"
+            started = f"{run.started_at:%Y-%m-%d %H:%M} UTC"
+            click.echo(f"  last run {started} ({run.trigger}): {run.status}; {counts}")
+        if not latest[name]:
+            click.echo("  never run")
+
+
+@jobs_commands.command("run")
+@click.argument("name", type=click.Choice(sorted(JOBS)))
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Run as on this day (03:00 in Belgium), e.g. to catch up a missed night.",
+)
+def run_job_command(name: str, today: datetime | None) -> None:
+    """Run one job now, with the same lock and log as the clock process."""
+    now = None
+    if today is not None:
+        now = datetime.combine(today.date(), time(3), BELGIUM).astimezone(UTC)
+    run = run_job(current_app._get_current_object(), name, "hand", now)  # type: ignore[attr-defined]
+    counts = ", ".join(f"{k} {v}" for k, v in run.counts.items())
+    click.echo(
+        f"{name}: {run.status}"
+        + (f"; {counts}" if counts else "")
+        + (f" ({run.error})" if run.error else "")
+    )
+    if run.status != "succeeded":
+        raise SystemExit(1)

@@ -7,9 +7,14 @@
 - `SEARCH_WEIGHTS` (`distance=0.45,availability=0.3,preferences=0.15,freshness=0.1`):
   the factor weights of the ranking (see matcher/scoring.py); left-out factors keep
   their default.
+- `SEARCH_UNCONFIRMED_AFTER_DAYS` (`90`): unconfirmed for longer, a free place is shown
+  as unconfirmed and ranks lower.
 - `SEARCH_STALE_AFTER_DAYS` (`180`): unconfirmed for longer, a free place no longer counts.
 - `SEARCH_MAX_WIDEN_KM` (`100`, at most 200): widening a search stops at this radius.
 - `SEARCH_VERSION_CHECK_SECONDS` (`1`): how often a process looks for changed data.
+- `MAIL_URL` (`console`): where reminders go: `console` (the log), or
+  `smtp://user:password@host:587` (STARTTLS) or `smtps://...:465`.
+- `MAIL_FROM` (`Duaal Match <noreply@duaalmatch.be>`): the sender of reminders.
 - `TRUSTED_PROXIES` (`0`): how many proxies in front set `X-Forwarded-For` (login limits
   count per client address, so behind a router this must be set).
 """
@@ -25,6 +30,7 @@ from matcher import (
     MAX_RADIUS_KM,
     MAX_WIDEN_KM,
     STALE_AFTER_DAYS,
+    UNCONFIRMED_AFTER_DAYS,
     InvalidQueryError,
     ScoreWeights,
 )
@@ -59,6 +65,9 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
     )
     return {
         "SEARCH_WEIGHTS": _weights(environ.get("SEARCH_WEIGHTS", "")),
+        "SEARCH_UNCONFIRMED_AFTER_DAYS": _number(
+            environ, "SEARCH_UNCONFIRMED_AFTER_DAYS", UNCONFIRMED_AFTER_DAYS, int
+        ),
         "SEARCH_STALE_AFTER_DAYS": _number(
             environ, "SEARCH_STALE_AFTER_DAYS", STALE_AFTER_DAYS, int
         ),
@@ -69,6 +78,8 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
             environ, "SEARCH_VERSION_CHECK_SECONDS", 1.0, float
         ),
         "TRUSTED_PROXIES": _count(environ, "TRUSTED_PROXIES"),
+        "MAIL_URL": environ.get("MAIL_URL", "console"),
+        "MAIL_FROM": environ.get("MAIL_FROM", "Duaal Match <noreply@duaalmatch.be>"),
         "DUAAL_ENV": env,
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from matcher import (
     MAX_WIDEN_KM,
     STALE_AFTER_DAYS,
+    UNCONFIRMED_AFTER_DAYS,
     Gazetteer,
     IntakePreferences,
     Match,
@@ -125,6 +126,9 @@ def engine_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "weights": config.get("SEARCH_WEIGHTS") or ScoreWeights(),
         "stale_after_days": stale_after_days(config),
+        "unconfirmed_after_days": config.get(
+            "SEARCH_UNCONFIRMED_AFTER_DAYS", UNCONFIRMED_AFTER_DAYS
+        ),
         "max_widen_km": config.get("SEARCH_MAX_WIDEN_KM", MAX_WIDEN_KM),
     }
 

@@ -498,6 +498,32 @@ def test_availability_text() -> None:
     assert reason(match, "availability") == "2 van 3 plaatsen vrij, bevestigd 9 dagen geleden"
 
 
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [
+        (90, "bevestigd 3 maanden geleden"),
+        (91, "bevestigd 3 maanden geleden (niet recent bevestigd)"),
+        (180, "bevestigd 6 maanden geleden (niet recent bevestigd)"),
+        (181, "bevestigd 6 maanden geleden (lang niet bevestigd: misschien niet meer vrij)"),
+    ],
+)
+def test_an_old_confirmation_is_shown_as_unconfirmed_then_stale(days: int, said: str) -> None:
+    confirmed = datetime.combine(DAY - timedelta(days=days), time(8, 30), tzinfo=UTC)
+    result = fit([workplace(1, n_places=3, n_free_places=2, confirmed_at=confirmed)]).search(
+        query(only_available=False)
+    )
+    (match,) = result.matches
+    assert reason(match, "availability") == f"2 van 3 plaatsen vrij, {said}"
+
+
+def test_an_unconfirmed_availability_ranks_below_a_recent_one() -> None:
+    recent = datetime.combine(DAY - timedelta(days=10), time(8), tzinfo=UTC)
+    old = datetime.combine(DAY - timedelta(days=120), time(8), tzinfo=UTC)
+    rows = [workplace(1, confirmed_at=old), workplace(2, confirmed_at=recent)]
+    result = fit(rows).search(query(only_available=False))
+    assert [m.recognition_id for m in result.matches] == [2, 1]
+
+
 def test_an_unknown_programme_finds_nothing() -> None:
     result = fit([workplace(1)]).search(query(programme=UNKNOWN_PROGRAMME, widen=True))
     assert result == SearchResult(total=0, radius_km=25.0, widened=False, matches=())

@@ -1,0 +1,42 @@
+"""The clock process (`clock:` in the Procfile): runs the scheduled jobs, and only this.
+
+One clock process per deployment. Web workers never schedule: with three gunicorn
+workers each job would run three times. Should two clocks run after all, the job
+lock (web/jobs.py) still lets only one run of a job go ahead.
+"""
+
+import logging
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from models.base import BELGIUM
+from web import create_app
+from web.jobs import JOBS, run_job
+
+log = logging.getLogger("web.clock")
+
+
+def main() -> None:
+    """Start the scheduler and block; each job fires on its trigger."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app()
+    scheduler = BlockingScheduler(timezone=BELGIUM)
+    for job in JOBS.values():
+        scheduler.add_job(
+            run_job,
+            job.trigger,
+            args=(app, job.name, "schedule"),
+            id=job.name,
+            name=job.name,
+            max_instances=1,
+            coalesce=True,  # after downtime, one catch-up run, not one per missed time
+            misfire_grace_time=6 * 3600,
+        )
+        log.info("scheduled %s: %s", job.name, job.trigger)
+    scheduler.start()
+
+
+if __name__ == "__main__":
+    main()

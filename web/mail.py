@@ -1,0 +1,105 @@
+"""Sending e-mail: to the console by default, by SMTP when `MAIL_URL` says so.
+
+Jobs never send directly: they queue messages in the outbox table, and the send-mail
+job hands them to the mailer, so a reminder is written once and sent once even when
+the mail server is down for a while (it is tried again on the next run).
+"""
+
+import smtplib
+import ssl
+import sys
+from collections.abc import Mapping
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any, Protocol, TextIO
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import OutboxMessage
+
+MAX_ATTEMPTS = 5  # a message that failed this often waits for a person to look
+
+
+class Mailer(Protocol):
+    def send(self, recipient: str, subject: str, body: str) -> None: ...
+
+
+class ConsoleMailer:
+    """Print each message instead of sending it (development, demo, tests)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream
+        self.sent: list[tuple[str, str, str]] = []
+
+    def send(self, recipient: str, subject: str, body: str) -> None:
+        self.sent.append((recipient, subject, body))
+        stream = self.stream or sys.stdout
+        stream.write(f"--- mail to {recipient}\nSubject: {subject}\n\n{body}\n---\n")
+        stream.flush()
+
+
+class SmtpMailer:
+    """Send by SMTP: `smtp://user:password@host:587` (STARTTLS) or `smtps://...:465`."""
+
+    def __init__(self, url: str, sender: str) -> None:
+        parts = urlsplit(url)
+        self.secure = parts.scheme == "smtps"
+        self.host = parts.hostname or "localhost"
+        self.port = parts.port or (465 if self.secure else 587)
+        self.user = unquote(parts.username or "")
+        self.password = unquote(parts.password or "")
+        self.sender = sender
+
+    def send(self, recipient: str, subject: str, body: str) -> None:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, recipient, subject
+        message.set_content(body)
+        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if self.secure:
+            smtp = smtplib.SMTP_SSL(self.host, self.port, context=context, timeout=30)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=30)
+            smtp.starttls(context=context)
+        with smtp:
+            if self.user:
+                smtp.login(self.user, self.password)
+            smtp.send_message(message)
+
+
+def mailer_from(config: Mapping[str, Any]) -> Mailer:
+    """Return the mailer the settings ask for (`MAIL_URL`, default the console)."""
+    url = config.get("MAIL_URL", "console")
+    if url == "console":
+        return ConsoleMailer()
+    return SmtpMailer(url, config.get("MAIL_FROM", "Duaal Match <noreply@duaalmatch.be>"))
+
+
+def send_outbox(
+    session: Session, mailer: Mailer, now: datetime, limit: int = 200
+) -> dict[str, int]:
+    """Send queued messages, oldest first, marking each one sent; the job commits.
+
+    A message that fails is tried again on the next run, at most `MAX_ATTEMPTS` times.
+    """
+    waiting = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    sent = failed = 0
+    for message in waiting:
+        message.attempts += 1
+        try:
+            mailer.send(message.recipient, message.subject, message.body)
+        except (OSError, smtplib.SMTPException) as error:
+            message.last_error = str(error)[:1000]
+            failed += 1
+        else:
+            message.sent_at = now
+            message.last_error = None
+            sent += 1
+    return {"sent": sent, "failed": failed}

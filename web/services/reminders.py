@@ -1,0 +1,105 @@
+"""Reminders to companies: written in Dutch and queued in the outbox by the nightly job."""
+
+from datetime import date, datetime
+
+from babel.dates import format_date
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from models import Company, OutboxMessage, Recognition, Site, User
+from models.enums import Role
+from models.refresh import Reminder, reminders_due
+
+SIGNATURE = "\n\nMet vriendelijke groeten,\nDuaal Match"
+
+
+def queue_reminders(
+    session: Session, today: date, stale_after_days: int, now: datetime
+) -> dict[str, int]:
+    """Queue every reminder due today that was never queued; the caller commits.
+
+    The company's contact address gets it, or else its oldest active login's. A company
+    with neither is counted as unreachable (and tried again on the next run).
+    """
+    due = reminders_due(session, today, stale_after_days)
+    recognitions = _load(session, [r.recognition_id for r in due])
+    logins = _login_addresses(session, {r.site.company_id for r in recognitions.values()})
+    queued = unreachable = 0
+    for reminder in due:
+        recognition = recognitions[reminder.recognition_id]
+        company = recognition.site.company
+        recipient = company.email or logins.get(company.id)
+        if not recipient:
+            unreachable += 1
+            continue
+        subject, body = compose(reminder, recognition, stale_after_days)
+        session.add(
+            OutboxMessage(
+                kind=reminder.kind,
+                recognition_id=reminder.recognition_id,
+                about=reminder.about,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                created_at=now,
+            )
+        )
+        queued += 1
+    session.flush()
+    return {"reminded": queued, "unreachable": unreachable}
+
+
+def compose(reminder: Reminder, recognition: Recognition, stale_after_days: int) -> tuple[str, str]:
+    """Return the subject and body of a reminder, in Dutch."""
+    programme = recognition.programme.name
+    site = recognition.site
+    where = f"{site.name}, {site.street}, {site.postcode} {site.place.municipality_nl}"
+    when = format_date(reminder.about, format="long", locale="nl")
+    if reminder.kind == "stale":
+        stale_on = date.fromordinal(reminder.about.toordinal() + stale_after_days + 1)
+        until = format_date(stale_on, format="long", locale="nl")
+        return (
+            f"Kloppen je vrije plaatsen voor {programme} nog?",
+            f"Goedendag,\n\nJe vrije plaatsen voor {programme} op {where} werden laatst "
+            f"bevestigd op {when}. Bevestig ze vóór {until}, anders tellen ze niet meer mee "
+            "wanneer leerlingen naar een vrije plaats zoeken.\n\nMeld je aan op Duaal Match, "
+            "open Mijn bedrijf en klik op 'Klopt nog', of pas de plaatsen aan." + SIGNATURE,
+        )
+    return (
+        f"Je erkenning voor {programme} loopt af op {when}",
+        f"Goedendag,\n\nDe erkenning van {where} voor {programme} loopt af op {when}. "
+        "Daarna kan deze werkplek geen nieuwe leerlingen meer opleiden en verdwijnt ze uit "
+        "de zoekresultaten.\n\nVraag tijdig een nieuwe erkenning aan bij het partnerschap: "
+        "meld je aan op Duaal Match en open de erkenning onder Mijn bedrijf." + SIGNATURE,
+    )
+
+
+def _load(session: Session, ids: list[int]) -> dict[int, Recognition]:
+    found: dict[int, Recognition] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.scalars(
+            select(Recognition)
+            .where(Recognition.id.in_(ids[start : start + 500]))
+            .options(
+                joinedload(Recognition.programme),
+                joinedload(Recognition.site).joinedload(Site.place),
+                joinedload(Recognition.site).joinedload(Site.company),
+            )
+        )
+        found.update((r.id, r) for r in rows)
+    return found
+
+
+def _login_addresses(session: Session, company_ids: set[int]) -> dict[int, str]:
+    """Each company's oldest active company login."""
+    addresses: dict[int, str] = {}
+    rows = session.execute(
+        select(User.company_id, User.email)
+        .join(Company, Company.id == User.company_id)
+        .where(User.role == Role.COMPANY, User.is_active, User.company_id.in_(company_ids))
+        .order_by(User.id)
+    )
+    for company_id, email in rows:
+        if company_id is not None:
+            addresses.setdefault(company_id, email)
+    return addresses
