@@ -101,6 +101,8 @@ def home_of(user: SignedIn) -> str:
         return url_for("company.dashboard")
     if user.role is Role.CONSULTANT:
         return url_for("partnership.queue")
+    if user.role is Role.ADMIN:
+        return url_for("admin.jobs")
     return url_for("search.home")
 
 

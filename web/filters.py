@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from models.base import BELGIUM
@@ -82,6 +82,11 @@ def day(moment: datetime | date) -> str:
     return str(format_date(moment, format="long"))
 
 
+def moment(value: datetime) -> str:
+    """A timestamp in Belgian time: "27 nov. 2026 02:30"."""
+    return str(format_datetime(value.astimezone(BELGIUM), format="d MMM y HH:mm"))
+
+
 def kbo(digits: str) -> str:
     """A KBO number the official way: 0403.170.701."""
     return format_kbo(digits)
@@ -117,6 +122,7 @@ def init_app(app: Flask) -> None:
         number,
         km,
         day,
+        moment,
         kbo,
         months,
         languages,

@@ -1,7 +1,7 @@
-"""Server-rendered pages: search (public), login, the company's and the partnership's pages."""
+"""Server-rendered pages: public search, login, and the pages of companies, partnerships, admins."""
 
-from web.views import auth, company, partnership, search
+from web.views import admin, auth, company, partnership, search
 
-BLUEPRINTS = (search.bp, auth.bp, company.bp, partnership.bp)
+BLUEPRINTS = (search.bp, auth.bp, company.bp, partnership.bp, admin.bp)
 
 __all__ = ["BLUEPRINTS"]

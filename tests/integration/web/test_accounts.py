@@ -87,7 +87,7 @@ def signed_in_user(client: FlaskClient) -> str | None:
         (Role.CONSULTANT, "/partnerschap"),
         (Role.SCHOOL_STAFF, "/"),
         (Role.STUDENT, "/"),
-        (Role.ADMIN, "/"),
+        (Role.ADMIN, "/beheer/taken"),
     ],
 )
 def test_the_right_password_logs_in_and_leads_home(

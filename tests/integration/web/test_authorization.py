@@ -63,7 +63,7 @@ HOME_PAGES = {
     COMPANY_B: "/bedrijf",
     CONSULTANT_A: "/partnerschap",
     CONSULTANT_B: "/partnerschap",
-    ADMIN: "/",
+    ADMIN: "/beheer/taken",
 }
 
 # --- What company A records, and must stay its own -----------------------------------
@@ -332,6 +332,13 @@ MATRIX = (
         "POST",
         "/bedrijf/sleutels/{token}/intrekken",
         companies_only(company_a=saved("/bedrijf/sleutels"), company_b=NOT_FOUND),
+    ),
+    # The admin's page: the scheduled jobs and their runs.
+    Route(
+        "admin.jobs",
+        "GET",
+        "/beheer/taken",
+        {**everyone(FORBIDDEN), ANONYMOUS: TO_LOGIN, ADMIN: OK},
     ),
     # The partnership's pages: a consultant sees only its partnership's programmes.
     Route(
