@@ -9,7 +9,7 @@ DEMO_SITES ?= 12000
 DEMO_STUDENTS ?= 5500
 export DUAAL_ENV ?= development
 
-.PHONY: install run serve test lint fast-test clean translations
+.PHONY: install run serve clock test lint fast-test clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ run: install
 
 serve: install
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The scheduled jobs (docs/jobs.md), beside `make run` in a second terminal.
+clock: install
+	$(BIN)/python -m web.clock
 
 lint: install
 	$(BIN)/ruff check .

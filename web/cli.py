@@ -12,7 +12,7 @@ from models.base import BELGIUM, today_in_belgium
 from models.enums import Role
 from models.rules import InvalidKboError, normalize_kbo
 from web.db import get_session
-from web.jobs import JOBS, last_runs, run_job
+from web.jobs import JOBS, last_runs, run_job, schedule_of
 from web.services.accounts import add_user
 from web.services.demo import (
     DatabaseNotEmptyError,
@@ -199,7 +199,7 @@ def list_jobs_command() -> None:
     """List the jobs with their schedule and last run."""
     latest = last_runs(get_session())
     for name, job in JOBS.items():
-        click.echo(f"{name}: {job.trigger}")
+        click.echo(f"{name}: {schedule_of(job, current_app.config)}")
         click.echo(f"  {job.description}")
         for run in latest[name]:
             counts = ", ".join(f"{k} {v}" for k, v in run.counts.items()) or "-"

@@ -11,7 +11,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from models.base import BELGIUM
 from web import create_app
-from web.jobs import JOBS, run_job
+from web.jobs import JOBS, run_job, schedule_of
 
 log = logging.getLogger("web.clock")
 
@@ -24,9 +24,10 @@ def main() -> None:
     app = create_app()
     scheduler = BlockingScheduler(timezone=BELGIUM)
     for job in JOBS.values():
+        trigger = schedule_of(job, app.config)
         scheduler.add_job(
             run_job,
-            job.trigger,
+            trigger,
             args=(app, job.name, "schedule"),
             id=job.name,
             name=job.name,
@@ -34,7 +35,7 @@ def main() -> None:
             coalesce=True,  # after downtime, one catch-up run, not one per missed time
             misfire_grace_time=6 * 3600,
         )
-        log.info("scheduled %s: %s", job.name, job.trigger)
+        log.info("scheduled %s: %s", job.name, trigger)
     scheduler.start()
 
 

@@ -12,6 +12,7 @@
 - `SEARCH_STALE_AFTER_DAYS` (`180`): unconfirmed for longer, a free place no longer counts.
 - `SEARCH_MAX_WIDEN_KM` (`100`, at most 200): widening a search stops at this radius.
 - `SEARCH_VERSION_CHECK_SECONDS` (`1`): how often a process looks for changed data.
+- `JOBS_REFRESH_AT` (`02:30`): when the clock runs refresh-availability, Belgian time.
 - `MAIL_URL` (`console`): where reminders go: `console` (the log), or
   `smtp://user:password@host:587` (STARTTLS) or `smtps://...:465`.
 - `MAIL_FROM` (`Duaal Match <noreply@duaalmatch.be>`): the sender of reminders.
@@ -78,6 +79,7 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
             environ, "SEARCH_VERSION_CHECK_SECONDS", 1.0, float
         ),
         "TRUSTED_PROXIES": _count(environ, "TRUSTED_PROXIES"),
+        "JOBS_REFRESH_AT": _clock_time(environ.get("JOBS_REFRESH_AT", "02:30")),
         "MAIL_URL": environ.get("MAIL_URL", "console"),
         "MAIL_FROM": environ.get("MAIL_FROM", "Duaal Match <noreply@duaalmatch.be>"),
         "DUAAL_ENV": env,
@@ -113,6 +115,13 @@ def _number(environ: Mapping[str, str], name: str, default: Any, kind: type) -> 
     if not value > 0:
         raise ConfigError(f"{name} must be positive")
     return value
+
+
+def _clock_time(raw: str) -> str:
+    hour, _, minute = raw.strip().partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise ConfigError(f"JOBS_REFRESH_AT must be HH:MM, not {raw!r}")
+    return f"{int(hour):02d}:{int(minute):02d}"
 
 
 def _count(environ: Mapping[str, str], name: str) -> int:

@@ -93,6 +93,16 @@ JOBS = {
 }
 
 
+def schedule_of(job: Job, config: Mapping[str, Any]) -> BaseTrigger:
+    """The job's trigger, or the deployment's: `JOBS_REFRESH_AT` ("HH:MM", Belgian time)
+    moves the nightly refresh."""
+    at = config.get("JOBS_REFRESH_AT")
+    if job.name == "refresh-availability" and at:
+        hour, minute = at.split(":")
+        return CronTrigger(hour=int(hour), minute=int(minute), timezone=BELGIUM)
+    return job.trigger
+
+
 def run_job(app: Flask, name: str, trigger: str = "hand", now: datetime | None = None) -> JobRun:
     """Run a job once, safely (see the module docstring); return its log row."""
     job = JOBS[name]
