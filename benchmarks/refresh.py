@@ -15,7 +15,7 @@ seeds the demo sized to about `--recognitions` recognitions (not timed). Then ti
 (2) a second run on the same day, which should change nothing;
 (3) a run on the next day.
 
-Each run also reports the slowest SQL statements it sent. PostgreSQL is skipped with a
+Each run also reports the time spent in SQL and its slowest statements. PostgreSQL is skipped with a
 message if it does not answer. The last line is machine-readable.
 """
 
@@ -62,6 +62,8 @@ class Run:
     seconds: float
     counts: dict[str, int]
     version_moves: int  # how far data_version moved: every web process rebuilds if it did
+    sql_seconds: float  # of `seconds`, in executing statements (not in fetching rows)
+    n_statements: int
     slowest: list[tuple[float, str]] = field(default_factory=list)
 
     @property
@@ -151,7 +153,9 @@ def timed_run(app: Flask, label: str, day: date, slowest: int) -> Run:
     if run.status != "succeeded":
         sys.exit(f"{JOB} {label}: {run.status}: {run.error}")
     top = sorted(statements, key=lambda s: s[0], reverse=True)[:slowest]
-    return Run(label, day, seconds, dict(run.counts), data_version(app) - version, top)
+    sql_seconds = sum(s for s, _sql in statements)
+    moves = data_version(app) - version
+    return Run(label, day, seconds, dict(run.counts), moves, sql_seconds, len(statements), top)
 
 
 def bench(backend: str, url: str, args: argparse.Namespace, day: date) -> Result:
@@ -178,7 +182,8 @@ def bench(backend: str, url: str, args: argparse.Namespace, day: date) -> Result
 def report(run: Run) -> None:
     counts = ", ".join(f"{k} {v}" for k, v in run.counts.items())
     print(
-        f"  {run.label} run ({run.day.isoformat()}): {run.seconds:.3f} s; {counts}; "
+        f"  {run.label} run ({run.day.isoformat()}): {run.seconds:.3f} s "
+        f"(SQL {run.sql_seconds:.3f} s in {run.n_statements} statements); {counts}; "
         f"data_version +{run.version_moves}"
     )
     for seconds, statement in run.slowest:

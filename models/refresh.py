@@ -89,7 +89,9 @@ def _update(session: Session, condition: ColumnElement[bool], **values: Any) -> 
     result = session.execute(
         update(Recognition)
         .where(condition)
-        .values(**values)
+        # The flags follow the calendar; the company's data did not change, so search's
+        # freshness (which reads updated_at) must not see an update.
+        .values(updated_at=Recognition.updated_at, **values)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
@@ -157,6 +159,6 @@ def _queued(session: Session, reminders: Iterable[Reminder]) -> set[tuple[str, i
                         OutboxMessage.kind, OutboxMessage.recognition_id, OutboxMessage.about
                     ).in_(chunk)
                 )
-            ).tuples()
+            )
         )
     return found

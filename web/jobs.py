@@ -113,7 +113,7 @@ def run_job(app: Flask, name: str, trigger: str = "hand", now: datetime | None =
         session.add(run)
         session.commit()
         try:
-            with _lock(session, name, now):
+            with _lock(session, name):
                 counts = job.work(session, app.config, now)
                 run.status, run.counts = "succeeded", counts
                 run.finished_at = utcnow()
@@ -143,7 +143,7 @@ def lock_key(name: str) -> int:
 
 
 @contextmanager
-def _lock(session: Session, name: str, now: datetime) -> Iterator[None]:
+def _lock(session: Session, name: str) -> Iterator[None]:
     if session.get_bind().dialect.name == "postgresql":
         # Held by the work's transaction: released by its commit or rollback, and by
         # the server if the process dies.
@@ -152,10 +152,13 @@ def _lock(session: Session, name: str, now: datetime) -> Iterator[None]:
         yield
         return
     holder = f"{socket.gethostname()}:{os.getpid()}"[:120]
+    # The wall clock, not the run's "as of" time: a catch-up run for an earlier day
+    # must not write a lock that already looks abandoned.
+    taken_at = utcnow()
     session.execute(
-        delete(JobLock).where(JobLock.job == name, JobLock.acquired_at < now - LOCK_TIMEOUT)
+        delete(JobLock).where(JobLock.job == name, JobLock.acquired_at < taken_at - LOCK_TIMEOUT)
     )
-    session.add(JobLock(job=name, holder=holder, acquired_at=now))
+    session.add(JobLock(job=name, holder=holder, acquired_at=taken_at))
     try:
         session.commit()
     except IntegrityError:

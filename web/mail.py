@@ -95,7 +95,7 @@ def send_outbox(
         message.attempts += 1
         try:
             mailer.send(message.recipient, message.subject, message.body)
-        except (OSError, smtplib.SMTPException) as error:
+        except Exception as error:
             message.last_error = str(error)[:1000]
             failed += 1
         else:

@@ -311,7 +311,7 @@ def test_an_invalid_email_is_refused(app: Flask, email: str) -> None:
         ("company", "company", "--company", "/bedrijf"),
         ("partnership", "consultant", "--partnership", "/partnerschap"),
         ("school", "school_staff", "--school", "/"),
-        (None, "admin", None, "/"),
+        (None, "admin", None, "/beheer/taken"),
     ],
 )
 def test_the_created_user_can_log_in(
