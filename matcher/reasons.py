@@ -213,9 +213,11 @@ RECENT, UNCONFIRMED, STALE = 0, 1, 2
 
 def staleness_of(confirmed_days_ago: int | None, unconfirmed_after: int, stale_after: int) -> int:
     """How old a confirmation is, in the words' terms: RECENT, UNCONFIRMED or STALE."""
-    if confirmed_days_ago is None or confirmed_days_ago <= unconfirmed_after:
+    if confirmed_days_ago is None:
         return RECENT
-    return STALE if confirmed_days_ago > stale_after else UNCONFIRMED
+    if confirmed_days_ago > stale_after:
+        return STALE
+    return UNCONFIRMED if confirmed_days_ago > unconfirmed_after else RECENT
 
 
 @lru_cache(maxsize=2048)

@@ -215,12 +215,16 @@ def list_jobs_command() -> None:
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Run as on this day (03:00 in Belgium), e.g. to catch up a missed night.",
+    help="Run as on this day (03:00 in Belgium), today or earlier.",
 )
 def run_job_command(name: str, today: datetime | None) -> None:
     """Run one job now, with the same lock and log as the clock process."""
     now = None
     if today is not None:
+        if today.date() > today_in_belgium():
+            # Expiry cannot be undone: a run "as of" a future day would end recognitions
+            # that are still valid.
+            raise click.BadParameter("a day in the future cannot be run", param_hint="--today")
         now = datetime.combine(today.date(), time(3), BELGIUM).astimezone(UTC)
     run = run_job(current_app._get_current_object(), name, "hand", now)  # type: ignore[attr-defined]
     counts = ", ".join(f"{k} {v}" for k, v in run.counts.items())

@@ -1,11 +1,13 @@
 """The clock process (`clock:` in the Procfile): runs the scheduled jobs, and only this.
 
-One clock process per deployment. Web workers never schedule: with three gunicorn
-workers each job would run three times. Should two clocks run after all, the job
-lock (web/jobs.py) still lets only one run of a job go ahead.
+One clock process per deployment; it also runs the refresh once when it starts. Web
+workers never schedule: with three gunicorn workers each job would run three times.
+Should two clocks run after all, the job lock (web/jobs.py) still lets only one run of
+a job go ahead.
 """
 
 import logging
+import signal
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -32,10 +34,16 @@ def main() -> None:
             id=job.name,
             name=job.name,
             max_instances=1,
-            coalesce=True,  # after downtime, one catch-up run, not one per missed time
+            coalesce=True,  # a run that fires late (a busy machine) runs once
             misfire_grace_time=6 * 3600,
         )
         log.info("scheduled %s: %s", job.name, trigger)
+    # A clock that was down (a deploy, a restart) over the night would skip that
+    # night's refresh: one run at start catches it up, and costs little when there is
+    # nothing to do (the refresh is idempotent).
+    scheduler.add_job(run_job, args=(app, "refresh-availability", "start"), id="refresh-at-start")
+    # A deploy stops the clock with SIGTERM: let a running job finish its transaction.
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=True))
     scheduler.start()
 
 

@@ -12,7 +12,8 @@
 - `SEARCH_STALE_AFTER_DAYS` (`180`): unconfirmed for longer, a free place no longer counts.
 - `SEARCH_MAX_WIDEN_KM` (`100`, at most 200): widening a search stops at this radius.
 - `SEARCH_VERSION_CHECK_SECONDS` (`1`): how often a process looks for changed data.
-- `JOBS_REFRESH_AT` (`02:30`): when the clock runs refresh-availability, Belgian time.
+- `JOBS_REFRESH_AT` (`03:30`): when the clock runs refresh-availability, Belgian time
+  (not between 02:00 and 03:00, which happens twice or never when the clocks change).
 - `MAIL_URL` (`console`): where reminders go: `console` (the log), or
   `smtp://user:password@host:587` (STARTTLS) or `smtps://...:465`.
 - `MAIL_FROM` (`Duaal Match <noreply@duaalmatch.be>`): the sender of reminders.
@@ -35,6 +36,7 @@ from matcher import (
     InvalidQueryError,
     ScoreWeights,
 )
+from models.refresh import STALE_WARNING_DAYS
 
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -64,7 +66,7 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
     database_url = environ.get("DATABASE_URL") or (
         f"sqlite:///{Path(instance_path) / 'duaal.sqlite3'}"
     )
-    return {
+    settings = {
         "SEARCH_WEIGHTS": _weights(environ.get("SEARCH_WEIGHTS", "")),
         "SEARCH_UNCONFIRMED_AFTER_DAYS": _number(
             environ, "SEARCH_UNCONFIRMED_AFTER_DAYS", UNCONFIRMED_AFTER_DAYS, int
@@ -79,8 +81,8 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
             environ, "SEARCH_VERSION_CHECK_SECONDS", 1.0, float
         ),
         "TRUSTED_PROXIES": _count(environ, "TRUSTED_PROXIES"),
-        "JOBS_REFRESH_AT": _clock_time(environ.get("JOBS_REFRESH_AT", "02:30")),
-        "MAIL_URL": environ.get("MAIL_URL", "console"),
+        "JOBS_REFRESH_AT": _clock_time(environ.get("JOBS_REFRESH_AT", "03:30")),
+        "MAIL_URL": _mail_url(environ.get("MAIL_URL", "console"), env),
         "MAIL_FROM": environ.get("MAIL_FROM", "Duaal Match <noreply@duaalmatch.be>"),
         "DUAAL_ENV": env,
         "SECRET_KEY": secret_key,
@@ -88,6 +90,14 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
         "TESTING": env == "test",
         **security_settings(env),
     }
+    unconfirmed = settings["SEARCH_UNCONFIRMED_AFTER_DAYS"]
+    stale = settings["SEARCH_STALE_AFTER_DAYS"]
+    if not unconfirmed < stale or stale <= STALE_WARNING_DAYS:
+        raise ConfigError(
+            "SEARCH_UNCONFIRMED_AFTER_DAYS must be below SEARCH_STALE_AFTER_DAYS, and that "
+            f"above {STALE_WARNING_DAYS} (the warning before a place goes stale)"
+        )
+    return settings
 
 
 def security_settings(env: str) -> dict[str, Any]:
@@ -117,10 +127,20 @@ def _number(environ: Mapping[str, str], name: str, default: Any, kind: type) -> 
     return value
 
 
+def _mail_url(raw: str, env: str) -> str:
+    if raw != "console" and not raw.startswith(("smtp://", "smtps://")):
+        raise ConfigError(f"MAIL_URL must be console, smtp://... or smtps://..., not {raw!r}")
+    if raw == "console" and env == "production":
+        log.warning("MAIL_URL is console: reminders are printed, not sent")
+    return raw
+
+
 def _clock_time(raw: str) -> str:
     hour, _, minute = raw.strip().partition(":")
     if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
         raise ConfigError(f"JOBS_REFRESH_AT must be HH:MM, not {raw!r}")
+    if int(hour) == 2:
+        raise ConfigError("JOBS_REFRESH_AT: 02:00-02:59 happens twice or never when clocks change")
     return f"{int(hour):02d}:{int(minute):02d}"
 
 

@@ -4,10 +4,13 @@ Every run, scheduled by the clock process (web/clock.py) or started by hand
 (`flask --app web jobs run NAME`), goes through `run_job`:
 
 1. Write a "running" row in the run log (job_runs), so admins see it.
-2. Take the job's lock: a PostgreSQL advisory lock held by the run's transaction, or
-   on SQLite a row in job_locks. A run that finds the lock taken is logged as skipped:
-   two runs of one job never overlap, whichever processes start them.
-3. Do the work in one transaction: it lands whole, or (on any error) not at all.
+2. Take the job's lock for the whole run: a PostgreSQL advisory lock on a connection
+   of its own, or on SQLite a row in job_locks. A run that finds the lock taken is
+   logged as skipped: two runs of one job never overlap, whichever processes start
+   them.
+3. Do the work. refresh-availability is one transaction: it lands whole, or (on any
+   error) not at all. send-mail commits each message as it goes, so one sent is never
+   sent again because a later one failed.
 4. Log the outcome with the job's counts, and release the lock.
 """
 
@@ -25,14 +28,14 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import JobLock, JobRun
 from models.base import BELGIUM, utcnow
 from models.refresh import refresh_availability
-from web.db import get_session
+from web.db import get_db, get_session
 from web.mail import mailer_from, send_outbox
 from web.services.reminders import queue_reminders
 from web.services.search import stale_after_days
@@ -80,7 +83,7 @@ JOBS = {
             "refresh-availability",
             "Recognitions past their 5 years expire; availability and risk flags are "
             "corrected; reminders are queued.",
-            CronTrigger(hour=2, minute=30, timezone=BELGIUM),
+            CronTrigger(hour=3, minute=30, timezone=BELGIUM),
             refresh_availability_job,
         ),
         Job(
@@ -104,17 +107,21 @@ def schedule_of(job: Job, config: Mapping[str, Any]) -> BaseTrigger:
 
 
 def run_job(app: Flask, name: str, trigger: str = "hand", now: datetime | None = None) -> JobRun:
-    """Run a job once, safely (see the module docstring); return its log row."""
+    """Run a job once, safely (see the module docstring); return its log row.
+
+    `now` is the moment the job acts as of (a controlled clock for tests and catch-up);
+    the log always records the real start and end.
+    """
     job = JOBS[name]
     with app.app_context():
         session = get_session()
-        now = now or utcnow()
-        run = JobRun(job=name, trigger=trigger, started_at=now, status="running", counts={})
+        run = JobRun(job=name, trigger=trigger, started_at=utcnow(), status="running", counts={})
         session.add(run)
         session.commit()
         try:
             with _lock(session, name):
-                counts = job.work(session, app.config, now)
+                _close_abandoned_runs(session, name, run.id)
+                counts = job.work(session, app.config, now or utcnow())
                 run.status, run.counts = "succeeded", counts
                 run.finished_at = utcnow()
                 session.commit()
@@ -129,7 +136,7 @@ def run_job(app: Flask, name: str, trigger: str = "hand", now: datetime | None =
             run.status, run.finished_at = "failed", utcnow()
             run.error = f"{type(error).__name__}: {error}"[:2000]
             session.commit()
-            log.exception("%s: failed, nothing of it was applied", name)
+            log.exception("%s: failed; its open transaction was rolled back", name)
         else:
             log.info("%s: %s", name, ", ".join(f"{k} {v}" for k, v in counts.items()))
         return run
@@ -144,13 +151,39 @@ def lock_key(name: str) -> int:
 
 @contextmanager
 def _lock(session: Session, name: str) -> Iterator[None]:
+    """Hold the job's lock for the whole run, whatever the work commits meanwhile."""
     if session.get_bind().dialect.name == "postgresql":
-        # Held by the work's transaction: released by its commit or rollback, and by
-        # the server if the process dies.
-        if not session.scalar(select(func.pg_try_advisory_xact_lock(lock_key(name)))):
-            raise JobBusyError(name)
-        yield
+        with _advisory_lock(name):
+            yield
         return
+    with _lock_row(session, name):
+        # Write first: a SQLite transaction that starts by reading cannot write once
+        # another connection has committed since ("database is locked"); one that
+        # starts by writing waits its turn instead.
+        session.execute(update(JobLock).where(JobLock.job == name).values(holder=JobLock.holder))
+        yield
+
+
+@contextmanager
+def _advisory_lock(name: str) -> Iterator[None]:
+    """A PostgreSQL session-level advisory lock on a connection of its own: the work's
+    commits do not release it, and the server does if the process dies."""
+    key = lock_key(name)
+    with get_db().engine.connect() as connection:
+        got = connection.scalar(select(func.pg_try_advisory_lock(key)))
+        connection.commit()
+        if not got:
+            raise JobBusyError(name)
+        try:
+            yield
+        finally:
+            connection.execute(select(func.pg_advisory_unlock(key)))
+            connection.commit()
+
+
+@contextmanager
+def _lock_row(session: Session, name: str) -> Iterator[None]:
+    """On SQLite: a row in job_locks, taken over only when older than LOCK_TIMEOUT."""
     holder = f"{socket.gethostname()}:{os.getpid()}"[:120]
     # The wall clock, not the run's "as of" time: a catch-up run for an earlier day
     # must not write a lock that already looks abandoned.
@@ -167,9 +200,22 @@ def _lock(session: Session, name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        session.rollback()  # a failed run's changes go before the lock does
-        session.execute(delete(JobLock).where(JobLock.job == name, JobLock.holder == holder))
-        session.commit()
+        session.rollback()  # a failed run's open changes go before the lock does
+        try:
+            session.execute(delete(JobLock).where(JobLock.job == name, JobLock.holder == holder))
+            session.commit()
+        except Exception:  # the run's outcome stands; the lock times out by itself
+            session.rollback()
+            log.exception("%s: could not release the lock row", name)
+
+
+def _close_abandoned_runs(session: Session, name: str, current_id: int) -> None:
+    """Runs still "running" while we hold the lock died with their process."""
+    session.execute(
+        update(JobRun)
+        .where(JobRun.job == name, JobRun.status == "running", JobRun.id != current_id)
+        .values(status="abandoned", error="the process ended during the run")
+    )
 
 
 def last_runs(session: Session, per_job: int = 1) -> dict[str, list[JobRun]]:

@@ -80,9 +80,12 @@ def mailer_from(config: Mapping[str, Any]) -> Mailer:
 def send_outbox(
     session: Session, mailer: Mailer, now: datetime, limit: int = 200
 ) -> dict[str, int]:
-    """Send queued messages, oldest first, marking each one sent; the job commits.
+    """Send queued messages, oldest first, committing each one as it goes.
 
-    A message that fails is tried again on the next run, at most `MAX_ATTEMPTS` times.
+    A message refused for good (a 5xx answer, a malformed address) counts an attempt
+    and is given up after `MAX_ATTEMPTS`. When the server cannot be reached or answers
+    "try later" (4xx), the run stops there without counting it against any message:
+    an outage of the mail server loses nothing, the next run carries on.
     """
     waiting = session.scalars(
         select(OutboxMessage)
@@ -90,16 +93,36 @@ def send_outbox(
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
-    sent = failed = 0
-    for message in waiting:
-        message.attempts += 1
+    counts = {"sent": 0, "failed": 0, "deferred": 0}
+    for position, message in enumerate(waiting):
         try:
             mailer.send(message.recipient, message.subject, message.body)
         except Exception as error:
-            message.last_error = str(error)[:1000]
-            failed += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:1000]
+            if _is_temporary(error):
+                session.commit()
+                counts["deferred"] = len(waiting) - position
+                break
+            message.attempts += 1
+            counts["failed"] += 1
         else:
+            message.attempts += 1
             message.sent_at = now
             message.last_error = None
-            sent += 1
-    return {"sent": sent, "failed": failed}
+            counts["sent"] += 1
+        session.commit()
+    return counts
+
+
+def _is_temporary(error: Exception) -> bool:
+    """The server is away or asks to try later: no fault of the message.
+
+    (smtplib's errors are OSErrors too, so the SMTP answers are read first.)
+    """
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)

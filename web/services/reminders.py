@@ -69,8 +69,9 @@ def compose(reminder: Reminder, recognition: Recognition, stale_after_days: int)
         f"Je erkenning voor {programme} loopt af op {when}",
         f"Goedendag,\n\nDe erkenning van {where} voor {programme} loopt af op {when}. "
         "Daarna kan deze werkplek geen nieuwe leerlingen meer opleiden en verdwijnt ze uit "
-        "de zoekresultaten.\n\nVraag tijdig een nieuwe erkenning aan bij het partnerschap: "
-        "meld je aan op Duaal Match en open de erkenning onder Mijn bedrijf." + SIGNATURE,
+        "de zoekresultaten.\n\nNeem tijdig contact op met het partnerschap van de sector "
+        "om de erkenning te verlengen. Na het einde kun je op Duaal Match, onder Mijn "
+        "bedrijf, een nieuwe erkenning aanvragen." + SIGNATURE,
     )
 
 

@@ -14,6 +14,7 @@ since the API answers for today.
 import hashlib
 import io
 import itertools
+import smtplib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -48,6 +49,7 @@ PROGRAMME = "elektrotechnieken-duaal"
 # A winter day: 180 days before it is summer time, so a confirmation date counted in
 # UTC rather than in Belgium would be off by one near midnight.
 TODAY = date(2027, 1, 5)
+PAST_DAY = date(2026, 11, 2)  # `jobs run --today` takes no day to come
 NOTHING = dict.fromkeys((*RefreshCounts().as_dict(), "reminded", "unreachable"), 0)
 SEARCH = f"/api/v1/search?programme={PROGRAMME}&postcode=8500&radius_km=10&limit=100"
 
@@ -454,8 +456,9 @@ def test_every_run_is_logged_with_its_trigger_and_counts(app: Flask, session: Se
     assert [r.id for r in logged] == [by_hand.id, scheduled.id, mail.id]
     assert logged[0].counts == {**NOTHING, "expired": 1}
     assert logged[1].counts == NOTHING
-    assert logged[2].counts == {"sent": 0, "failed": 0}
-    assert logged[0].started_at == night_of(TODAY)
+    assert logged[2].counts == {"sent": 0, "failed": 0, "deferred": 0}
+    # The log keeps real times, whatever day a run acted as of.
+    assert all(utcnow() - r.started_at < timedelta(minutes=5) for r in logged)
     assert all(r.finished_at is not None and r.error is None for r in logged)
     assert web.jobs.last_runs(session)[REFRESH] == [logged[1]]
     assert web.jobs.last_runs(session, per_job=5)[REFRESH] == [logged[1], logged[0]]
@@ -469,27 +472,37 @@ def test_jobs_run_and_list_from_the_command_line(app: Flask, session: Session) -
     assert f"{REFRESH}: {JOBS[REFRESH].trigger}" in listed.output
     assert f"{SEND_MAIL}: {JOBS[SEND_MAIL].trigger}" in listed.output
 
-    row = workplace(session, valid_until=date(2027, 1, 5))
-    result = runner.invoke(args=["jobs", "run", REFRESH, "--today", "2027-01-05"])
+    row = workplace(session, valid_until=PAST_DAY)
+    result = runner.invoke(args=["jobs", "run", REFRESH, "--today", PAST_DAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{REFRESH}: succeeded; expired 1, filled 0, stale 0")
     assert fresh(session, row).status is RecognitionStatus.EXPIRED
     session.expire_all()
     logged = session.scalars(select(JobRun)).one()
-    # 03:00 in Belgium on a winter day is 02:00 UTC.
-    assert logged.started_at == datetime(2027, 1, 5, 2, 0, tzinfo=UTC)
+    # The log keeps the real start, whatever day the run acted as of.
+    assert utcnow() - logged.started_at < timedelta(minutes=5)
     assert (logged.trigger, logged.status) == ("hand", "succeeded")
 
     listed = runner.invoke(args=["jobs", "list"])
     assert listed.exit_code == 0, listed.output
     assert (
-        "  last run 2027-01-05 02:00 UTC (hand): succeeded; expired 1, filled 0, stale 0, "
-        "waiting 0, opened 0, at_risk 0, no_longer_at_risk 0, reminded 0, unreachable 0"
+        f"  last run {logged.started_at:%Y-%m-%d %H:%M} UTC (hand): succeeded; expired 1, "
+        "filled 0, stale 0, waiting 0, opened 0, at_risk 0, no_longer_at_risk 0, "
+        "reminded 0, unreachable 0"
     ) in listed.output
     assert listed.output.count("never run") == 1  # send-mail
 
 
-@pytest.mark.parametrize("args", [["nightly"], [REFRESH, "--today", "2027-13-01"], []])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["nightly"],
+        [REFRESH, "--today", "2027-13-01"],
+        # Expiry cannot be undone: no run as of a day to come.
+        [REFRESH, "--today", (date.today() + timedelta(days=2)).isoformat()],
+        [],
+    ],
+)
 def test_jobs_run_refuses_an_unknown_job_or_day(
     app: Flask, session: Session, args: list[str]
 ) -> None:
@@ -506,7 +519,9 @@ def test_jobs_run_fails_when_the_run_fails(
         raise RuntimeError("mail server unreachable")
 
     monkeypatch.setattr(web.jobs, "queue_reminders", broken)
-    result = app.test_cli_runner().invoke(args=["jobs", "run", REFRESH, "--today", "2027-01-05"])
+    result = app.test_cli_runner().invoke(
+        args=["jobs", "run", REFRESH, "--today", PAST_DAY.isoformat()]
+    )
     assert result.exit_code == 1
     assert f"{REFRESH}: failed (RuntimeError: mail server unreachable)" in result.output
 
@@ -781,7 +796,7 @@ def test_expiry_reminders_go_out_60_and_14_days_before(app: Flask, session: Sess
     programme = factories.programme(session, PROGRAMME).name
     assert message.recipient == "info@bedrijf.be"
     assert message.subject == f"Je erkenning voor {programme} loopt af op 19 januari 2027"
-    assert "Vraag tijdig een nieuwe erkenning aan" in message.body
+    assert "Neem tijdig contact op met het partnerschap" in message.body
     assert message.created_at == night_of(TODAY)
     assert message.sent_at is None and message.attempts == 0
 
@@ -920,7 +935,7 @@ def test_each_queued_message_is_sent_exactly_once(
 
     sent_at = belgian(TODAY, 3, 5)
     run = run_job(app, SEND_MAIL, "schedule", now=sent_at)
-    assert (run.status, run.counts) == ("succeeded", {"sent": 2, "failed": 0})
+    assert (run.status, run.counts) == ("succeeded", {"sent": 2, "failed": 0, "deferred": 0})
     printed = capsys.readouterr().out
     assert printed.count("--- mail to een@bedrijf.be\n") == 1
     assert printed.count("--- mail to twee@bedrijf.be\n") == 1
@@ -931,20 +946,20 @@ def test_each_queued_message_is_sent_exactly_once(
 
     for minutes in (10, 15):
         run = run_job(app, SEND_MAIL, now=belgian(TODAY, 3, minutes))
-        assert run.counts == {"sent": 0, "failed": 0}
+        assert run.counts == {"sent": 0, "failed": 0, "deferred": 0}
     assert capsys.readouterr().out == ""
 
     # A message queued later is sent on its own.
     assert changed(refresh(app, TODAY + timedelta(days=27)))["reminded"] == 1
     run = run_job(app, SEND_MAIL, now=belgian(TODAY + timedelta(days=27), 3, 5))
-    assert run.counts == {"sent": 1, "failed": 0}
+    assert run.counts == {"sent": 1, "failed": 0, "deferred": 0}
     assert capsys.readouterr().out.count("--- mail to ") == 1
     assert [m.kind for m in outbox(session, second)] == ["expiry-60", "expiry-14"]
     assert all(m.sent_at is not None for m in outbox(session))
 
 
 class FailingMailer:
-    """A mail server that refuses some recipients (all of them by default)."""
+    """A mail server that refuses some recipients for good (all of them by default)."""
 
     def __init__(self, refused: set[str] | None = None) -> None:
         self.refused = refused
@@ -953,7 +968,7 @@ class FailingMailer:
     def send(self, recipient: str, subject: str, body: str) -> None:
         self.tried.append(recipient)
         if self.refused is None or recipient in self.refused:
-            raise OSError("[Errno 111] Connection refused")
+            raise smtplib.SMTPRecipientsRefused({recipient: (550, b"no such mailbox")})
 
 
 def queued(session: Session, recipient: str) -> OutboxMessage:
@@ -981,15 +996,15 @@ def test_a_failed_message_is_retried_and_given_up_after_max_attempts(
 
     for attempt in range(1, MAX_ATTEMPTS + 1):
         run = run_job(app, SEND_MAIL, now=belgian(TODAY, 3, 5 * attempt))
-        assert (run.status, run.counts) == ("succeeded", {"sent": 0, "failed": 1})
+        assert (run.status, run.counts) == ("succeeded", {"sent": 0, "failed": 1, "deferred": 0})
         fresh(session, message)
         assert message.attempts == attempt
         assert message.sent_at is None
-        assert message.last_error == "[Errno 111] Connection refused"
+        assert (message.last_error or "").startswith("SMTPRecipientsRefused")
 
     # It waits for a person now: no more tries.
     run = run_job(app, SEND_MAIL, now=belgian(TODAY, 4))
-    assert run.counts == {"sent": 0, "failed": 0}
+    assert run.counts == {"sent": 0, "failed": 0, "deferred": 0}
     assert len(mailer.tried) == MAX_ATTEMPTS
     assert fresh(session, message).attempts == MAX_ATTEMPTS
 
@@ -1003,7 +1018,7 @@ def test_a_failed_message_is_sent_when_the_server_is_back(
     monkeypatch.setattr(web.jobs, "mailer_from", lambda _config: failing)
 
     run = run_job(app, SEND_MAIL, now=belgian(TODAY, 3, 5))
-    assert run.counts == {"sent": 1, "failed": 1}
+    assert run.counts == {"sent": 1, "failed": 1, "deferred": 0}
     assert fresh(session, accepted).sent_at == belgian(TODAY, 3, 5)
     assert fresh(session, refused).sent_at is None
     assert refused.attempts == 1
@@ -1012,7 +1027,7 @@ def test_a_failed_message_is_sent_when_the_server_is_back(
     working = ConsoleMailer(stream=printed)
     monkeypatch.setattr(web.jobs, "mailer_from", lambda _config: working)
     run = run_job(app, SEND_MAIL, now=belgian(TODAY, 3, 10))
-    assert run.counts == {"sent": 1, "failed": 0}
+    assert run.counts == {"sent": 1, "failed": 0, "deferred": 0}
     assert [recipient for recipient, _, _ in working.sent] == ["refused@bedrijf.be"]
     assert printed.getvalue().startswith("--- mail to refused@bedrijf.be\n")
     fresh(session, refused)
@@ -1162,3 +1177,34 @@ def test_a_refresh_does_not_make_a_workplace_look_recently_updated(
     for row in (stale, at_risk):
         assert reason(after[row.id], "freshness") == reason(before[row.id], "freshness")
         assert after[row.id]["score"] == before[row.id]["score"]
+
+
+def test_a_mail_server_that_is_away_costs_the_messages_nothing(
+    app: Flask, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = queued(session, "een@bedrijf.be")
+    second = queued(session, "twee@bedrijf.be")
+
+    class AwayMailer:
+        def __init__(self) -> None:
+            self.tried: list[str] = []
+
+        def send(self, recipient: str, subject: str, body: str) -> None:
+            self.tried.append(recipient)
+            raise OSError("[Errno 111] Connection refused")
+
+    away = AwayMailer()
+    monkeypatch.setattr(web.jobs, "mailer_from", lambda _config: away)
+    for attempt in range(MAX_ATTEMPTS + 2):
+        run = run_job(app, SEND_MAIL, now=belgian(TODAY, 3, 5 * (attempt + 1)))
+        # The run stops at the first refusal to connect: the rest wait their turn.
+        assert run.counts == {"sent": 0, "failed": 0, "deferred": 2}
+    assert away.tried == ["een@bedrijf.be"] * (MAX_ATTEMPTS + 2)
+    for message in (first, second):
+        fresh(session, message)
+        assert (message.attempts, message.sent_at) == (0, None)
+    assert (first.last_error or "").startswith("OSError")
+
+    monkeypatch.setattr(web.jobs, "mailer_from", lambda _config: ConsoleMailer(io.StringIO()))
+    run = run_job(app, SEND_MAIL, now=belgian(TODAY, 5))
+    assert run.counts == {"sent": 2, "failed": 0, "deferred": 0}
