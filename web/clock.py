@@ -41,7 +41,12 @@ def main() -> None:
     # A clock that was down (a deploy, a restart) over the night would skip that
     # night's refresh: one run at start catches it up, and costs little when there is
     # nothing to do (the refresh is idempotent).
-    scheduler.add_job(run_job, args=(app, "refresh-availability", "start"), id="refresh-at-start")
+    scheduler.add_job(
+        run_job,
+        args=(app, "refresh-availability", "start"),
+        id="refresh-at-start",
+        name="refresh-availability at start",
+    )
     # A deploy stops the clock with SIGTERM: let a running job finish its transaction.
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=True))
     scheduler.start()
