@@ -15,10 +15,7 @@ The last line is machine-readable.
 import argparse
 import http.client
 import json
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -27,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from benchmarks.search import build_dataset, free_port
+from benchmarks.search import build_dataset, gunicorn
 from models import Programme, Recognition, Site
 from models.base import today_in_belgium
 from models.database import make_engine
@@ -79,26 +76,9 @@ def main() -> None:
         url = f"sqlite:///{Path(scratch) / 'freshness.sqlite3'}"
         build_dataset(url, args.sites, args.seed, today_in_belgium())
         recognition_id, programme, postcode, token = pick_workplace(url)
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "DUAAL_ENV": "production"}
-        server = subprocess.Popen(  # noqa: S603 (a fixed argument list, no shell)
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-                "web:create_app()",
-            ],
-            env=env,
-        )
         search = f"/api/v1/search?programme={programme}&postcode={postcode}&radius_km=5&limit=100"
         put = f"/api/v1/recognitions/{recognition_id}/availability"
-        try:
+        with gunicorn(url, args.workers) as port:
             deadline = time.monotonic() + 120
             while True:
                 try:
@@ -129,9 +109,6 @@ def main() -> None:
                         time.sleep(0.05)
                 delays.append(streak_from - changed_at)
                 print(f"n_free_places={free}: every answer agreed after {delays[-1]:.2f} s")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     print(
         f"freshness: workers={args.workers} changes={args.changes} "
         f"p50_s={statistics.median(delays):.2f} max_s={max(delays):.2f}"

@@ -32,7 +32,8 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -163,7 +164,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def bench_http(url: str, queries: list[Query]) -> list[float]:
+@contextmanager
+def gunicorn(url: str, workers: int = 1) -> Iterator[int]:
+    """Serve the app over `url`'s database with gunicorn on loopback; yield its port."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark", "DUAAL_ENV": "production"}
     server = subprocess.Popen(  # noqa: S603 (a fixed argument list, no shell)
@@ -174,7 +177,7 @@ def bench_http(url: str, queries: list[Query]) -> list[float]:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "1",
+            str(workers),
             "--log-level",
             "warning",
             "web:create_app()",
@@ -182,6 +185,14 @@ def bench_http(url: str, queries: list[Query]) -> list[float]:
         env=env,
     )
     try:
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def bench_http(url: str, queries: list[Query]) -> list[float]:
+    with gunicorn(url) as port:
         first = f"/api/v1/search?programme={queries[0].programme}&postcode={queries[0].postcode}"
         deadline = time.monotonic() + 120
         while True:
@@ -209,9 +220,6 @@ def bench_http(url: str, queries: list[Query]) -> list[float]:
             return json.loads(body)
 
         return timed(run, queries)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def bench_naive(session: Session, queries: list[Query]) -> list[float]:

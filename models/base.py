@@ -33,6 +33,11 @@ def today_in_belgium() -> date:
     return datetime.now(BELGIUM).date()
 
 
+def day_in_belgium(moment: datetime) -> date:
+    """Return the Belgian calendar day of a moment."""
+    return moment.astimezone(BELGIUM).date()
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back timezone-aware.
 

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, exists, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from matcher.scoring import STALE_AFTER_DAYS
-from models.base import BELGIUM
+from models.base import day_in_belgium
 from models.enums import RecognitionStatus, TrainingStatus
 from models.jobs import OutboxMessage
 from models.workplaces import (
@@ -139,9 +139,7 @@ def reminders_due(
             confirmed_before(today, stale_after_days - STALE_WARNING_DAYS),
         )
     )
-    due += [
-        Reminder("stale", rid, at.astimezone(BELGIUM).date()) for rid, at in confirmations if at
-    ]
+    due += [Reminder("stale", rid, day_in_belgium(at)) for rid, at in confirmations if at]
     queued = _queued(session, due)
     return [r for r in due if (r.kind, r.recognition_id, r.about) not in queued]
 

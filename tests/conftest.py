@@ -3,7 +3,9 @@ session per test, and an app bound to that session."""
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -112,9 +114,10 @@ def session(connection: Connection) -> Iterator[Session]:
         yield session
 
 
-@pytest.fixture
-def app(database_url: str, connection: Connection) -> Iterator[Flask]:
-    """The app, its requests and commands sharing the test's transaction."""
+@contextmanager
+def app_bound_to(database_url: str, connection: Connection, **settings: Any) -> Iterator[Flask]:
+    """An app whose requests and commands share the test's transaction; `settings` add
+    to (or replace) the test settings."""
     app = create_app(
         {
             "DUAAL_ENV": "test",
@@ -124,16 +127,25 @@ def app(database_url: str, connection: Connection) -> Iterator[Flask]:
             # Requests share the test's connection: rebuild in-line, and look every time.
             "SEARCH_BACKGROUND_REBUILD": False,
             "SEARCH_VERSION_CHECK_SECONDS": 0.0,
+            **settings,
         }
     )
     with app.app_context():
-        database = get_db()
-        database.session_factory.configure(
+        get_db().session_factory.configure(
             bind=connection, join_transaction_mode="create_savepoint"
         )
-    yield app
-    with app.app_context():
-        get_db().engine.dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            get_db().engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, connection: Connection) -> Iterator[Flask]:
+    """The app, its requests and commands sharing the test's transaction."""
+    with app_bound_to(database_url, connection) as app:
+        yield app
 
 
 @pytest.fixture

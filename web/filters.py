@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
-from models.base import BELGIUM
+from models.base import BELGIUM, day_in_belgium
 from models.enums import MentorProblem, RecognitionStatus, TrainingStatus
 from models.rules import format_kbo
 
@@ -78,7 +78,7 @@ def km(value: float) -> str:
 def day(moment: datetime | date) -> str:
     """A date, or a timestamp as its Belgian date: "20 november 2026"."""
     if isinstance(moment, datetime):
-        moment = moment.astimezone(BELGIUM).date()
+        moment = day_in_belgium(moment)
     return str(format_date(moment, format="long"))
 
 

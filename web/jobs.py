@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import JobLock, JobRun
-from models.base import BELGIUM, utcnow
+from models.base import BELGIUM, day_in_belgium, utcnow
 from models.refresh import refresh_availability
 from web.db import get_db, get_session
 from web.mail import mailer_from, send_outbox
@@ -64,7 +64,7 @@ def refresh_availability_job(
     session: Session, config: Mapping[str, Any], now: datetime
 ) -> dict[str, int]:
     """Expire recognitions, correct availability and risk flags, queue reminders."""
-    today = now.astimezone(BELGIUM).date()
+    today = day_in_belgium(now)
     days = stale_after_days(config)
     counts = refresh_availability(session, today, days).as_dict()
     counts.update(queue_reminders(session, today, days, now))

@@ -2,6 +2,7 @@
 
 import ipaddress
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -154,11 +155,14 @@ def authenticate(
     return user
 
 
-_DUMMY_HASH = PASSWORDS.hash("no account has this password")
+@cache
+def _dummy_hash() -> str:
+    """A hash with today's parameters, made on first need (not at every import)."""
+    return PASSWORDS.hash("no account has this password")
 
 
 def _password_matches(password_hash: str | None, password: str) -> bool:
     try:
-        return PASSWORDS.verify(password_hash or _DUMMY_HASH, password)
+        return PASSWORDS.verify(password_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False

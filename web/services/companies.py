@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher import HOURS_PATTERNS, LANGUAGES, STALE_AFTER_DAYS
 from models import Company, Mentor, Postcode, Programme, Recognition, Site, User
-from models.base import BELGIUM, utcnow
+from models.base import day_in_belgium, utcnow
 from models.enums import MentorProblem, RecognitionStatus, Role, TrainingStatus
 from models.rules import (
     MENTOR_MIN_AGE_WITH_WAIVER,
@@ -272,7 +272,7 @@ def request_recognition(
         )
         session.add(recognition)
     elif existing.status is RecognitionStatus.REQUESTED or is_recognition_valid(
-        existing.status, existing.valid_until, _day(now)
+        existing.status, existing.valid_until, day_in_belgium(now)
     ):
         raise InputError("programme_id", ALREADY_REQUESTED)
     else:
@@ -397,7 +397,9 @@ def start_training_deadline(mentor: Mentor, recognition: Recognition) -> None:
     assert recognition.decided_at is not None
     if mentor.training_status in (TrainingStatus.COMPLETED, TrainingStatus.EXEMPTED):
         return
-    deadline = mentor_training_deadline(recognition.programme.sector, _day(recognition.decided_at))
+    deadline = mentor_training_deadline(
+        recognition.programme.sector, day_in_belgium(recognition.decided_at)
+    )
     if mentor.training_deadline is None or deadline < mentor.training_deadline:
         mentor.training_deadline = deadline
 
@@ -505,7 +507,7 @@ def confirm_availability(
 
 
 def _require_recognised(recognition: Recognition, now: datetime) -> None:
-    if not is_recognition_valid(recognition.status, recognition.valid_until, _day(now)):
+    if not is_recognition_valid(recognition.status, recognition.valid_until, day_in_belgium(now)):
         raise NotRecognisedError
 
 
@@ -516,12 +518,7 @@ def _refresh_is_available(recognition: Recognition, now: datetime, stale_after_d
         recognition.valid_until,
         recognition.n_free_places,
         recognition.available_from,
-        _day(confirmed) if confirmed else None,
-        _day(now),
+        day_in_belgium(confirmed) if confirmed else None,
+        day_in_belgium(now),
         stale_after_days,
     )
-
-
-def _day(moment: datetime) -> date:
-    """The Belgian calendar day of a moment: expiry and staleness count in it."""
-    return moment.astimezone(BELGIUM).date()

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from models import Company, Programme, Recognition, Site
-from models.base import BELGIUM, utcnow
+from models.base import day_in_belgium, utcnow
 from models.enums import RecognitionStatus
 from models.rules import is_request_overdue, recognition_valid_until
 from models.workplaces import valid_on
@@ -56,7 +56,7 @@ def list_requests(session: Session, partnership_id: int, today: date) -> list[Qu
     )
     queue = []
     for recognition in rows:
-        requested_on = recognition.requested_at.astimezone(BELGIUM).date()
+        requested_on = day_in_belgium(recognition.requested_at)
         queue.append(
             QueuedRequest(
                 recognition, (today - requested_on).days, is_request_overdue(requested_on, today)
@@ -119,7 +119,7 @@ def approve(
         ALREADY_DECIDED,
         status=RecognitionStatus.RECOGNISED,
         decided_at=now,
-        valid_until=recognition_valid_until(now.astimezone(BELGIUM).date()),
+        valid_until=recognition_valid_until(day_in_belgium(now)),
         decision_reason=_reason(note, required=False),
         has_mentor_age_waiver=grant_age_waiver,
     )
@@ -164,7 +164,7 @@ def withdraw(
         session,
         partnership_id,
         recognition_id,
-        valid_on(now.astimezone(BELGIUM).date()),
+        valid_on(day_in_belgium(now)),
         NOT_RUNNING,
         status=RecognitionStatus.WITHDRAWN,
         decided_at=now,

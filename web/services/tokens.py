@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,7 @@ def create_token(session: Session, company_id: int, name: str) -> tuple[ApiToken
     """Create a token; the secret is returned once and never stored."""
     name = name.strip()
     if not name or len(name) > 80:
-        raise InputError("name", "Geef de sleutel een naam van hoogstens 80 tekens.")
+        raise InputError("name", _l("Geef de sleutel een naam van hoogstens 80 tekens."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         company_id=company_id, name=name, token_digest=digest(secret), hint=secret[-4:]

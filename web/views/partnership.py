@@ -1,5 +1,6 @@
 """The partnership consultant's pages under /partnerschap: the request queue and decisions."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -95,64 +96,73 @@ def recognition(recognition_id: int) -> Page:
 @consultant_only
 def approve(recognition_id: int) -> Page:
     """Recognise the site for the programme, valid 5 years from today."""
-    recognition = _find(recognition_id)
-    form = ApproveForm()
-    if form.validate():
-        try:
-            partnerships.approve(
-                get_session(),
-                _partnership_id(),
-                recognition_id,
-                form.note.data or "",
-                bool(form.grant_age_waiver.data),
-            )
-        except InputError as error:
-            if error.field == "status":  # decided meanwhile, e.g. by a colleague
-                return _page(recognition, status=409, conflict=error.message)
-            show_error(form, error)
-        else:
-            flash(_l("Erkend. Het bedrijf ziet de beslissing meteen."))
-            return redirect(url_for("partnership.queue"))
-    return _page(recognition, approve_form=form, status=400)
+    return _decide(
+        recognition_id,
+        "approve_form",
+        ApproveForm(),
+        lambda form: partnerships.approve(
+            get_session(),
+            _partnership_id(),
+            recognition_id,
+            form.note.data or "",
+            bool(form.grant_age_waiver.data),
+        ),
+        _l("Erkend. Het bedrijf ziet de beslissing meteen."),
+        url_for("partnership.queue"),
+    )
 
 
 @bp.post("/erkenningen/<int:recognition_id>/weigeren")
 @consultant_only
 def refuse(recognition_id: int) -> Page:
     """Refuse a request with a reason the company will read."""
-    recognition = _find(recognition_id)
-    form = ReasonForm(prefix="refuse")
-    if form.validate():
-        try:
-            partnerships.refuse(
-                get_session(), _partnership_id(), recognition_id, form.reason.data or ""
-            )
-        except InputError as error:
-            if error.field == "status":  # decided meanwhile, e.g. by a colleague
-                return _page(recognition, status=409, conflict=error.message)
-            show_error(form, error)
-        else:
-            flash(_l("Geweigerd. Het bedrijf ziet de reden."))
-            return redirect(url_for("partnership.queue"))
-    return _page(recognition, refuse_form=form, status=400)
+    return _decide(
+        recognition_id,
+        "refuse_form",
+        ReasonForm(prefix="refuse"),
+        lambda form: partnerships.refuse(
+            get_session(), _partnership_id(), recognition_id, form.reason.data or ""
+        ),
+        _l("Geweigerd. Het bedrijf ziet de reden."),
+        url_for("partnership.queue"),
+    )
 
 
 @bp.post("/erkenningen/<int:recognition_id>/intrekken")
 @consultant_only
 def withdraw(recognition_id: int) -> Page:
     """Withdraw a running recognition with a reason; its places leave search."""
+    return _decide(
+        recognition_id,
+        "withdraw_form",
+        ReasonForm(prefix="withdraw"),
+        lambda form: partnerships.withdraw(
+            get_session(), _partnership_id(), recognition_id, form.reason.data or ""
+        ),
+        _l("De erkenning is ingetrokken. Het bedrijf ziet de reden."),
+        url_for("partnership.recognition", recognition_id=recognition_id),
+    )
+
+
+def _decide(
+    recognition_id: int,
+    form_name: str,
+    form: Any,
+    decide: Callable[[Any], object],
+    done: Any,
+    then: str,
+) -> Page:
+    """Take a decision from its form; show the form again with its errors, or say that
+    a colleague decided meanwhile (409)."""
     recognition = _find(recognition_id)
-    form = ReasonForm(prefix="withdraw")
     if form.validate():
         try:
-            partnerships.withdraw(
-                get_session(), _partnership_id(), recognition_id, form.reason.data or ""
-            )
+            decide(form)
         except InputError as error:
             if error.field == "status":  # decided meanwhile, e.g. by a colleague
                 return _page(recognition, status=409, conflict=error.message)
             show_error(form, error)
         else:
-            flash(_l("De erkenning is ingetrokken. Het bedrijf ziet de reden."))
-            return redirect(url_for("partnership.recognition", recognition_id=recognition_id))
-    return _page(recognition, withdraw_form=form, status=400)
+            flash(done)
+            return redirect(then)
+    return _page(recognition, status=400, **{form_name: form})

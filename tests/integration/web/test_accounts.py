@@ -1,7 +1,6 @@
 """Logging in and out: passwords, the login limits, redirects, CSRF and the session cookie."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from models import LoginFailure, User
 from models.base import utcnow
 from models.enums import Role
 from tests import clients, factories
+from tests.conftest import app_bound_to
 from web import create_app
 from web.config import load_settings
 from web.db import get_db, get_session
@@ -660,35 +660,10 @@ def test_a_refused_attempt_is_not_checked_at_all(
 # Behind a proxy: TRUSTED_PROXIES says whether X-Forwarded-For names the client.
 
 
-@contextmanager
-def bound_app(database_url: str, connection: Connection, **settings: Any) -> Iterator[Flask]:
-    """An app like the `app` fixture's, with extra settings, sharing the test's transaction."""
-    app = create_app(
-        {
-            "DUAAL_ENV": "test",
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE_URL": database_url,
-            "SEARCH_BACKGROUND_REBUILD": False,
-            "SEARCH_VERSION_CHECK_SECONDS": 0.0,
-            **settings,
-        }
-    )
-    with app.app_context():
-        get_db().session_factory.configure(
-            bind=connection, join_transaction_mode="create_savepoint"
-        )
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            get_db().engine.dispose()
-
-
 @pytest.fixture
 def proxied_app(database_url: str, connection: Connection) -> Iterator[Flask]:
     """The app behind one trusted proxy (TRUSTED_PROXIES=1)."""
-    with bound_app(database_url, connection, TRUSTED_PROXIES=1) as app:
+    with app_bound_to(database_url, connection, TRUSTED_PROXIES=1) as app:
         yield app
 
 
@@ -929,16 +904,8 @@ def configured_app(database_url: str, connection: Connection, tmp_path: Path) ->
     settings = load_settings(
         {"DUAAL_ENV": "test", "SECRET_KEY": "test", "DATABASE_URL": database_url}, str(tmp_path)
     )
-    app = create_app(
-        {**settings, "SEARCH_BACKGROUND_REBUILD": False, "SEARCH_VERSION_CHECK_SECONDS": 0.0}
-    )
-    with app.app_context():
-        get_db().session_factory.configure(
-            bind=connection, join_transaction_mode="create_savepoint"
-        )
-    yield app
-    with app.app_context():
-        get_db().engine.dispose()
+    with app_bound_to(database_url, connection, **settings) as app:
+        yield app
 
 
 def session_cookie(response: TestResponse) -> str:

@@ -19,8 +19,6 @@ This proves that:
 
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -38,8 +36,8 @@ from models.enums import RecognitionStatus, Role
 from models.rules import add_years, recognition_valid_until
 from tests import factories
 from tests.clients import login, post
-from web import create_app
-from web.db import get_db, get_session
+from tests.conftest import app_bound_to
+from web.db import get_session
 from web.services import accounts, partnerships, tokens
 from web.services.errors import InputError
 
@@ -774,28 +772,15 @@ def test_a_recognition_running_until_tomorrow_can_be_withdrawn(
 # Commands.
 
 
-@contextmanager
-def app_in(database_url: str, connection: Connection, environment: str) -> Iterator[Flask]:
+def app_in(database_url: str, connection: Connection, environment: str) -> Any:
     """An app configured for `environment`, sharing the test's transaction."""
-    app = create_app(
-        {
-            "DUAAL_ENV": environment,
-            "TESTING": environment == "test",
-            "SECRET_KEY": "a long random value",
-            "DATABASE_URL": database_url,
-            "SEARCH_BACKGROUND_REBUILD": False,
-            "SEARCH_VERSION_CHECK_SECONDS": 0.0,
-        }
+    return app_bound_to(
+        database_url,
+        connection,
+        DUAAL_ENV=environment,
+        TESTING=environment == "test",
+        SECRET_KEY="a long random value",
     )
-    with app.app_context():
-        get_db().session_factory.configure(
-            bind=connection, join_transaction_mode="create_savepoint"
-        )
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            get_db().engine.dispose()
 
 
 def test_seed_demo_refuses_production(database_url: str, connection: Connection) -> None:

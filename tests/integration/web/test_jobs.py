@@ -16,6 +16,7 @@ import io
 import itertools
 import smtplib
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -37,7 +38,7 @@ from models.refresh import RefreshCounts
 from models.rules import is_available_now
 from models.versioning import read_data_version
 from tests import factories
-from tests.conftest import drop_scratch_database, fresh_database_url
+from tests.conftest import app_bound_to, drop_scratch_database, fresh_database_url
 from web import create_app
 from web.db import get_db
 from web.jobs import JOBS, LOCK_TIMEOUT, lock_key, run_job
@@ -125,39 +126,11 @@ def changed(run: JobRun) -> dict[str, int]:
     return {k: v for k, v in run.counts.items() if v}
 
 
-def make_app(database_url: str, connection: Connection, **config: Any) -> Flask:
-    """An app like the `app` fixture's, sharing the test's transaction, with more config."""
-    app = create_app(
-        {
-            "DUAAL_ENV": "test",
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "DATABASE_URL": database_url,
-            "SEARCH_BACKGROUND_REBUILD": False,
-            "SEARCH_VERSION_CHECK_SECONDS": 0.0,
-            **config,
-        }
-    )
-    with app.app_context():
-        get_db().session_factory.configure(
-            bind=connection, join_transaction_mode="create_savepoint"
-        )
-    return app
-
-
 @pytest.fixture
 def other_app(database_url: str, connection: Connection) -> Iterator[Callable[..., Flask]]:
     """Make further apps in the test's transaction (another process, other settings)."""
-    made: list[Flask] = []
-
-    def make(**config: Any) -> Flask:
-        made.append(make_app(database_url, connection, **config))
-        return made[-1]
-
-    yield make
-    for app in made:
-        with app.app_context():
-            get_db().engine.dispose()
+    with ExitStack() as apps:
+        yield lambda **config: apps.enter_context(app_bound_to(database_url, connection, **config))
 
 
 def is_postgresql(session: Session) -> bool:
