@@ -44,7 +44,7 @@ from models.reference_data import sync_reference_data
 from web import create_app
 from web.db import get_db, get_session
 from web.jobs import run_job
-from web.services.demo import DemoSize, seed_demo
+from web.demo.generator import DemoSize, seed_demo
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/bench_refresh"
 JOB = "refresh-availability"

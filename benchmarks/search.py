@@ -49,7 +49,7 @@ from models.base import today_in_belgium
 from models.database import make_engine, upgrade
 from models.reference import Postcode
 from models.reference_data import sync_reference_data
-from web.services.demo import DemoSize, seed_demo
+from web.demo.generator import DemoSize, seed_demo
 from web.services.search import build_index_state, engine_settings
 
 DEFAULT_POSTGIS_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -1,13 +1,16 @@
 """Pure ranking and allocation for Duaal Match (see README.md for the contract)."""
 
 from matcher.exceptions import InvalidQueryError, MatcherError, UnknownPostcodeError
-from matcher.geo import EARTH_RADIUS_KM, Gazetteer, GeoIndex, haversine_km, normalize_name
-from matcher.scoring import (
-    DEFAULT_RADIUS_KM,
-    STALE_AFTER_DAYS,
-    UNCONFIRMED_AFTER_DAYS,
-    ScoreWeights,
+from matcher.geo import (
+    BELGIUM_LAT_RANGE,
+    BELGIUM_LON_RANGE,
+    EARTH_RADIUS_KM,
+    Gazetteer,
+    GeoIndex,
+    haversine_km,
+    normalize_name,
 )
+from matcher.scoring import DEFAULT_RADIUS_KM, ScoreWeights
 from matcher.search import MAX_WIDEN_KM, SearchEngine
 from matcher.snapshot import WorkplaceSnapshot
 from matcher.types import (
@@ -17,6 +20,7 @@ from matcher.types import (
     MAX_RADIUS_KM,
     MOBILITIES,
     SORTS,
+    Check,
     IntakePreferences,
     Match,
     Place,
@@ -28,6 +32,8 @@ from matcher.types import (
 )
 
 __all__ = [
+    "BELGIUM_LAT_RANGE",
+    "BELGIUM_LON_RANGE",
     "COMPANY_SIZES",
     "DEFAULT_RADIUS_KM",
     "EARTH_RADIUS_KM",
@@ -37,8 +43,7 @@ __all__ = [
     "MAX_WIDEN_KM",
     "MOBILITIES",
     "SORTS",
-    "STALE_AFTER_DAYS",
-    "UNCONFIRMED_AFTER_DAYS",
+    "Check",
     "Gazetteer",
     "GeoIndex",
     "IntakePreferences",

@@ -16,6 +16,10 @@ from matcher.exceptions import InvalidQueryError, UnknownPostcodeError
 from matcher.types import Place
 
 EARTH_RADIUS_KM = 6371.0088
+# Belgium and a margin around it (degrees, WGS 84): every postcode lies inside, and a
+# search from outside is a mistake, not a query.
+BELGIUM_LAT_RANGE = (49.0, 52.0)
+BELGIUM_LON_RANGE = (2.0, 7.0)
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _POSTCODE_PREFIX = re.compile(r"^[0-9]{1,4}$")

@@ -12,9 +12,9 @@ availability
     ``s = offer · confirmation(a)``: ``offer`` is 1 with a free place now, 0.8 with one
     from a date on or before the student's start, 0.3 with one from a later date, 0
     without a free place. ``confirmation(a) = 1 / (1 + (a / u)²)`` for an availability
-    confirmed ``a`` days ago, where ``u`` (90 days, configurable) is when it counts as
-    unconfirmed: 1 today, 0.9 at a month, 0.5 at 90 days, 0.2 at 180; 0.1 if never
-    confirmed.
+    confirmed ``a`` days ago, where ``u`` is when it counts as unconfirmed (a domain
+    rule the caller passes in: 90 days by default, so 1 today, 0.9 at a month, 0.5 at
+    90 days, 0.2 at 180); 0.1 if never confirmed.
 preferences
     The mean of the checks that apply, each 1 (fits) or 0 (does not): the company's
     minimum age, start months, languages and hours pattern against the student; the
@@ -40,11 +40,6 @@ NEVER_CONFIRMED = 0.1
 OFFER_NOW, OFFER_BY_START, OFFER_LATER = 1.0, 0.8, 0.3
 NEUTRAL_PREFERENCES = 0.75
 FRESHNESS_HALF_DAYS = 180.0
-# Unconfirmed for longer, an availability is shown as unconfirmed and weighs half
-# (configurable).
-UNCONFIRMED_AFTER_DAYS = 90
-# Beyond this many days unconfirmed, a place no longer counts as free (configurable).
-STALE_AFTER_DAYS = 180
 COMPANY_SIZE_BANDS = {"klein": (0, 9), "middelgroot": (10, 49), "groot": (50, 10**9)}
 
 
@@ -75,7 +70,7 @@ def distance_score(distance_km: FloatArray, mobility: str) -> FloatArray:
 def confirmation_score(
     age_days: IntArray,
     never: npt.NDArray[np.bool_],
-    unconfirmed_after_days: int = UNCONFIRMED_AFTER_DAYS,
+    unconfirmed_after_days: int,
 ) -> FloatArray:
     """Weigh an availability by how long ago it was confirmed: half at `unconfirmed_after_days`."""
     ratio = np.maximum(age_days, 0) / max(unconfirmed_after_days, 1)

@@ -1,14 +1,12 @@
 """Rank recognised workplaces for a query, explain each result, in a stable order."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Self
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher import reasons as text
+from matcher import reasons
 from matcher.exceptions import InvalidQueryError
 from matcher.geo import GeoIndex, haversine_km
 from matcher.scoring import (
@@ -17,8 +15,6 @@ from matcher.scoring import (
     OFFER_BY_START,
     OFFER_LATER,
     OFFER_NOW,
-    STALE_AFTER_DAYS,
-    UNCONFIRMED_AFTER_DAYS,
     ScoreWeights,
     confirmation_score,
     distance_score,
@@ -26,7 +22,6 @@ from matcher.scoring import (
 )
 from matcher.snapshot import NO_DAY, WorkplaceSnapshot, hours_code, language_mask
 from matcher.types import (
-    HOURS_PATTERNS,
     MAX_RADIUS_KM,
     Match,
     Reason,
@@ -42,7 +37,7 @@ Bools = npt.NDArray[np.bool_]
 MAX_WIDEN_KM = 100.0  # widening stops here unless the deployment says otherwise
 _NO_WISHES = StudentWishes()
 _SCORE_STEPS = 1000  # scores are compared and shown to 3 decimals
-_DISTANCE_STEPS_PER_KM = 10  # distances tie when equal to 0.1 km, as shown
+_DISTANCE_STEPS_PER_KM = 100  # distances tie when equal to 0.01 km, as the API shows them
 _DISTANCE_SPAN = int(MAX_RADIUS_KM * _DISTANCE_STEPS_PER_KM) + 1
 
 
@@ -90,18 +85,15 @@ class SearchEngine:
         confirmation weighs half at this age.
     max_widen_km:
         Widening stops at this radius.
-    prepare_explanations:
-        Word the common explanations at fit (worth it for a long-lived index, not for
-        an engine fitted to explain one row).
     """
 
     def __init__(
         self,
+        *,
+        stale_after_days: int,
+        unconfirmed_after_days: int,
         weights: ScoreWeights | None = None,
-        stale_after_days: int = STALE_AFTER_DAYS,
         max_widen_km: float = MAX_WIDEN_KM,
-        prepare_explanations: bool = False,
-        unconfirmed_after_days: int = UNCONFIRMED_AFTER_DAYS,
     ) -> None:
         if not 0 < max_widen_km <= MAX_RADIUS_KM:
             raise InvalidQueryError(
@@ -117,7 +109,6 @@ class SearchEngine:
         self.stale_after_days = stale_after_days
         self.unconfirmed_after_days = unconfirmed_after_days
         self.max_widen_km = max_widen_km
-        self.prepare_explanations = prepare_explanations
 
     def fit(self, snapshot: WorkplaceSnapshot) -> Self:
         """Index the snapshot; sets `snapshot_`, `programmes_` and the indexes.
@@ -137,55 +128,7 @@ class SearchEngine:
             snap.lat[offering], snap.lon[offering], groups[offering], n_groups, rows=offering
         )
         self._day_cache: _DayColumns | None = None
-        if self.prepare_explanations:
-            self._prepare_explanations()
         return self
-
-    def _prepare_explanations(self) -> None:
-        """Word the common explanations once, at fit, rather than in the first requests.
-
-        The sentences are memoised (see `matcher.reasons`); this fills the memo with the
-        snapshot's validity dates, the usual ages of a confirmation or change, and the
-        intake preferences as read without wishes; in Dutch, the usual language.
-        """
-        snap = self.snapshot_
-        for valid_until in np.unique(snap.valid_until).tolist():
-            text.validity_text(valid_until, "nl")
-        for days in range(self.stale_after_days * 2):
-            text.freshness_text(days, "nl")
-            for n_places in range(1, 6):
-                for n_free in range(n_places + 1):
-                    text.availability_text(
-                        n_free,
-                        n_places,
-                        None,
-                        days,
-                        text.staleness_of(days, self.unconfirmed_after_days, self.stale_after_days),
-                        "nl",
-                    )
-        combos = np.unique(
-            np.column_stack(
-                [
-                    snap.min_age,
-                    snap.start_months,
-                    snap.languages,
-                    snap.hours_pattern,
-                    snap.interview_at_school,
-                ]
-            ),
-            axis=0,
-        )
-        for min_age, months, languages, pattern, at_school in combos.tolist():
-            text.preferences_text(
-                min_age,
-                months,
-                languages,
-                HOURS_PATTERNS[pattern - 1] if pattern else None,
-                -1,
-                bool(at_school),
-                _NO_WISHES,
-                "nl",
-            )
 
     def nbytes(self) -> int:
         """Return the memory the fitted engine holds: snapshot, indexes and caches."""
@@ -207,7 +150,7 @@ class SearchEngine:
            (at least 5 km) up to `max_widen_km` and go back to 1.
         4. Score every remaining workplace (see `matcher.scoring`).
         5. Order by score (3 decimals) descending, or by distance; then distance
-           (0.1 km), company name (ignoring case and accents) and recognition id, as
+           (0.01 km), company name (ignoring case and accents) and recognition id, as
            one integer key, so the order is total and the same in every process.
         6. Explain the page asked for.
         """
@@ -372,13 +315,10 @@ class SearchEngine:
         w = self.weights
         rows = scored.rows[page]
         day = query.day.toordinal()
-        wishes, label, mobility = query.wishes, query.origin_label, query.mobility
-        lang = query.language
-        d = scored.distance_km[page]
+        wishes, mobility = query.wishes, query.mobility
         shown = np.column_stack(
             [
-                np.rint(d * 100) / 100,
-                _shown_tenths_km(d),
+                _shown_km(scored.distance_km[page]),
                 scored.is_available[page],
                 *(
                     _shown(v[page])
@@ -394,17 +334,10 @@ class SearchEngine:
         ).tolist()
         columns = zip(rows.tolist(), self.snapshot_.shown[rows].tolist(), shown, strict=True)
         stale_after, unconfirmed_after = self.stale_after_days, self.unconfirmed_after_days
-        staleness_of = text.staleness_of
-        reason = _reason
-        validity, near, offer, fit, fresh = (
-            text.validity_text,
-            text.distance_text,
-            text.availability_text,
-            text.preferences_text,
-            text.freshness_text,
-        )
         w_d, w_a, w_p, w_f = w.distance, w.availability, w.preferences, w.freshness
-        fits: dict[tuple[object, ...], Reason] = {}  # the wishes are the same for the page
+        # Rows of a page share validity dates and preferences: each distinct one once.
+        validities: dict[int, Reason] = {}
+        fits: dict[tuple[object, ...], Reason] = {}
         sized = wishes.company_size is not None
         matches = []
         for row, (
@@ -421,8 +354,8 @@ class SearchEngine:
             confirmed,
             updated,
             n_free,
-        ), (distance, tenths, available, score, s_dist, s_avail, s_pref, s_fresh) in columns:
-            tenths, available = int(tenths), bool(available)
+        ), (distance, available, score, s_dist, s_avail, s_pref, s_fresh) in columns:
+            available = bool(available)
             confirmed_ago = None if confirmed == NO_DAY else day - confirmed
             last_change = max(updated, confirmed)
             if not sized:
@@ -430,61 +363,51 @@ class SearchEngine:
             key = (s_pref, min_age, months, languages, pattern, n_employees, at_school)
             preferences = fits.get(key)
             if preferences is None:
-                preferences = fits[key] = Reason(
-                    "preferences",
-                    s_pref,
-                    w_p,
-                    fit(
-                        min_age,
-                        months,
-                        languages,
-                        HOURS_PATTERNS[pattern - 1] if pattern else None,
-                        n_employees,
-                        bool(at_school),
-                        wishes,
-                        lang,
+                checks = reasons.preference_checks(
+                    min_age, months, languages, pattern, n_employees, bool(at_school), wishes
+                )
+                preferences = fits[key] = reasons.preferences(s_pref, w_p, checks)
+            validity = validities.get(valid_until)
+            if validity is None:
+                validity = validities[valid_until] = reasons.recognised(1.0, 0.0, valid_until)
+            matches.append(
+                Match(
+                    row,
+                    rid,
+                    distance,
+                    score,
+                    available,
+                    (
+                        validity,
+                        Reason(
+                            "distance",
+                            s_dist,
+                            w_d,
+                            "distance",
+                            {"distance_km": distance, "mobility": mobility},
+                        ),
+                        reasons.availability(
+                            s_avail,
+                            w_a,
+                            n_free,
+                            n_places,
+                            available_from if available_from > day else None,
+                            confirmed_ago,
+                            reasons.staleness_of(confirmed_ago, unconfirmed_after, stale_after),
+                        ),
+                        preferences,
+                        reasons.freshness(
+                            s_fresh, w_f, None if last_change == NO_DAY else day - last_change
+                        ),
                     ),
                 )
-            reasons = (
-                reason("programme", 1.0, 0.0, validity, valid_until, lang),
-                Reason("distance", s_dist, w_d, near(tenths, label, mobility, lang)),
-                Reason(
-                    "availability",
-                    s_avail,
-                    w_a,
-                    offer(
-                        n_free,
-                        n_places,
-                        available_from if available_from > day else None,
-                        confirmed_ago,
-                        staleness_of(confirmed_ago, unconfirmed_after, stale_after),
-                        lang,
-                    ),
-                ),
-                preferences,
-                Reason(
-                    "freshness",
-                    s_fresh,
-                    w_f,
-                    fresh(None if last_change == NO_DAY else day - last_change, lang),
-                ),
             )
-            matches.append(Match(row, rid, distance, score, available, reasons))
         return tuple(matches)
 
 
-@lru_cache(maxsize=16384)
-def _reason(
-    factor: str, score: float, weight: float, explain: Callable[..., str], *args: object
-) -> Reason:
-    """Return the (shared, immutable) Reason for a factor's score and the words' inputs."""
-    return Reason(factor, score, weight, explain(*args))
-
-
-def _shown_tenths_km(distance_km: Floats) -> npt.NDArray[np.int64]:
-    """Round distances once, as shown: 0.1 km under 10 km, whole km from there."""
-    shown = np.where(distance_km < 9.95, np.rint(distance_km * 10), np.rint(distance_km) * 10)
-    return shown.astype(np.int64)
+def _shown_km(distance_km: Floats) -> Floats:
+    """Round distances to the 0.01 km they are ordered and shown by."""
+    return np.asarray(np.rint(distance_km * _DISTANCE_STEPS_PER_KM) / _DISTANCE_STEPS_PER_KM)
 
 
 def _shown(values: Floats) -> Floats:

@@ -1,8 +1,9 @@
 """Plain value types shared by the matcher's modules."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from matcher.exceptions import InvalidQueryError
 
@@ -103,9 +104,7 @@ class SearchQuery:
     limit: int = 20
     offset: int = 0
     widen: bool = False
-    origin_label: str = "je vertrekpunt"  # as in "14 km van <origin_label>"
     wishes: StudentWishes = field(default_factory=StudentWishes)
-    language: str = "nl"  # of the reasons: "nl" or "en"
 
     def __post_init__(self) -> None:
         if not -90.0 <= self.lat <= 90.0:
@@ -122,19 +121,32 @@ class SearchQuery:
             raise InvalidQueryError("limit", "limit must be at least 1")
         if self.offset < 0:
             raise InvalidQueryError("offset", "offset cannot be negative")
-        if self.language not in ("nl", "en"):
-            raise InvalidQueryError("lang", "lang must be nl or en")
 
 
 # Reason and Match are NamedTuples rather than frozen dataclasses: a search builds a
 # hundred of them, and a frozen dataclass costs several times more to create.
 class Reason(NamedTuple):
-    """One factor of a score: its value in [0, 1], its weight, and a Dutch sentence."""
+    """One factor of a score: its value in [0, 1], its weight, and what it rests on.
+
+    `code` names the statement the factor makes and `values` holds its facts (numbers,
+    dates, codes); `matcher.reasons` lists them. Words are the web layer's business.
+    """
 
     factor: str
     score: float
     weight: float
-    text: str
+    code: str
+    values: Mapping[str, Any]
+
+
+class Check(NamedTuple):
+    """One of a company's intake preferences against the student: `code` names it
+    (min_age, start_months, languages, hours_pattern, company_size,
+    interview_at_school), `value` is what the company asks."""
+
+    code: str
+    fits: bool
+    value: Any
 
 
 class Match(NamedTuple):

@@ -1,11 +1,14 @@
-"""Engines for the two supported databases, and migrations run from code."""
+"""Engines for the two supported databases, units of work, and migrations run from code."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -58,5 +61,47 @@ def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
-def _begin_sqlite(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+# A connection option: the transaction about to begin writes (see `unit_of_work`).
+WRITES = "duaal_writes"
+_IN_UNIT = "duaal_in_unit_of_work"
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    # A transaction that starts by reading and later writes fails at once with
+    # "database is locked" when another writer committed meanwhile (busy_timeout does not
+    # help there); one that takes the write lock at BEGIN waits its turn instead.
+    immediate = connection.get_execution_options().get(WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class OutsideUnitOfWorkError(RuntimeError):
+    """Changes were pending when a unit of work began: they belong to no transaction."""
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Run a block as one writing transaction: commit when it ends, roll back if it raises.
+
+    Whatever the session read before ends here, and what it loaded is expired, so the
+    block's reads see the data as of its own start. On SQLite the transaction takes the
+    write lock when it begins, so concurrent writers wait for each other instead of
+    failing. A unit of work inside another joins it: the outer one commits.
+    """
+    if session.info.get(_IN_UNIT):
+        yield session
+        return
+    if session.new or session.dirty or session.deleted:
+        raise OutsideUnitOfWorkError("changes were made outside a unit of work")
+    if session.in_transaction():
+        session.commit()  # only reads: nothing to write, and the objects stay usable
+        session.expire_all()
+    session.info[_IN_UNIT] = True
+    try:
+        session.connection(execution_options={WRITES: True})
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        del session.info[_IN_UNIT]

@@ -1,12 +1,13 @@
 """Schools, students and the user accounts tied to each party."""
 
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from matcher import StudentWishes
 from models.base import Base, str_enum, utcnow
+from models.codecs import StudentWishesType
 from models.enums import Mobility, Role, SchoolKind
 from models.reference import Postcode, Programme
 
@@ -44,8 +45,8 @@ class Student(Base):
     birth_date: Mapped[date]
     home_postcode: Mapped[str] = mapped_column(ForeignKey("postcodes.postcode"))
     mobility: Mapped[Mobility] = mapped_column(str_enum(Mobility, "mobility"))
-    # What the student wishes of a workplace (sector, company size, start date, ...).
-    preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What the student wishes of a workplace (start date, languages, hours, company size).
+    wishes: Mapped[StudentWishes] = mapped_column(StudentWishesType, default=StudentWishes)
     is_ready_for_work: Mapped[bool] = mapped_column(default=False)  # class council's advice
     lessons_start_date: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,6 +3,7 @@
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from matcher import BELGIUM_LAT_RANGE, BELGIUM_LON_RANGE
 from models.base import Base, str_enum
 from models.enums import AgreementType, LearnerType
 from models.rules import agreement_type_for
@@ -50,7 +51,11 @@ class Postcode(Base):
 
     __tablename__ = "postcodes"
     __table_args__ = (
-        CheckConstraint("lat BETWEEN 49 AND 52 AND lon BETWEEN 2 AND 7", name="inside_belgium"),
+        CheckConstraint(
+            f"lat BETWEEN {BELGIUM_LAT_RANGE[0]:g} AND {BELGIUM_LAT_RANGE[1]:g}"
+            f" AND lon BETWEEN {BELGIUM_LON_RANGE[0]:g} AND {BELGIUM_LON_RANGE[1]:g}",
+            name="inside_belgium",
+        ),
     )
 
     postcode: Mapped[str] = mapped_column(String(4), primary_key=True)

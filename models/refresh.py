@@ -1,11 +1,15 @@
-"""Keep the stored availability flags true, in set-based SQL, and find due reminders.
+"""Keep the stored states true as the calendar moves, in set-based SQL; find due reminders.
 
 `refresh_availability` is the nightly job's data work: a handful of UPDATEs, each
-changing only rows whose flag is wrong, so a second run on the same day changes
+changing only rows whose state is wrong, so a second run on the same day changes
 nothing. An UPDATE that would touch no row is not sent at all: on PostgreSQL a
 statement trigger would otherwise count a change that never happened, and every web
 process would rebuild its search index for nothing. The caller owns the transaction:
 all of it lands, or none.
+
+Whether a workplace has a free place is not stored: it follows from the places, the
+start date and the last confirmation on the day asked (`rules.is_available_now`, and
+the same rule in SQL and in the search engine), so nothing needs correcting at night.
 """
 
 from collections.abc import Iterable
@@ -16,14 +20,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from matcher.scoring import STALE_AFTER_DAYS
 from models.base import day_in_belgium
 from models.enums import RecognitionStatus, TrainingStatus
 from models.jobs import OutboxMessage
+from models.rules import STALE_AFTER_DAYS
 from models.workplaces import (
     Mentor,
     Recognition,
-    available_on,
     confirmed_before,
     confirmed_since,
     valid_on,
@@ -35,10 +38,6 @@ class RefreshCounts:
     """What one refresh changed, for the run log."""
 
     expired: int = 0  # recognitions past their 5 years
-    filled: int = 0  # shown as available without a free place
-    stale: int = 0  # left out of "only free places": unconfirmed too long
-    waiting: int = 0  # the free place starts on a later date
-    opened: int = 0  # available again, or for the first time
     at_risk: int = 0  # a mentor missed the training deadline
     no_longer_at_risk: int = 0
 
@@ -46,28 +45,17 @@ class RefreshCounts:
         return asdict(self)
 
 
-def refresh_availability(
-    session: Session, today: date, stale_after_days: int = STALE_AFTER_DAYS
-) -> RefreshCounts:
-    """Expire, close, open and flag recognitions as of `today` (DOMAIN.md steps 2-4)."""
+def refresh_availability(session: Session, today: date) -> RefreshCounts:
+    """Expire and flag recognitions as of `today` (DOMAIN.md steps 2 and 3)."""
     recognised = Recognition.status == RecognitionStatus.RECOGNISED
-    shown = Recognition.is_available
     late = recognised & _mentor_late(today)
     return RefreshCounts(
-        # A recognition expires on its valid_until day (step 2). Withdrawn and expired
-        # ones are never available: the table's CHECK holds that for every writer.
+        # A recognition expires on its valid_until day (step 2).
         expired=_update(
             session,
             recognised & (Recognition.valid_until <= today),
             status=RecognitionStatus.EXPIRED,
-            is_available=False,
         ),
-        filled=_update(session, shown & (Recognition.n_free_places <= 0), is_available=False),
-        stale=_update(
-            session, shown & confirmed_before(today, stale_after_days), is_available=False
-        ),
-        waiting=_update(session, shown & (Recognition.available_from > today), is_available=False),
-        opened=_update(session, ~shown & available_on(today, stale_after_days), is_available=True),
         at_risk=_update(session, ~Recognition.is_at_risk & late, is_at_risk=True),
         no_longer_at_risk=_update(session, Recognition.is_at_risk & ~late, is_at_risk=False),
     )

@@ -4,7 +4,6 @@ import calendar
 import re
 from datetime import date
 
-from matcher.scoring import STALE_AFTER_DAYS
 from models.enums import AgreementType, LearnerType, MentorProblem, RecognitionStatus
 
 RECOGNITION_VALIDITY_YEARS = 5  # DOMAIN.md step 2
@@ -17,6 +16,12 @@ MENTOR_MIN_YEARS_EXPERIENCE = 5
 MENTOR_TRAINING_MONTHS = 12  # default deadline for the mentor training, after recognition
 # Sectors with their own deadline: construction finishes the training within 6 months.
 MENTOR_TRAINING_MONTHS_BY_SECTOR = {"Bouw": 6}
+
+# DOMAIN.md step 4: advertised availability is the company's claim and goes stale.
+# Unconfirmed for longer, a free place is shown as unconfirmed and ranks lower ...
+UNCONFIRMED_AFTER_DAYS = 90  # configurable: SEARCH_UNCONFIRMED_AFTER_DAYS
+# ... and for longer still, it no longer counts as a free place.
+STALE_AFTER_DAYS = 180  # configurable: SEARCH_STALE_AFTER_DAYS
 
 AGREEMENT_HOURS_THRESHOLD = 20  # DOMAIN.md step 6: under 20 h SAO/ODO, else OAO/ODO-statuut
 

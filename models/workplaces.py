@@ -1,25 +1,17 @@
 """The supply side: companies, their sites, recognitions and mentors."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-    false,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
-from matcher.scoring import STALE_AFTER_DAYS
+from matcher import IntakePreferences
 from models.base import BELGIUM, Base, str_enum, utcnow
+from models.codecs import IntakePreferencesType
 from models.enums import RecognitionStatus, TrainingStatus
 from models.reference import Postcode, Programme
+from models.rules import STALE_AFTER_DAYS
 
 
 class Company(Base):
@@ -125,11 +117,6 @@ class Recognition(Base):
             "status NOT IN ('recognised', 'expired', 'withdrawn') OR valid_until IS NOT NULL",
             name="decided_has_validity",
         ),
-        CheckConstraint(
-            "NOT is_available OR (status = 'recognised' AND n_free_places > 0)",
-            name="available_only_if_recognised_and_free",
-        ),
-        Index("ix_recognitions_programme_available", "programme_id", "is_available"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,9 +135,10 @@ class Recognition(Base):
     n_places: Mapped[int] = mapped_column(default=0)
     n_free_places: Mapped[int] = mapped_column(default=0)
     available_from: Mapped[date | None]
-    intake_preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    intake_preferences: Mapped[IntakePreferences] = mapped_column(
+        IntakePreferencesType, default=IntakePreferences
+    )
     last_confirmed_at: Mapped[datetime | None]
-    is_available: Mapped[bool] = mapped_column(default=False)
     is_at_risk: Mapped[bool] = mapped_column(default=False)  # mentor training deadline missed
     # The deciding partnership allowed this recognition's mentor to be 23 or 24 (step 3):
     # a waiver belongs to one partnership's decision, not to the person.

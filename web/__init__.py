@@ -3,30 +3,31 @@
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, abort, render_template, request, session
+from flask import Flask, Response, abort, render_template, request, send_from_directory, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from models.base import MAX_ID
-from web import api, auth, cli, db, filters, i18n, links, views
+from web import api, auth, cli, db, filters, i18n, links, reasons, views
 from web.api.errors import error_response, handle_http_error
-from web.config import security_settings, settings_from_os
+from web.config import EXTENSION_KEY, load_settings, settings_from_os
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the app; `test_config` replaces the settings read from the environment."""
+    """Create the app; `test_config` replaces the environment the settings are read from."""
     app = Flask(__name__, instance_relative_config=True)
     # Every integer in our URLs is a row id; one beyond PostgreSQL's integer is a 404.
     app.url_map.converters["int"] = RowIdConverter
     if test_config is None:
-        app.config.from_mapping(settings_from_os(app.instance_path))
+        settings = settings_from_os(app.instance_path)
     else:
-        app.config.from_mapping(security_settings(test_config.get("DUAAL_ENV", "test")))
-        app.config.from_mapping(test_config)
-    if app.config.get("TRUSTED_PROXIES"):
-        proxies = app.config["TRUSTED_PROXIES"]
+        settings = load_settings({"DUAAL_ENV": "test", **test_config}, app.instance_path)
+    app.extensions[EXTENSION_KEY] = settings
+    app.config.from_mapping(settings.flask_config())
+    if settings.trusted_proxies:
+        proxies = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     register_extensions(app)
     register_blueprints(app)
@@ -50,12 +51,21 @@ def register_extensions(app: Flask) -> None:
     auth.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
+    reasons.init_app(app)
     links.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in views.BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # Browsers ask for /favicon.ico on a first visit, whatever the page links to.
+    app.add_url_rule(
+        "/favicon.ico",
+        "favicon",
+        lambda: send_from_directory(
+            app.static_folder or "static", "favicon.ico", max_age=7 * 86400
+        ),
+    )
     app.register_blueprint(api.bp)
     # The API authenticates by bearer token, never by cookie, so forged cross-site
     # requests carry no credentials: CSRF tokens guard the pages' forms only.

@@ -1,8 +1,8 @@
 """Who is asking: login sessions for the pages, bearer tokens for the API, CSRF for forms.
 
-Every party sees only its own. Views ask for a role with `role_required`; the services
-then look rows up *through* the signed-in party (a company's recognition is found by
-its id and the company's id), so another party's id answers 404, never its data.
+Every party sees only its own. Views ask for a role with `role_required` and hand the
+signed-in party (`me()`) to the services, which look every row up through it
+(`web/services/policy.py`), so another party's id answers 404, never its data.
 """
 
 from collections.abc import Callable
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from models import User
 from models.enums import Role
 from web.db import get_session
+from web.services.policy import Party
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -27,19 +28,14 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
-class SignedIn(UserMixin):  # type: ignore[misc]
-    """The signed-in user as the views need it: detached from any database session."""
+class SignedIn(Party, UserMixin):  # type: ignore[misc]
+    """The signed-in user as the views need it: the party it acts for, and its address;
+    detached from any database session."""
 
-    id: int
-    email: str
-    role: Role
-    company_id: int | None
-    school_id: int | None
-    student_id: int | None
-    partnership_id: int | None
+    email: str = ""
 
     def get_id(self) -> str:
-        return str(self.id)
+        return str(self.user_id)
 
 
 def init_app(app: Flask) -> None:
@@ -63,7 +59,7 @@ def load_user(user_id: str) -> SignedIn | None:
 def signed_in(user: User) -> SignedIn:
     """Copy what the views need of a user row."""
     return SignedIn(
-        id=user.id,
+        user_id=user.id,
         email=user.email,
         role=Role(user.role),
         company_id=user.company_id,

@@ -10,18 +10,19 @@ from sqlalchemy import select
 from models import Company, Partnership, School, Student
 from models.base import BELGIUM, today_in_belgium
 from models.enums import Role
+from models.reference_data import sync_reference_data
 from models.rules import InvalidKboError, normalize_kbo
-from web.db import get_session
-from web.jobs import JOBS, last_runs, run_job, schedule_of
-from web.services.accounts import add_user
-from web.services.demo import (
+from web.config import get_settings
+from web.db import get_session, unit_of_work
+from web.demo.generator import (
     DatabaseNotEmptyError,
     DemoSize,
     ReferenceDataMissingError,
     seed_demo,
 )
+from web.jobs import JOBS, last_runs, run_job, schedule_of
+from web.services.accounts import create_user
 from web.services.errors import InputError
-from web.services.reference import load_reference_data
 
 
 def init_app(app: Flask) -> None:
@@ -36,7 +37,8 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 def load_reference_command() -> None:
     """Load the programme catalogue and the postcode gazetteer (safe to repeat)."""
-    counts = load_reference_data(get_session())
+    with unit_of_work() as db:
+        counts = sync_reference_data(db)
     click.echo(
         f"Programmes: {counts.programmes_added} added, {counts.programmes_updated} updated. "
         f"Postcodes: {counts.postcodes_added} added, {counts.postcodes_updated} updated."
@@ -83,18 +85,19 @@ def seed_demo_command(
     n_sites: int, n_students: int, seed: int, today: datetime | None, if_empty: bool
 ) -> None:
     """Fill an empty database with a reproducible, realistic Flanders."""
-    if current_app.config["DUAAL_ENV"] == "production":
+    if get_settings().is_production:
         raise click.ClickException(
             "seed-demo creates logins whose passwords are published in the README; "
             "it does not run with DUAAL_ENV=production"
         )
     try:
-        summary = seed_demo(
-            get_session(),
-            DemoSize(n_sites=n_sites, n_students=n_students),
-            seed,
-            today.date() if today else today_in_belgium(),
-        )
+        with unit_of_work() as db:
+            summary = seed_demo(
+                db,
+                DemoSize(n_sites=n_sites, n_students=n_students),
+                seed,
+                today.date() if today else today_in_belgium(),
+            )
     except DatabaseNotEmptyError as error:
         if if_empty:
             click.echo("The database already holds data; demo data not loaded.")
@@ -181,11 +184,10 @@ def create_user_command(
         Role.CONSULTANT: partnership,
     }
     entity_id = _entity_id(chosen, given)
-    session = get_session()
     try:
-        user = add_user(session, chosen, email, password, entity_id)
+        with unit_of_work() as db:
+            user = create_user(db, chosen, email, password, entity_id)
     except InputError as error:
-        session.rollback()
         raise click.BadParameter(str(error.message), param_hint=f"--{error.field}") from None
     click.echo(f"User {user.email} created with role {chosen.value}.")
 
@@ -199,7 +201,7 @@ def list_jobs_command() -> None:
     """List the jobs with their schedule and last run."""
     latest = last_runs(get_session())
     for name, job in JOBS.items():
-        click.echo(f"{name}: {schedule_of(job, current_app.config)}")
+        click.echo(f"{name}: {schedule_of(job, get_settings())}")
         click.echo(f"  {job.description}")
         for run in latest[name]:
             counts = ", ".join(f"{k} {v}" for k, v in run.counts.items()) or "-"

@@ -13,6 +13,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from models.base import BELGIUM
 from web import create_app
+from web.config import settings_of
 from web.jobs import JOBS, run_job, schedule_of
 
 log = logging.getLogger("web.clock")
@@ -26,7 +27,7 @@ def main() -> None:
     app = create_app()
     scheduler = BlockingScheduler(timezone=BELGIUM)
     for job in JOBS.values():
-        trigger = schedule_of(job, app.config)
+        trigger = schedule_of(job, settings_of(app))
         scheduler.add_job(
             run_job,
             trigger,

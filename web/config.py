@@ -1,4 +1,6 @@
-"""Settings from the environment, each with a typed, documented default.
+"""Settings from the environment: one typed object, built once in `create_app`.
+
+Each setting is an environment variable with a documented default:
 
 - `DUAAL_ENV` (`production`): `development`, `test` or `production`.
 - `SECRET_KEY` (none; required in production): signs session cookies.
@@ -14,45 +16,49 @@
 - `SEARCH_VERSION_CHECK_SECONDS` (`1`): how often a process looks for changed data.
 - `JOBS_REFRESH_AT` (`03:30`): when the clock runs refresh-availability, Belgian time
   (not between 02:00 and 03:00, which happens twice or never when the clocks change).
-- `MAIL_URL` (`console`): where reminders go: `console` (the log), or
+- `MAIL_URL` (`console`): where e-mail goes: `console` (the log), or
   `smtp://user:password@host:587` (STARTTLS) or `smtps://...:465`.
-- `MAIL_FROM` (`Duaal Match <noreply@duaalmatch.be>`): the sender of reminders.
+- `MAIL_FROM` (`Duaal Match <noreply@duaalmatch.be>`): the sender of e-mail.
 - `TRUSTED_PROXIES` (`0`): how many proxies in front set `X-Forwarded-For` (login limits
   count per client address, so behind a router this must be set).
+
+Tests hand `create_app` a mapping with the same names; its values may already be typed
+(`SEARCH_VERSION_CHECK_SECONDS=0.0`), and `SEARCH_BACKGROUND_REBUILD=False` makes a
+request rebuild the search index in line instead of in a background thread.
 """
 
 import logging
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from matcher import (
-    MAX_RADIUS_KM,
-    MAX_WIDEN_KM,
-    STALE_AFTER_DAYS,
-    UNCONFIRMED_AFTER_DAYS,
-    InvalidQueryError,
-    ScoreWeights,
-)
+from flask import Flask, current_app
+
+from matcher import MAX_RADIUS_KM, MAX_WIDEN_KM, InvalidQueryError, ScoreWeights
 from models.refresh import STALE_WARNING_DAYS
+from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
+from web.settings import DEFAULT_MAIL_FROM, SearchSettings, Settings
 
 ENVIRONMENTS = ("development", "test", "production")
+EXTENSION_KEY = "duaal_settings"
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class ConfigError(RuntimeError):
     """The settings do not allow the app to start."""
 
 
-def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
-    """Return the Flask config derived from environment variables."""
-    env = environ.get("DUAAL_ENV", "production")
+def load_settings(environ: Mapping[str, Any], instance_path: str) -> Settings:
+    """Read the settings from environment variables (or a test's mapping of them)."""
+    env = str(environ.get("DUAAL_ENV") or "production")
     if env not in ENVIRONMENTS:
         raise ConfigError(f"DUAAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
-    secret_key = environ.get("SECRET_KEY")
+    secret_key = str(environ.get("SECRET_KEY") or "")
     if not secret_key:
         if env == "production":
             raise ConfigError(
@@ -63,114 +69,143 @@ def load_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, A
         # forged, and a developer notices sessions reset on restart, not a silent hole.
         log.info("SECRET_KEY not set; using a random key for this process (%s)", env)
         secret_key = secrets.token_hex(32)
-    database_url = environ.get("DATABASE_URL") or (
-        f"sqlite:///{Path(instance_path) / 'duaal.sqlite3'}"
+    database_url = str(
+        environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'duaal.sqlite3'}"
     )
-    settings = {
-        "SEARCH_WEIGHTS": _weights(environ.get("SEARCH_WEIGHTS", "")),
-        "SEARCH_UNCONFIRMED_AFTER_DAYS": _number(
-            environ, "SEARCH_UNCONFIRMED_AFTER_DAYS", UNCONFIRMED_AFTER_DAYS, int
+    search = SearchSettings(
+        weights=_read(environ, "SEARCH_WEIGHTS", _weights, ScoreWeights()),
+        unconfirmed_after_days=_read(
+            environ, "SEARCH_UNCONFIRMED_AFTER_DAYS", _positive(int), UNCONFIRMED_AFTER_DAYS
         ),
-        "SEARCH_STALE_AFTER_DAYS": _number(
-            environ, "SEARCH_STALE_AFTER_DAYS", STALE_AFTER_DAYS, int
+        stale_after_days=_read(
+            environ, "SEARCH_STALE_AFTER_DAYS", _positive(int), STALE_AFTER_DAYS
         ),
-        "SEARCH_MAX_WIDEN_KM": min(
-            MAX_RADIUS_KM, _number(environ, "SEARCH_MAX_WIDEN_KM", MAX_WIDEN_KM, float)
+        max_widen_km=min(
+            MAX_RADIUS_KM, _read(environ, "SEARCH_MAX_WIDEN_KM", _positive(float), MAX_WIDEN_KM)
         ),
-        "SEARCH_VERSION_CHECK_SECONDS": _number(
-            environ, "SEARCH_VERSION_CHECK_SECONDS", 1.0, float
+        version_check_seconds=_read(
+            environ, "SEARCH_VERSION_CHECK_SECONDS", _not_negative(float), 1.0
         ),
-        "TRUSTED_PROXIES": _count(environ, "TRUSTED_PROXIES"),
-        "JOBS_REFRESH_AT": _clock_time(environ.get("JOBS_REFRESH_AT", "03:30")),
-        "MAIL_URL": _mail_url(environ.get("MAIL_URL", "console"), env),
-        "MAIL_FROM": environ.get("MAIL_FROM", "Duaal Match <noreply@duaalmatch.be>"),
-        "DUAAL_ENV": env,
-        "SECRET_KEY": secret_key,
-        "DATABASE_URL": database_url,
-        "TESTING": env == "test",
-        **security_settings(env),
-    }
-    unconfirmed = settings["SEARCH_UNCONFIRMED_AFTER_DAYS"]
-    stale = settings["SEARCH_STALE_AFTER_DAYS"]
-    if not unconfirmed < stale or stale <= STALE_WARNING_DAYS:
+        background_rebuild=_read(environ, "SEARCH_BACKGROUND_REBUILD", _flag, True),
+    )
+    if (
+        not search.unconfirmed_after_days < search.stale_after_days
+        or search.stale_after_days <= STALE_WARNING_DAYS
+    ):
         raise ConfigError(
             "SEARCH_UNCONFIRMED_AFTER_DAYS must be below SEARCH_STALE_AFTER_DAYS, and that "
             f"above {STALE_WARNING_DAYS} (the warning before a place goes stale)"
         )
+    mail_url = _read(environ, "MAIL_URL", _mail_url, "console")
+    if mail_url == "console" and env == "production":
+        log.warning("MAIL_URL is console: e-mail is printed, not sent")
+    return Settings(
+        env=env,
+        secret_key=secret_key,
+        database_url=database_url,
+        search=search,
+        jobs_refresh_at=_read(environ, "JOBS_REFRESH_AT", _clock_time, "03:30"),
+        mail_url=mail_url,
+        mail_from=str(environ.get("MAIL_FROM") or DEFAULT_MAIL_FROM),
+        trusted_proxies=_read(environ, "TRUSTED_PROXIES", _count, 0),
+    )
+
+
+def settings_from_os(instance_path: str) -> Settings:
+    """Read the settings from this process's environment."""
+    return load_settings(os.environ, instance_path)
+
+
+def settings_of(app: Flask) -> Settings:
+    """Return the settings an app was created with."""
+    settings: Settings = app.extensions[EXTENSION_KEY]
     return settings
 
 
-def security_settings(env: str) -> dict[str, Any]:
-    """Cookie, CSRF and request-size settings: HTTPS-only cookies in production."""
-    return {
-        # Forms and API bodies are small; a bigger request is refused before parsing.
-        "MAX_CONTENT_LENGTH": 64 * 1024,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env == "production",
-        # A form's CSRF token lives as long as the login session, not one hour: filling
-        # in a company's registration may well take longer.
-        "WTF_CSRF_TIME_LIMIT": None,
-    }
+def get_settings() -> Settings:
+    """Return the settings of the current app."""
+    return settings_of(current_app)
 
 
-def _number(environ: Mapping[str, str], name: str, default: Any, kind: type) -> Any:
+def _read(environ: Mapping[str, Any], name: str, parse: Callable[[str, Any], T], default: T) -> T:
+    """Parse one setting; blank or absent gives the default, and a typed value (from a
+    test's mapping) is checked like its text would be."""
     raw = environ.get(name)
-    if not raw:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
         return default
     try:
+        return parse(name, raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: {raw!r} is not a valid value") from None
+
+
+def _positive(kind: Callable[[Any], T]) -> Callable[[str, Any], T]:
+    def parse(name: str, raw: Any) -> T:
         value = kind(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
-    if not value > 0:
-        raise ConfigError(f"{name} must be positive")
-    return value
+        if not value > 0:  # type: ignore[operator]
+            raise ConfigError(f"{name} must be positive")
+        return value
+
+    return parse
 
 
-def _mail_url(raw: str, env: str) -> str:
-    if raw != "console" and not raw.startswith(("smtp://", "smtps://")):
-        raise ConfigError(f"MAIL_URL must be console, smtp://... or smtps://..., not {raw!r}")
-    if raw == "console" and env == "production":
-        log.warning("MAIL_URL is console: reminders are printed, not sent")
-    return raw
+def _not_negative(kind: Callable[[Any], T]) -> Callable[[str, Any], T]:
+    def parse(name: str, raw: Any) -> T:
+        value = kind(raw)
+        if value < 0:  # type: ignore[operator]
+            raise ConfigError(f"{name} cannot be negative")
+        return value
+
+    return parse
 
 
-def _clock_time(raw: str) -> str:
-    hour, _, minute = raw.strip().partition(":")
+def _flag(name: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    lowered = str(raw).strip().lower()
+    if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+        raise ConfigError(f"{name} must be true or false, not {raw!r}")
+    return lowered in ("1", "true", "yes", "on")
+
+
+def _mail_url(name: str, raw: Any) -> str:
+    url = str(raw).strip()
+    if url != "console" and not url.startswith(("smtp://", "smtps://")):
+        raise ConfigError(f"{name} must be console, smtp://... or smtps://..., not {url!r}")
+    return url
+
+
+def _clock_time(name: str, raw: Any) -> str:
+    hour, _, minute = str(raw).strip().partition(":")
     if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
-        raise ConfigError(f"JOBS_REFRESH_AT must be HH:MM, not {raw!r}")
+        raise ConfigError(f"{name} must be HH:MM, not {raw!r}")
     if int(hour) == 2:
-        raise ConfigError("JOBS_REFRESH_AT: 02:00-02:59 happens twice or never when clocks change")
+        raise ConfigError(f"{name}: 02:00-02:59 happens twice or never when clocks change")
     return f"{int(hour):02d}:{int(minute):02d}"
 
 
-def _count(environ: Mapping[str, str], name: str) -> int:
-    raw = environ.get(name, "0").strip() or "0"
-    if not raw.isdigit():
+def _count(name: str, raw: Any) -> int:
+    text = str(raw).strip()
+    if not text.isdigit():
         raise ConfigError(f"{name} must be a whole number, not {raw!r}")
-    return int(raw)
+    return int(text)
 
 
-def _weights(raw: str) -> ScoreWeights:
+def _weights(name: str, raw: Any) -> ScoreWeights:
     """Parse "distance=0.5,availability=0.3,..."; factors left out keep their default."""
-    if not raw.strip():
-        return ScoreWeights()
+    if isinstance(raw, ScoreWeights):
+        return raw
     values: dict[str, float] = {}
-    for part in raw.split(","):
-        name, _, number = part.partition("=")
-        name = name.strip()
-        if name not in ScoreWeights.__dataclass_fields__:
-            raise ConfigError(f"SEARCH_WEIGHTS: unknown factor {name!r}")
+    for part in str(raw).split(","):
+        factor, _, number = part.partition("=")
+        factor = factor.strip()
+        if factor not in ScoreWeights.__dataclass_fields__:
+            raise ConfigError(f"{name}: unknown factor {factor!r}")
         try:
-            values[name] = float(number)
+            values[factor] = float(number)
         except ValueError:
-            raise ConfigError(f"SEARCH_WEIGHTS: {name} needs a number") from None
+            raise ConfigError(f"{name}: {factor} needs a number") from None
     try:
         return ScoreWeights(**values)
     except InvalidQueryError as error:
-        raise ConfigError(f"SEARCH_WEIGHTS: {error.message}") from None
-
-
-def settings_from_os(instance_path: str) -> dict[str, Any]:
-    """Read the settings from this process's environment."""
-    return load_settings(os.environ, instance_path)
+        raise ConfigError(f"{name}: {error.message}") from None

@@ -1,5 +1,11 @@
-"""The database session of a Flask app, and the `flask db` commands."""
+"""The database session of a Flask app, its units of work, and the `flask db` commands.
 
+Views, CLI commands and jobs own the transaction: services only flush, and the caller
+runs them inside `unit_of_work()`, which commits them all or none.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -8,7 +14,9 @@ from flask.cli import AppGroup
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from models import database
 from models.database import downgrade, make_engine, upgrade
+from web.config import settings_of
 
 EXTENSION_KEY = "duaal_db"
 
@@ -24,7 +32,7 @@ class Database:
 
 def init_app(app: Flask) -> None:
     """Give the app its engine, close each session at teardown, register `flask db`."""
-    url: str = app.config["DATABASE_URL"]
+    url = settings_of(app).database_url
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     database = Database(make_engine(url, pool_pre_ping=True))
@@ -42,6 +50,14 @@ def get_db() -> Database:
 def get_session() -> Session:
     """Return the session of the current request or command."""
     return get_db().session()
+
+
+@contextmanager
+def unit_of_work(session: Session | None = None) -> Iterator[Session]:
+    """Run a block as one transaction (the request's or command's session by default):
+    it commits when the block ends and rolls back if it raises (models.database)."""
+    with database.unit_of_work(session if session is not None else get_session()) as active:
+        yield active
 
 
 db_commands = AppGroup("db", help="Migrate the database schema.")

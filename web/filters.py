@@ -4,64 +4,18 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal
-from flask_babel import lazy_gettext as _l
 
 from models.base import BELGIUM, day_in_belgium
 from models.enums import MentorProblem, RecognitionStatus, TrainingStatus
 from models.rules import format_kbo
-
-MONTH_NAMES = (
-    _l("januari"),
-    _l("februari"),
-    _l("maart"),
-    _l("april"),
-    _l("mei"),
-    _l("juni"),
-    _l("juli"),
-    _l("augustus"),
-    _l("september"),
-    _l("oktober"),
-    _l("november"),
-    _l("december"),
+from web.vocabulary import (
+    HOURS_NAMES,
+    LANGUAGE_NAMES,
+    MENTOR_PROBLEM_TEXTS,
+    MONTH_NAMES,
+    STATUS_NAMES,
+    TRAINING_NAMES,
 )
-LANGUAGE_NAMES = {"nl": _l("Nederlands"), "fr": _l("Frans"), "en": _l("Engels"), "de": _l("Duits")}
-HOURS_NAMES = {
-    "dag": _l("overdag"),
-    "vroeg": _l("vroege uren"),
-    "avond": _l("avondwerk"),
-    "weekend": _l("weekendwerk"),
-    "ploegen": _l("ploegenwerk"),
-}
-
-STATUS_NAMES = {
-    RecognitionStatus.REQUESTED: _l("aangevraagd"),
-    RecognitionStatus.RECOGNISED: _l("erkend"),
-    RecognitionStatus.REFUSED: _l("geweigerd"),
-    RecognitionStatus.WITHDRAWN: _l("ingetrokken"),
-    RecognitionStatus.EXPIRED: _l("verlopen"),
-}
-TRAINING_NAMES = {
-    TrainingStatus.NOT_STARTED: _l("nog niet begonnen"),
-    TrainingStatus.ENROLLED: _l("ingeschreven"),
-    TrainingStatus.COMPLETED: _l("afgerond"),
-    TrainingStatus.EXEMPTED: _l("vrijgesteld"),
-}
-# DOMAIN.md step 3, as a company or consultant needs to read it.
-MENTOR_PROBLEM_TEXTS = {
-    MentorProblem.TOO_YOUNG: _l(
-        "Een mentor is minstens 25 jaar (23 met een afwijking van het partnerschap)."
-    ),
-    MentorProblem.NEEDS_AGE_WAIVER: _l(
-        "Deze mentor is jonger dan 25: dat kan alleen als het partnerschap een afwijking toestaat "
-        "(vanaf 23 jaar). Het partnerschap beslist dat bij de erkenningsaanvraag."
-    ),
-    MentorProblem.TOO_LITTLE_EXPERIENCE: _l(
-        "Een mentor heeft minstens 5 jaar ervaring in het beroep."
-    ),
-    MentorProblem.NO_EXTRACT_SHOWN: _l(
-        "Er is nog geen uittreksel uit het strafregister (model 596.2) getoond."
-    ),
-}
 
 
 def number(value: int) -> str:

@@ -32,12 +32,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matcher import HOURS_PATTERNS, LANGUAGES
+from matcher import HOURS_PATTERNS, LANGUAGES, IntakePreferences
 from models.base import MAX_ID
-from web.filters import HOURS_NAMES, LANGUAGE_NAMES, MONTH_NAMES, TRAINING_NAMES
 from web.services.accounts import MIN_PASSWORD_LENGTH
-from web.services.companies import MAX_INTAKE_AGE, MAX_PLACES, MIN_INTAKE_AGE, read_kbo
+from web.services.companies import read_kbo
 from web.services.errors import InputError
+from web.services.places import MAX_INTAKE_AGE, MAX_PLACES, MIN_INTAKE_AGE
+from web.vocabulary import HOURS_NAMES, LANGUAGE_NAMES, MONTH_NAMES, TRAINING_NAMES, capitalized
 
 REQUIRED = _l("Vul dit in.")
 POSTCODE = r"\s*([0-9]{4})\b"  # "8500" or "8500 Kortrijk": the digits place the site
@@ -68,10 +69,11 @@ def show_error(form: FlaskForm, error: InputError) -> None:
     """Show a service's refusal at the field it names, or above the form."""
     name = error.field.rpartition(".")[2]
     field = form._fields.get(name)
+    message = str(error.message)
     if field is None:
-        form.form_errors.append(error.message)
+        form.form_errors.append(message)
     else:
-        field.errors = [*field.errors, error.message]
+        field.errors = [*field.errors, message]
 
 
 class LoginForm(FlaskForm):
@@ -146,7 +148,7 @@ class CompanyRegistrationForm(FlaskForm):
         try:
             read_kbo(field.data or "")
         except InputError as error:
-            raise ValidationError(error.message) from None
+            raise ValidationError(str(error.message)) from None
 
 
 class SiteForm(FlaskForm):
@@ -197,7 +199,7 @@ class MentorForm(FlaskForm):
     )
     training_status = SelectField(
         _l("Mentoropleiding"),
-        choices=[SelectChoice(s.value, label.capitalize()) for s, label in TRAINING_NAMES.items()],
+        choices=[SelectChoice(s.value, capitalized(label)) for s, label in TRAINING_NAMES.items()],
     )
 
 
@@ -247,19 +249,19 @@ class AvailabilityForm(FlaskForm):
         default="",
         choices=[
             SelectChoice("", _l("Geen voorkeur")),
-            *(SelectChoice(p, HOURS_NAMES[p]) for p in HOURS_PATTERNS),
+            *(SelectChoice(p, capitalized(HOURS_NAMES[p])) for p in HOURS_PATTERNS),
         ],
     )
     first_interview_at_school = BooleanField(_l("Het eerste gesprek vindt plaats op school."))
 
-    def intake_preferences(self) -> dict[str, Any]:
-        return {
-            "min_age": self.min_age.data,
-            "start_months": list(self.start_months.data or []),
-            "languages": list(self.languages.data or []),
-            "hours_pattern": self.hours_pattern.data or None,
-            "first_interview_at_school": bool(self.first_interview_at_school.data),
-        }
+    def intake_preferences(self) -> IntakePreferences:
+        return IntakePreferences(
+            min_age=self.min_age.data,
+            start_months=frozenset(self.start_months.data or []),
+            languages=frozenset(self.languages.data or []),
+            hours_pattern=self.hours_pattern.data or None,
+            first_interview_at_school=bool(self.first_interview_at_school.data),
+        )
 
 
 class TokenForm(FlaskForm):

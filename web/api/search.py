@@ -1,25 +1,47 @@
 """GET /api/v1/search and GET /api/v1/workplaces/<id>: public, no student data."""
 
+from datetime import date
 from typing import Any
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 
+from matcher import Check, Reason
 from models.base import today_in_belgium
+from models.codecs import intake_preferences_to_json
 from web.api.blueprint import bp
 from web.api.errors import ApiError
+from web.config import get_settings
 from web.db import get_session
 from web.params import string_param
+from web.reasons import reason_text
+from web.resources import get_search_index
 from web.search_request import read_explain_query, read_origin, read_search_query
-from web.services.search import (
-    WorkplaceHit,
-    engine_settings,
-    find_workplace,
-    get_search_index,
-    search_workplaces,
-)
+from web.services.search import Origin, WorkplaceHit, find_workplace, search_workplaces
 
 
-def hit_json(hit: WorkplaceHit) -> dict[str, Any]:
+def reason_json(reason: Reason, origin: Origin | None) -> dict[str, Any]:
+    """A reason as data (its code and values) and in words (in the `lang` asked for)."""
+    return {
+        "factor": reason.factor,
+        "score": reason.score,
+        "weight": reason.weight,
+        "code": reason.code,
+        "values": {name: _json_value(value) for name, value in reason.values.items()},
+        "text": reason_text(reason, origin),
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple) and value and isinstance(value[0], Check):
+        return [{"code": c.code, "fits": c.fits, "value": _json_value(c.value)} for c in value]
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def hit_json(hit: WorkplaceHit, origin: Origin | None) -> dict[str, Any]:
     """The public fields of one workplace, as the API shows them."""
     return {
         "recognition_id": hit.recognition_id,
@@ -37,10 +59,7 @@ def hit_json(hit: WorkplaceHit) -> dict[str, Any]:
         "available": hit.available,
         "confirmed_at": hit.confirmed_at.isoformat() if hit.confirmed_at else None,
         "score": hit.score,
-        "reasons": [
-            {"factor": r.factor, "score": r.score, "weight": r.weight, "text": r.text}
-            for r in hit.reasons
-        ],
+        "reasons": [reason_json(r, origin) for r in hit.reasons],
     }
 
 
@@ -69,7 +88,7 @@ def search() -> Response:
                 "lat": origin.lat,
                 "lon": origin.lon,
             },
-            "results": [hit_json(h) for h in page.hits],
+            "results": [hit_json(h, origin) for h in page.hits],
         }
     )
 
@@ -78,21 +97,14 @@ def search() -> Response:
 def workplace(recognition_id: int) -> Response:
     """Show one recognised workplace with its intake preferences and contact."""
     day = today_in_belgium()
-    query, has_origin = read_explain_query(day)
+    query, origin = read_explain_query(day)
     detail = find_workplace(
-        get_session(), recognition_id, query, has_origin, engine_settings(current_app.config), day
+        get_session(), recognition_id, query, origin, get_settings().search, day
     )
     if detail is None:
         raise ApiError(404, "not_found", "no recognised workplace with this id")
-    prefs = detail.intake_preferences
-    body = hit_json(detail.hit)
-    body["intake_preferences"] = {
-        "min_age": prefs.min_age,
-        "start_months": sorted(prefs.start_months),
-        "languages": sorted(prefs.languages),
-        "hours_pattern": prefs.hours_pattern,
-        "first_interview_at_school": prefs.first_interview_at_school,
-    }
+    body = hit_json(detail.hit, origin)
+    body["intake_preferences"] = intake_preferences_to_json(detail.intake_preferences)
     body["contact"] = {
         "street": detail.street,
         "postcode": detail.hit.postcode,

@@ -1,4 +1,17 @@
-"""Accounts: creating users, checking passwords, and slowing down password guessing."""
+"""Accounts: creating users, checking passwords, and slowing down password guessing.
+
+A login takes three steps, each its caller's unit of work, so that parallel guesses
+see each other and the slow password hash holds no write lock:
+
+1. `record_attempt`: every attempt is first written down as a failure;
+2. `is_within_limits`: then counted (past a limit the attempt's row is removed with
+   `forget_attempt`, so the lock lifts 15 minutes after the failures, however often
+   someone knocks);
+3. `check_password` (reads only), and on success `complete_login`.
+
+Limits over 15 minutes: 5 per account from one network, 20 per account from anywhere
+(guessing spread over networks), 30 per network (one password tried on many accounts).
+"""
 
 import ipaddress
 from datetime import datetime, timedelta
@@ -6,15 +19,14 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import LoginFailure, User
-from models.base import utcnow
 from models.enums import Role
 from web.services.errors import InputError
+from web.services.messages import _l
 
 # Argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes).
 PASSWORDS = PasswordHasher()
@@ -27,11 +39,6 @@ FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT_AND_CLIENT = 5
 MAX_FAILURES_PER_ACCOUNT = 20
 MAX_FAILURES_PER_CLIENT = 30
-
-
-class TooManyFailuresError(Exception):
-    """Too many failed logins for this account or address: wait before trying again."""
-
 
 # The User column that ties each role to its party (admins act for nobody).
 ENTITY_OF_ROLE = {
@@ -51,14 +58,16 @@ def normalize_email(raw: str) -> str:
 def hash_password(password: str) -> str:
     """Return the Argon2id hash of a password, refusing one that is too short."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError("password", f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens.")
+        raise InputError(
+            "password", _l("Een wachtwoord heeft minstens %(n)s tekens.", n=MIN_PASSWORD_LENGTH)
+        )
     return PASSWORDS.hash(password)
 
 
 def create_user(
     session: Session, role: Role, email: str, password: str, entity_id: int | None
 ) -> User:
-    """Add a user for the entity of its role; the caller's transaction decides when it lands."""
+    """Add a user for the entity of its role; an address already taken is refused."""
     address = normalize_email(email)
     if "@" not in address.strip("@") or len(address) > 254:
         raise InputError("email", _l("Geef een geldig e-mailadres."))
@@ -71,20 +80,12 @@ def create_user(
     user = User(email=address, password_hash=hash_password(password), role=role)
     if kind:
         setattr(user, kind, entity_id)
-    session.add(user)
-    session.flush()
-    return user
-
-
-def add_user(
-    session: Session, role: Role, email: str, password: str, entity_id: int | None
-) -> User:
-    """Create a user and commit; an address taken meanwhile is refused like any other."""
     try:
-        user = create_user(session, role, email, password, entity_id)
-        session.commit()
+        # A savepoint: the same address taken a moment ago by another request fails this
+        # insert alone, and the caller's unit of work can still answer (or roll back).
+        with session.begin_nested():
+            session.add(user)
     except IntegrityError:
-        session.rollback()
         raise InputError("email", EMAIL_IN_USE) from None
     return user
 
@@ -106,53 +107,61 @@ def client_of(remote_addr: str) -> str:
     return str(address)
 
 
-def authenticate(
-    session: Session, email: str, password: str, remote_addr: str, now: datetime | None = None
-) -> User | None:
-    """Return the active user with this e-mail and password, or None; commits the outcome.
-
-    Every attempt is first written down as a failure and committed, then counted, so
-    parallel attempts see each other. Past a limit the attempt is refused with
-    `TooManyFailuresError` before any password check (and its row removed, so the
-    lock lifts 15 minutes after the failures, however often someone knocks). Limits:
-    5 per account from one network, 20 per account from anywhere (guessing spread
-    over networks), 30 per network (one password tried on many accounts).
-    """
-    now = now or utcnow()
-    address = normalize_email(email)[:254]
-    client = client_of(remote_addr)
-    since = now - FAILURE_WINDOW
-    session.execute(delete(LoginFailure).where(LoginFailure.at < since))
-    attempt = LoginFailure(email=address, remote_addr=client, at=now)
+def record_attempt(session: Session, email: str, remote_addr: str, now: datetime) -> LoginFailure:
+    """Write a login attempt down as a failure (step 1); old failures are dropped."""
+    session.execute(delete(LoginFailure).where(LoginFailure.at < now - FAILURE_WINDOW))
+    attempt = LoginFailure(
+        email=normalize_email(email)[:254], remote_addr=client_of(remote_addr), at=now
+    )
     session.add(attempt)
-    session.commit()
-    recent = select(func.count()).where(LoginFailure.at >= since)
+    session.flush()
+    return attempt
+
+
+def is_within_limits(session: Session, attempt: LoginFailure, now: datetime) -> bool:
+    """Count the recent failures, this attempt included (step 2)."""
+    recent = select(func.count()).where(LoginFailure.at >= now - FAILURE_WINDOW)
     counts = (
         session.scalar(
-            recent.where(LoginFailure.email == address, LoginFailure.remote_addr == client)
+            recent.where(
+                LoginFailure.email == attempt.email, LoginFailure.remote_addr == attempt.remote_addr
+            )
         ),
-        session.scalar(recent.where(LoginFailure.email == address)),
-        session.scalar(recent.where(LoginFailure.remote_addr == client)),
+        session.scalar(recent.where(LoginFailure.email == attempt.email)),
+        session.scalar(recent.where(LoginFailure.remote_addr == attempt.remote_addr)),
     )
     limits = (
         MAX_FAILURES_PER_ACCOUNT_AND_CLIENT,
         MAX_FAILURES_PER_ACCOUNT,
         MAX_FAILURES_PER_CLIENT,
     )
-    if any((count or 0) > limit for count, limit in zip(counts, limits, strict=True)):
-        session.delete(attempt)
-        session.commit()
-        raise TooManyFailuresError
+    return all((count or 0) <= limit for count, limit in zip(counts, limits, strict=True))
+
+
+def forget_attempt(session: Session, attempt_id: int) -> None:
+    """Remove an attempt that was refused before its password was checked."""
+    session.execute(delete(LoginFailure).where(LoginFailure.id == attempt_id))
+
+
+def check_password(session: Session, email: str, password: str) -> User | None:
+    """Return the active user with this e-mail and password, or None (step 3; reads only).
+
+    An unknown or inactive account costs a hash check too: timing tells nothing.
+    """
+    address = normalize_email(email)[:254]
     user = session.scalar(select(User).where(User.email == address, User.is_active))
-    # An unknown or inactive account costs a hash check too: timing tells nothing.
     matches = _password_matches(user.password_hash if user else None, password)
-    if user is None or not matches:
-        return None
+    return user if user is not None and matches else None
+
+
+def complete_login(session: Session, user_id: int, password: str) -> None:
+    """After a correct password: clear the account's failures, rehash if parameters changed."""
+    user = session.get(User, user_id)
+    if user is None:
+        return
     if PASSWORDS.check_needs_rehash(user.password_hash or ""):
         user.password_hash = PASSWORDS.hash(password)
-    session.execute(delete(LoginFailure).where(LoginFailure.email == address))
-    session.commit()
-    return user
+    session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
 
 
 @cache

@@ -1,16 +1,16 @@
-"""The errors services raise for input they refuse; views and the API show them."""
+"""The errors services raise; views and the API turn them into answers."""
 
-from typing import Any
+from web.services.messages import Text, _l
 
 
 class InputError(ValueError):
-    """Input a service refuses; `field` names it and `message` explains it in Dutch.
+    """Input a service refuses; `field` names it and `message` explains it.
 
-    The message may be a lazy string: the page shows it in its own language, the API
-    in English.
+    The message is translated when shown: the page shows it in its own language, the
+    API in English.
     """
 
-    def __init__(self, field: str, message: Any) -> None:
+    def __init__(self, field: str, message: Text) -> None:
         super().__init__(str(message))
         self.field = field
         self.message = message
@@ -20,5 +20,18 @@ class NotFoundError(LookupError):
     """The row does not exist, or belongs to another party: either way, a 404."""
 
 
-class NotRecognisedError(Exception):
+class ConflictError(Exception):
+    """The row changed meanwhile (someone else acted first): a 409, with why."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class NotRecognisedError(ConflictError):
     """Places can only be advertised for a recognition that is valid now."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _l("Plaatsen kunnen alleen bijgehouden worden voor een erkenning die nu geldt.")
+        )

@@ -1,24 +1,27 @@
 """The partnership's side: the queue of recognition requests, and deciding them.
 
-A consultant sees only the recognitions of programmes their partnership decides on;
-rows are looked up through the partnership, so another one's are a `NotFoundError`.
+A consultant sees only the recognitions of programmes their partnership decides on
+(`web/services/policy.py`); another partnership's are a `NotFoundError`.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, update
 from sqlalchemy.orm import Session, joinedload
 
-from models import Company, Programme, Recognition, Site
-from models.base import day_in_belgium, utcnow
-from models.enums import RecognitionStatus
+from models import Company, Recognition, Site
+from models.base import day_in_belgium
+from models.enums import RecognitionStatus, Role
 from models.rules import is_request_overdue, recognition_valid_until
 from models.workplaces import valid_on
-from web.services.companies import start_training_deadline
-from web.services.errors import InputError, NotFoundError
+from web.services import policy
+from web.services.errors import ConflictError, InputError
+from web.services.mentors import start_training_deadline
+from web.services.messages import Message, _l
+from web.services.policy import Party
+from web.services.recognitions import find_recognition
 
 MAX_REASON_LENGTH = 2000
 LIST_LIMIT = 100
@@ -33,24 +36,19 @@ class QueuedRequest:
     is_overdue: bool  # older than the 14-day norm of DOMAIN.md step 2
 
 
-def _of_partnership(partnership_id: int) -> Select[tuple[Recognition]]:
-    return (
-        select(Recognition)
-        .join(Programme)
-        .where(Programme.partnership_id == partnership_id)
-        .options(
-            joinedload(Recognition.site).joinedload(Site.company),
-            joinedload(Recognition.site).joinedload(Site.place),
-            joinedload(Recognition.programme),
-            joinedload(Recognition.mentor),
-        )
+def _decided_by(party: Party) -> Select[Recognition]:
+    return policy.visible(party, Recognition).options(
+        joinedload(Recognition.site).joinedload(Site.company),
+        joinedload(Recognition.site).joinedload(Site.place),
+        joinedload(Recognition.programme),
+        joinedload(Recognition.mentor),
     )
 
 
-def list_requests(session: Session, partnership_id: int, today: date) -> list[QueuedRequest]:
+def list_requests(session: Session, party: Party, today: date) -> list[QueuedRequest]:
     """Return the open requests, oldest first: the order they should be decided in."""
     rows = session.scalars(
-        _of_partnership(partnership_id)
+        _decided_by(party)
         .where(Recognition.status == RecognitionStatus.REQUESTED)
         .order_by(Recognition.requested_at, Recognition.id)
     )
@@ -65,10 +63,10 @@ def list_requests(session: Session, partnership_id: int, today: date) -> list[Qu
     return queue
 
 
-def find_recognitions(session: Session, partnership_id: int, text: str) -> list[Recognition]:
+def find_recognitions(session: Session, party: Party, text: str) -> list[Recognition]:
     """Return decided recognitions whose company name or KBO number holds `text`."""
     query = (
-        _of_partnership(partnership_id)
+        _decided_by(party)
         .join(Site, Recognition.site_id == Site.id)
         .join(Company)
         .where(Recognition.status != RecognitionStatus.REQUESTED)
@@ -85,35 +83,22 @@ def find_recognitions(session: Session, partnership_id: int, text: str) -> list[
     return list(session.scalars(query.order_by(Company.name, Recognition.id).limit(LIST_LIMIT)))
 
 
-def partnership_recognition(
-    session: Session, partnership_id: int, recognition_id: int
-) -> Recognition:
-    """Return one recognition or request of the partnership's programmes."""
-    recognition = session.scalar(
-        _of_partnership(partnership_id).where(Recognition.id == recognition_id)
-    )
-    if recognition is None:
-        raise NotFoundError
-    return recognition
-
-
 ALREADY_DECIDED = _l("Over deze aanvraag is al beslist.")
 NOT_RUNNING = _l("Alleen een lopende erkenning kan ingetrokken worden.")
 
 
 def approve(
     session: Session,
-    partnership_id: int,
+    party: Party,
     recognition_id: int,
+    now: datetime,
     note: str = "",
     grant_age_waiver: bool = False,
-    now: datetime | None = None,
 ) -> Recognition:
     """Recognise the site for the programme, valid 5 years from today (step 2)."""
-    now = now or utcnow()
     recognition = _decide(
         session,
-        partnership_id,
+        party,
         recognition_id,
         Recognition.status == RecognitionStatus.REQUESTED,
         ALREADY_DECIDED,
@@ -125,67 +110,54 @@ def approve(
     )
     if recognition.mentor is not None:
         start_training_deadline(recognition.mentor, recognition)
-    session.commit()
+    session.flush()
     return recognition
 
 
 def refuse(
-    session: Session,
-    partnership_id: int,
-    recognition_id: int,
-    reason: str,
-    now: datetime | None = None,
+    session: Session, party: Party, recognition_id: int, reason: str, now: datetime
 ) -> Recognition:
     """Refuse a request; the company sees the reason."""
-    recognition = _decide(
+    return _decide(
         session,
-        partnership_id,
+        party,
         recognition_id,
         Recognition.status == RecognitionStatus.REQUESTED,
         ALREADY_DECIDED,
         status=RecognitionStatus.REFUSED,
-        decided_at=now or utcnow(),
+        decided_at=now,
         decision_reason=_reason(reason, required=True),
     )
-    session.commit()
-    return recognition
 
 
 def withdraw(
-    session: Session,
-    partnership_id: int,
-    recognition_id: int,
-    reason: str,
-    now: datetime | None = None,
+    session: Session, party: Party, recognition_id: int, reason: str, now: datetime
 ) -> Recognition:
     """Withdraw a running recognition before its 5 years are up; its places leave search."""
-    now = now or utcnow()
-    recognition = _decide(
+    return _decide(
         session,
-        partnership_id,
+        party,
         recognition_id,
         valid_on(day_in_belgium(now)),
         NOT_RUNNING,
         status=RecognitionStatus.WITHDRAWN,
         decided_at=now,
         decision_reason=_reason(reason, required=True),
-        is_available=False,
     )
-    session.commit()
-    return recognition
 
 
 def _decide(
     session: Session,
-    partnership_id: int,
+    party: Party,
     recognition_id: int,
     only_if: ColumnElement[bool],
-    refusal: Any,
+    refusal: Message,
     **values: Any,
 ) -> Recognition:
     """Change a recognition's state in one conditional UPDATE, so that of two consultants
     deciding at once, exactly one succeeds and the other is told (no lost decision)."""
-    recognition = partnership_recognition(session, partnership_id, recognition_id)
+    policy.require(party, Role.CONSULTANT)
+    recognition = find_recognition(session, party, recognition_id)
     changed = session.execute(
         update(Recognition)
         .where(Recognition.id == recognition.id, only_if)
@@ -193,8 +165,7 @@ def _decide(
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
-        raise InputError("status", refusal)
+        raise ConflictError(refusal)
     session.refresh(recognition)
     return recognition
 

@@ -11,9 +11,7 @@ from models.reference_data import ReferenceCounts, sync_reference_data
 
 def load_reference_data(session: Session) -> ReferenceCounts:
     """Bring programmes, partnerships and postcodes in line with the shipped files."""
-    counts = sync_reference_data(session)
-    session.commit()
-    return counts
+    return sync_reference_data(session)
 
 
 def list_programmes(session: Session) -> Sequence[Programme]:

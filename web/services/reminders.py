@@ -1,16 +1,16 @@
 """Reminders to companies: written in Dutch and queued in the outbox by the nightly job."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from models import Company, OutboxMessage, Recognition, Site, User
 from models.enums import Role
 from models.refresh import Reminder, reminders_due
+from web.services.messages import _l
 
-SIGNATURE = "\n\nMet vriendelijke groeten,\nDuaal Match"
+SIGNATURE = _l("Met vriendelijke groeten,\nDuaal Match")
 
 
 def queue_reminders(
@@ -50,29 +50,40 @@ def queue_reminders(
 
 
 def compose(reminder: Reminder, recognition: Recognition, stale_after_days: int) -> tuple[str, str]:
-    """Return the subject and body of a reminder, in Dutch."""
+    """Return the subject and body of a reminder, in the current language (Dutch for jobs)."""
     programme = recognition.programme.name
     site = recognition.site
     where = f"{site.name}, {site.street}, {site.postcode} {site.place.municipality_nl}"
-    when = format_date(reminder.about, format="long", locale="nl")
     if reminder.kind == "stale":
-        stale_on = date.fromordinal(reminder.about.toordinal() + stale_after_days + 1)
-        until = format_date(stale_on, format="long", locale="nl")
-        return (
-            f"Kloppen je vrije plaatsen voor {programme} nog?",
-            f"Goedendag,\n\nJe vrije plaatsen voor {programme} op {where} werden laatst "
-            f"bevestigd op {when}. Bevestig ze vóór {until}, anders tellen ze niet meer mee "
+        stale_on = reminder.about + timedelta(days=stale_after_days + 1)
+        subject = _l("Kloppen je vrije plaatsen voor %(programme)s nog?", programme=programme)
+        body = _l(
+            "Goedendag,\n\nJe vrije plaatsen voor %(programme)s op %(where)s werden laatst "
+            "bevestigd op %(when)s. Bevestig ze vóór %(until)s, anders tellen ze niet meer mee "
             "wanneer leerlingen naar een vrije plaats zoeken.\n\nMeld je aan op Duaal Match, "
-            "open Mijn bedrijf en klik op 'Klopt nog', of pas de plaatsen aan." + SIGNATURE,
+            "open Mijn bedrijf en klik op 'Klopt nog', of pas de plaatsen aan.",
+            programme=programme,
+            where=where,
+            when=reminder.about,
+            until=stale_on,
         )
-    return (
-        f"Je erkenning voor {programme} loopt af op {when}",
-        f"Goedendag,\n\nDe erkenning van {where} voor {programme} loopt af op {when}. "
-        "Daarna kan deze werkplek geen nieuwe leerlingen meer opleiden en verdwijnt ze uit "
-        "de zoekresultaten.\n\nNeem tijdig contact op met het partnerschap van de sector "
-        "om de erkenning te verlengen. Na het einde kun je op Duaal Match, onder Mijn "
-        "bedrijf, een nieuwe erkenning aanvragen." + SIGNATURE,
-    )
+    else:
+        subject = _l(
+            "Je erkenning voor %(programme)s loopt af op %(when)s",
+            programme=programme,
+            when=reminder.about,
+        )
+        body = _l(
+            "Goedendag,\n\nDe erkenning van %(where)s voor %(programme)s loopt af op %(when)s. "
+            "Daarna kan deze werkplek geen nieuwe leerlingen meer opleiden en verdwijnt ze uit "
+            "de zoekresultaten.\n\nNeem tijdig contact op met het partnerschap van de sector "
+            "om de erkenning te verlengen. Na het einde kun je op Duaal Match, onder Mijn "
+            "bedrijf, een nieuwe erkenning aanvragen.",
+            where=where,
+            programme=programme,
+            when=reminder.about,
+        )
+    return str(subject), f"{body}\n\n{SIGNATURE}"
 
 
 def _load(session: Session, ids: list[int]) -> dict[int, Recognition]:

@@ -1,25 +1,18 @@
 """Search recognised workplaces: rows → snapshot → engine, and matches → answers."""
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from matcher import (
-    MAX_WIDEN_KM,
-    STALE_AFTER_DAYS,
-    UNCONFIRMED_AFTER_DAYS,
     Gazetteer,
     IntakePreferences,
     Match,
     Place,
     Reason,
-    ScoreWeights,
-    SearchEngine,
     SearchQuery,
     WorkplaceRecord,
     WorkplaceSnapshot,
@@ -28,13 +21,11 @@ from matcher import (
 from models import Company, Postcode, Programme, Recognition, Site
 from models.base import BELGIUM, MAX_ID
 from models.enums import RecognitionStatus
-from web.db import get_db
-from web.services.search_index import IndexState, SearchIndex
-
-EXTENSION_KEY = "duaal_search_index"
+from web.services.search_index import IndexState
+from web.settings import SearchSettings
 
 
-def _workplace_rows() -> Select[Any]:
+def _workplace_rows() -> Select[*tuple[Any, ...]]:
     return (
         select(
             Recognition.id,
@@ -88,73 +79,18 @@ def load_workplace_records(
             available_from=r[13],
             confirmed_at=r[14],
             updated_at=r[15],
-            preferences=parse_intake_preferences(r[16]),
+            preferences=r[16],
         )
         for r in session.execute(statement)
     ]
 
 
-def parse_intake_preferences(raw: Any) -> IntakePreferences:
-    """Read stored intake preferences, ignoring what is malformed rather than failing."""
-    if not isinstance(raw, Mapping):
-        return IntakePreferences()
-    min_age = raw.get("min_age")
-    months = raw.get("start_months")
-    languages = raw.get("languages")
-    pattern = raw.get("hours_pattern")
-    return IntakePreferences(
-        min_age=min_age if isinstance(min_age, int) and 0 < min_age < 100 else None,
-        start_months=frozenset(m for m in months if isinstance(m, int) and 1 <= m <= 12)
-        if isinstance(months, list)
-        else frozenset(),
-        languages=frozenset(c for c in languages if isinstance(c, str))
-        if isinstance(languages, list)
-        else frozenset(),
-        hours_pattern=pattern if isinstance(pattern, str) else None,
-        first_interview_at_school=raw.get("first_interview_at_school") is True,
-    )
-
-
-def stale_after_days(config: Mapping[str, Any]) -> int:
-    """Return after how many unconfirmed days a free place stops counting."""
-    days: int = config.get("SEARCH_STALE_AFTER_DAYS", STALE_AFTER_DAYS)
-    return days
-
-
-def engine_settings(config: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the SearchEngine options from the app config (the matcher's defaults)."""
-    return {
-        "weights": config.get("SEARCH_WEIGHTS") or ScoreWeights(),
-        "stale_after_days": stale_after_days(config),
-        "unconfirmed_after_days": config.get(
-            "SEARCH_UNCONFIRMED_AFTER_DAYS", UNCONFIRMED_AFTER_DAYS
-        ),
-        "max_widen_km": config.get("SEARCH_MAX_WIDEN_KM", MAX_WIDEN_KM),
-    }
-
-
-def build_index_state(session: Session, version: int, options: Mapping[str, Any]) -> IndexState:
+def build_index_state(session: Session, version: int, search: SearchSettings) -> IndexState:
     """Snapshot every recognised workplace and fit an engine on it."""
     snapshot = WorkplaceSnapshot(load_workplace_records(session), tz=BELGIUM)
     names = {code: name for code, name in session.execute(select(Programme.code, Programme.name))}
-    engine = SearchEngine(**options, prepare_explanations=True).fit(snapshot)
+    engine = search.new_engine().fit(snapshot)
     return IndexState(version, engine, names)
-
-
-def get_search_index() -> SearchIndex:
-    """Return this app's search index, creating it on first use."""
-    index: SearchIndex | None = current_app.extensions.get(EXTENSION_KEY)
-    if index is None:
-        config = current_app.config
-        options = engine_settings(config)
-        index = SearchIndex(
-            build=lambda session, version: build_index_state(session, version, options),
-            session_factory=get_db().session_factory,
-            check_interval_s=config.get("SEARCH_VERSION_CHECK_SECONDS", 1.0),
-            background=config.get("SEARCH_BACKGROUND_REBUILD", True),
-        )
-        current_app.extensions[EXTENSION_KEY] = index
-    return index
 
 
 @dataclass(frozen=True)
@@ -166,12 +102,6 @@ class Origin:
     lat: float
     lon: float
     is_point: bool = False  # given as lat/lon rather than as a postcode
-
-    def label(self, language: str) -> str:
-        """How the reasons name it: "14 km van Kortrijk" or "14 km van je vertrekpunt"."""
-        if not self.is_point:
-            return self.municipality
-        return "your starting point" if language == "en" else "je vertrekpunt"
 
 
 def origin_from_postcode(place: Place) -> Origin:
@@ -262,6 +192,7 @@ def search_workplaces(state: IndexState, query: SearchQuery, origin: Origin) -> 
 @dataclass(frozen=True)
 class WorkplaceDetail:
     hit: WorkplaceHit
+    origin: Origin | None
     street: str
     intake_preferences: IntakePreferences
     email: str | None
@@ -273,8 +204,8 @@ def find_workplace(
     session: Session,
     recognition_id: int,
     query: SearchQuery,
-    has_origin: bool,
-    options: Mapping[str, Any],
+    origin: Origin | None,
+    search: SearchSettings,
     day: date,
 ) -> WorkplaceDetail | None:
     """Return one public workplace, explained for the query; None if not public.
@@ -288,7 +219,8 @@ def find_workplace(
     if not records or records[0].valid_until <= day:
         return None
     record = records[0]
-    engine = SearchEngine(**options).fit(WorkplaceSnapshot(records, tz=BELGIUM))
+    engine = search.new_engine().fit(WorkplaceSnapshot(records, tz=BELGIUM))
+    has_origin = origin is not None
     if not has_origin:
         query = replace(query, lat=record.lat, lon=record.lon)
     name = session.scalar(select(Programme.name).where(Programme.code == record.programme))
@@ -300,4 +232,6 @@ def find_workplace(
         .join(Company, Company.id == Site.company_id)
         .where(Site.id == record.site_id)
     ).one()
-    return WorkplaceDetail(hit, company[0], record.preferences, company[1], company[2], company[3])
+    return WorkplaceDetail(
+        hit, origin, company[0], record.preferences, company[1], company[2], company[3]
+    )

@@ -4,13 +4,15 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ApiToken
-from models.base import utcnow
-from web.services.errors import InputError, NotFoundError
+from models.enums import Role
+from web.services import policy
+from web.services.errors import InputError
+from web.services.messages import _l
+from web.services.policy import Party
 
 TOKEN_PREFIX = "dm_"  # noqa: S105 (a prefix, not a secret): lets secret scanners and people recognise a leaked token
 
@@ -20,44 +22,41 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, company_id: int, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the secret is returned once and never stored."""
+def create_token(session: Session, party: Party, name: str) -> tuple[ApiToken, str]:
+    """Create a token for the party's company; the secret is returned once, never stored."""
+    policy.require(party, Role.COMPANY)
     name = name.strip()
     if not name or len(name) > 80:
         raise InputError("name", _l("Geef de sleutel een naam van hoogstens 80 tekens."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        company_id=company_id, name=name, token_digest=digest(secret), hint=secret[-4:]
+        company_id=party.company_id, name=name, token_digest=digest(secret), hint=secret[-4:]
     )
     session.add(token)
-    session.commit()
+    session.flush()
     return token, secret
 
 
-def list_tokens(session: Session, company_id: int) -> list[ApiToken]:
-    """Return the company's tokens that still work, newest first."""
+def list_tokens(session: Session, party: Party) -> list[ApiToken]:
+    """Return the party's tokens that still work, newest first."""
     return list(
         session.scalars(
-            select(ApiToken)
-            .where(ApiToken.company_id == company_id, ApiToken.revoked_at.is_(None))
+            policy.visible(party, ApiToken)
+            .where(ApiToken.revoked_at.is_(None))
             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
         )
     )
 
 
-def revoke_token(session: Session, company_id: int, token_id: int) -> None:
-    """Stop one of the company's tokens from working, at once."""
-    token = session.scalar(
-        select(ApiToken).where(ApiToken.id == token_id, ApiToken.company_id == company_id)
-    )
-    if token is None:
-        raise NotFoundError
+def revoke_token(session: Session, party: Party, token_id: int, now: datetime) -> None:
+    """Stop one of the party's tokens from working, at once."""
+    token = policy.find(session, party, ApiToken, token_id)
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        session.commit()
+        token.revoked_at = now
+        session.flush()
 
 
-def company_of_token(session: Session, secret: str, now: datetime | None = None) -> int | None:
+def party_of_token(session: Session, secret: str, now: datetime) -> Party | None:
     """Return the company a valid token acts for, noting its use; None if it is not valid."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
@@ -68,6 +67,6 @@ def company_of_token(session: Session, secret: str, now: datetime | None = None)
     )
     if token is None:
         return None
-    token.last_used_at = now or utcnow()
+    token.last_used_at = now
     session.flush()
-    return token.company_id
+    return Party.of_company(token.company_id)

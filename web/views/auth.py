@@ -7,10 +7,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from web.auth import home_of, signed_in
-from web.db import get_session
+from models.base import utcnow
+from web.auth import SignedIn, home_of, signed_in
+from web.db import get_session, unit_of_work
 from web.forms import LoginForm
-from web.services.accounts import TooManyFailuresError, authenticate
+from web.services import accounts
 
 bp = Blueprint("auth", __name__)
 
@@ -28,6 +29,31 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+class TooManyAttemptsError(Exception):
+    """Too many failed logins for this account or network: wait before trying again."""
+
+
+def _authenticate(email: str, password: str) -> SignedIn | None:
+    """Check a login in the three steps of web/services/accounts.py, each its own unit of
+    work: the attempt is stored before it is counted, so parallel guesses see each other,
+    and the slow password hash runs outside any write lock."""
+    now = utcnow()
+    with unit_of_work() as db:
+        attempt = accounts.record_attempt(db, email, request.remote_addr or "", now)
+    with unit_of_work() as db:
+        allowed = accounts.is_within_limits(db, attempt, now)
+        if not allowed:
+            accounts.forget_attempt(db, attempt.id)
+    if not allowed:
+        raise TooManyAttemptsError
+    user = accounts.check_password(get_session(), email, password)
+    if user is None:
+        return None
+    with unit_of_work() as db:
+        accounts.complete_login(db, user.id, password)
+    return signed_in(user)
+
+
 @bp.route("/aanmelden", methods=["GET", "POST"])
 def login() -> Response | tuple[str, int] | str:
     """Log in with e-mail and password; failures are counted and slowed down."""
@@ -37,20 +63,15 @@ def login() -> Response | tuple[str, int] | str:
     status = 200
     if form.validate_on_submit():
         try:
-            user = authenticate(
-                get_session(),
-                form.email.data or "",
-                form.password.data or "",
-                request.remote_addr or "",
-            )
-        except TooManyFailuresError:
+            user = _authenticate(form.email.data or "", form.password.data or "")
+        except TooManyAttemptsError:
             form.form_errors.append(TOO_MANY)
             return render_template("auth/login.html", form=form), 429
         if user is not None:
             # A fresh session on login: whatever was in the old one cannot be carried over.
             session.clear()
-            login_user(signed_in(user))
-            return redirect(_safe_next(request.args.get("next")) or home_of(signed_in(user)))
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or home_of(user))
         form.form_errors.append(WRONG)
         status = 401
     elif form.is_submitted():

@@ -1,34 +1,27 @@
 """The company's pages under /bedrijf: register, sites, recognitions, mentors, places, API keys.
 
 Every page needs a company login and finds rows through the signed-in company
-(web/services/companies.py), so another company's id answers 404.
+(web/services/policy.py), so another company's id answers 404. Each change runs in
+one unit of work: it lands whole or not at all.
 """
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from models import Mentor, Recognition
-from models.base import today_in_belgium
+from models.base import today_in_belgium, utcnow
 from models.enums import Role, TrainingStatus
 from models.rules import is_recognition_valid
 from web.auth import home_of, me, role_required, signed_in
-from web.db import get_session
+from web.config import get_settings
+from web.db import get_session, unit_of_work
 from web.forms import (
     POSTCODE,
     AvailabilityForm,
@@ -41,26 +34,21 @@ from web.forms import (
     TokenForm,
     show_error,
 )
-from web.services import companies, tokens
+from web.services import companies, mentors, places, recognitions, sites, tokens
 from web.services.errors import InputError, NotFoundError, NotRecognisedError
 from web.services.reference import list_programmes
-from web.services.search import stale_after_days
 
 bp = Blueprint("company", __name__, url_prefix="/bedrijf")
 
 Page = Response | str | tuple[str, int]
 company_only = role_required(Role.COMPANY)
+Found = TypeVar("Found")
 
 
-def _company_id() -> int:
-    company_id = me().company_id
-    assert company_id is not None  # the users table ties every company user to a company
-    return company_id
-
-
-def _or_404(lookup: Any, *args: Any) -> Any:
+def _or_404(lookup: Callable[..., Found], *args: Any) -> Found:
+    """Look a row up through the signed-in company; another company's is a 404."""
     try:
-        return lookup(get_session(), _company_id(), *args)
+        return lookup(get_session(), me(), *args)
     except NotFoundError:
         abort(404)
 
@@ -87,9 +75,10 @@ def register() -> Page:
             **{name: bool(form[name].data) for name in companies.DECLARATIONS},
         )
         try:
-            _company, user = companies.register_company(
-                get_session(), details, form.user_email.data or "", form.password.data or ""
-            )
+            with unit_of_work() as db:
+                _company, user = companies.register_company(
+                    db, details, form.user_email.data or "", form.password.data or ""
+                )
         except InputError as error:
             show_error(form, error)
         else:
@@ -119,9 +108,8 @@ def new_site() -> Page:
         match = re.match(POSTCODE, form.postcode.data or "")
         assert match is not None  # the form's validator checked it
         try:
-            companies.add_site(
-                get_session(), _company_id(), form.name.data or "", form.street.data or "", match[1]
-            )
+            with unit_of_work() as db:
+                sites.add_site(db, me(), form.name.data or "", form.street.data or "", match[1])
         except InputError as error:
             show_error(form, error)
         else:
@@ -162,13 +150,10 @@ def request_recognition() -> Page:
         form.site_id.data = int(request.args["site"])
     if form.validate_on_submit():
         try:
-            recognition = companies.request_recognition(
-                get_session(),
-                company.id,
-                form.site_id.data,
-                form.programme_id.data,
-                form.mentor_id.data or None,
-            )
+            with unit_of_work() as db:
+                recognition = recognitions.request_recognition(
+                    db, me(), form.site_id.data, form.programme_id.data, form.mentor_id.data or None
+                )
         except InputError as error:
             show_error(form, error)
         else:
@@ -185,17 +170,17 @@ def request_recognition() -> Page:
 
 
 def _availability_form(recognition: Recognition) -> AvailabilityForm:
-    prefs = recognition.intake_preferences or {}
+    prefs = recognition.intake_preferences
     return AvailabilityForm(
         formdata=None,
         n_places=recognition.n_places,
         n_free_places=recognition.n_free_places,
         available_from=recognition.available_from,
-        min_age=prefs.get("min_age"),
-        start_months=prefs.get("start_months") or [],
-        languages=prefs.get("languages") or [],
-        hours_pattern=prefs.get("hours_pattern") or "",
-        first_interview_at_school=bool(prefs.get("first_interview_at_school")),
+        min_age=prefs.min_age,
+        start_months=sorted(prefs.start_months),
+        languages=sorted(prefs.languages),
+        hours_pattern=prefs.hours_pattern or "",
+        first_interview_at_school=prefs.first_interview_at_school,
     )
 
 
@@ -208,9 +193,7 @@ def _recognition_page(
     today = today_in_belgium()
     if mentor_form is None:
         mentor_form = MentorChoiceForm(formdata=None, mentor_id=recognition.mentor_id or 0)
-    mentor_form.mentor_id.choices = _mentor_choices(
-        companies.list_mentors(get_session(), _company_id())
-    )
+    mentor_form.mentor_id.choices = _mentor_choices(mentors.list_mentors(get_session(), me()))
     mentor = recognition.mentor
     page = render_template(
         "company/recognition.html",
@@ -219,8 +202,8 @@ def _recognition_page(
         availability_form=availability_form or _availability_form(recognition),
         mentor_form=mentor_form,
         confirm_form=ButtonForm(),
-        mentor_problems=companies.mentor_problems_of(mentor, today, recognition) if mentor else [],
-        stale_after_days=stale_after_days(current_app.config),
+        mentor_problems=mentors.mentor_problems_of(mentor, today, recognition) if mentor else [],
+        stale_after_days=get_settings().search.stale_after_days,
         today=today,
     )
     return page, status
@@ -230,30 +213,25 @@ def _recognition_page(
 @company_only
 def recognition(recognition_id: int) -> Page:
     """One recognition: its state and the decision, its mentor, and its places."""
-    return _recognition_page(_or_404(companies.own_recognition, recognition_id))
+    return _recognition_page(_or_404(recognitions.find_recognition, recognition_id))
 
 
 @bp.post("/erkenningen/<int:recognition_id>/plaatsen")
 @company_only
 def save_availability(recognition_id: int) -> Page:
     """Save places, free places, the start date and intake preferences (confirms them)."""
-    recognition = _or_404(companies.own_recognition, recognition_id)
+    recognition = _or_404(recognitions.find_recognition, recognition_id)
     form = AvailabilityForm()
     if form.validate():
-        availability = companies.Availability(
+        availability = places.Availability(
             n_places=form.n_places.data or 0,
             n_free_places=form.n_free_places.data or 0,
             available_from=form.available_from.data,
             intake_preferences=form.intake_preferences(),
         )
         try:
-            companies.update_availability(
-                get_session(),
-                _company_id(),
-                recognition_id,
-                availability,
-                stale_after_days=stale_after_days(current_app.config),
-            )
+            with unit_of_work() as db:
+                places.update_availability(db, me(), recognition_id, availability, utcnow())
         except InputError as error:
             show_error(form, error)
         except NotRecognisedError:
@@ -274,12 +252,8 @@ def save_availability(recognition_id: int) -> Page:
 def confirm(recognition_id: int) -> Page:
     """Confirm in one click that the advertised places are still correct."""
     try:
-        companies.confirm_availability(
-            get_session(),
-            _company_id(),
-            recognition_id,
-            stale_after_days=stale_after_days(current_app.config),
-        )
+        with unit_of_work() as db:
+            places.confirm_availability(db, me(), recognition_id, utcnow())
     except NotFoundError:
         abort(404)
     except NotRecognisedError:
@@ -294,14 +268,13 @@ def confirm(recognition_id: int) -> Page:
 @company_only
 def choose_mentor(recognition_id: int) -> Page:
     """Name (or change) the mentor of a recognition."""
-    recognition = _or_404(companies.own_recognition, recognition_id)
+    recognition = _or_404(recognitions.find_recognition, recognition_id)
     form = MentorChoiceForm()
     form.mentor_id.choices = []
     if form.validate():
         try:
-            companies.assign_mentor(
-                get_session(), _company_id(), recognition_id, form.mentor_id.data or None
-            )
+            with unit_of_work() as db:
+                mentors.assign_mentor(db, me(), recognition_id, form.mentor_id.data or None)
         except InputError as error:
             show_error(form, error)
         else:
@@ -321,13 +294,13 @@ def new_mentor() -> Page:
 @company_only
 def edit_mentor(mentor_id: int) -> Page:
     """Change a mentor's details, training or extract date."""
-    return _mentor_page(_or_404(companies.own_mentor, mentor_id))
+    return _mentor_page(_or_404(mentors.find_mentor, mentor_id))
 
 
 def _mentor_page(mentor: Mentor | None) -> Page:
     form = MentorForm(obj=mentor)
     if form.validate_on_submit():
-        details = companies.MentorDetails(
+        details = mentors.MentorDetails(
             first_name=(form.first_name.data or "").strip(),
             last_name=(form.last_name.data or "").strip(),
             email=form.email.data or None,
@@ -337,13 +310,10 @@ def _mentor_page(mentor: Mentor | None) -> Page:
             training_status=TrainingStatus(form.training_status.data),
         )
         try:
-            saved = companies.save_mentor(
-                get_session(),
-                _company_id(),
-                mentor.id if mentor else None,
-                details,
-                today_in_belgium(),
-            )
+            with unit_of_work() as db:
+                saved = mentors.save_mentor(
+                    db, me(), mentor.id if mentor else None, details, today_in_belgium()
+                )
         except InputError as error:
             show_error(form, error)
         else:
@@ -352,7 +322,7 @@ def _mentor_page(mentor: Mentor | None) -> Page:
     context = {
         "form": form,
         "mentor": mentor,
-        "problems": companies.mentor_problems_of(mentor, today_in_belgium()) if mentor else [],
+        "problems": mentors.mentor_problems_of(mentor, today_in_belgium()) if mentor else [],
     }
     if form.is_submitted():
         return _invalid("company/mentor_form.html", **context)
@@ -368,7 +338,8 @@ def api_tokens() -> Page:
     status = 200
     if form.validate_on_submit():
         try:
-            _token, secret = tokens.create_token(get_session(), _company_id(), form.name.data or "")
+            with unit_of_work() as db:
+                _token, secret = tokens.create_token(db, me(), form.name.data or "")
         except InputError as error:
             show_error(form, error)
             status = 400
@@ -380,7 +351,7 @@ def api_tokens() -> Page:
         "company/tokens.html",
         form=form,
         secret=secret,
-        tokens=tokens.list_tokens(get_session(), _company_id()),
+        tokens=tokens.list_tokens(get_session(), me()),
         revoke_form=ButtonForm(),
     )
     return page, status
@@ -390,6 +361,10 @@ def api_tokens() -> Page:
 @company_only
 def revoke_token(token_id: int) -> Page:
     """Revoke an API key: it stops working at once."""
-    _or_404(tokens.revoke_token, token_id)
+    with unit_of_work() as db:
+        try:
+            tokens.revoke_token(db, me(), token_id, utcnow())
+        except NotFoundError:
+            abort(404)
     flash(_l("De sleutel is ingetrokken."))
     return redirect(url_for("company.api_tokens"))

@@ -5,18 +5,20 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from models import Recognition
-from models.base import today_in_belgium
+from models.base import today_in_belgium, utcnow
 from models.enums import RecognitionStatus, Role
 from models.rules import DECISION_NORM_DAYS
 from web.auth import me, role_required
-from web.db import get_session
+from web.db import get_session, unit_of_work
 from web.forms import ApproveForm, ReasonForm, show_error
 from web.services import partnerships
-from web.services.companies import mentor_problems_of
-from web.services.errors import InputError, NotFoundError
+from web.services.errors import ConflictError, InputError, NotFoundError
+from web.services.mentors import mentor_problems_of
+from web.services.recognitions import find_recognition
 
 bp = Blueprint("partnership", __name__, url_prefix="/partnerschap")
 
@@ -24,17 +26,9 @@ Page = Response | str | tuple[str, int]
 consultant_only = role_required(Role.CONSULTANT)
 
 
-def _partnership_id() -> int:
-    partnership_id = me().partnership_id
-    assert partnership_id is not None  # the users table ties every consultant to a partnership
-    return partnership_id
-
-
 def _find(recognition_id: int) -> Recognition:
     try:
-        return partnerships.partnership_recognition(
-            get_session(), _partnership_id(), recognition_id
-        )
+        return find_recognition(get_session(), me(), recognition_id)
     except NotFoundError:
         abort(404)
 
@@ -43,7 +37,7 @@ def _find(recognition_id: int) -> Recognition:
 @consultant_only
 def queue() -> Page:
     """Open requests, oldest first; those past the 14-day norm stand out."""
-    requests = partnerships.list_requests(get_session(), _partnership_id(), today_in_belgium())
+    requests = partnerships.list_requests(get_session(), me(), today_in_belgium())
     return render_template(
         "partnership/queue.html",
         requests=requests,
@@ -57,7 +51,7 @@ def queue() -> Page:
 def recognitions() -> Page:
     """Find decided recognitions by company name or KBO number (to withdraw one)."""
     text = request.args.get("q", "")[:100]
-    found = partnerships.find_recognitions(get_session(), _partnership_id(), text) if text else []
+    found = partnerships.find_recognitions(get_session(), me(), text) if text else []
     return render_template("partnership/recognitions.html", q=text, found=found)
 
 
@@ -100,10 +94,11 @@ def approve(recognition_id: int) -> Page:
         recognition_id,
         "approve_form",
         ApproveForm(),
-        lambda form: partnerships.approve(
-            get_session(),
-            _partnership_id(),
+        lambda db, form: partnerships.approve(
+            db,
+            me(),
             recognition_id,
+            utcnow(),
             form.note.data or "",
             bool(form.grant_age_waiver.data),
         ),
@@ -120,8 +115,8 @@ def refuse(recognition_id: int) -> Page:
         recognition_id,
         "refuse_form",
         ReasonForm(prefix="refuse"),
-        lambda form: partnerships.refuse(
-            get_session(), _partnership_id(), recognition_id, form.reason.data or ""
+        lambda db, form: partnerships.refuse(
+            db, me(), recognition_id, form.reason.data or "", utcnow()
         ),
         _l("Geweigerd. Het bedrijf ziet de reden."),
         url_for("partnership.queue"),
@@ -136,8 +131,8 @@ def withdraw(recognition_id: int) -> Page:
         recognition_id,
         "withdraw_form",
         ReasonForm(prefix="withdraw"),
-        lambda form: partnerships.withdraw(
-            get_session(), _partnership_id(), recognition_id, form.reason.data or ""
+        lambda db, form: partnerships.withdraw(
+            db, me(), recognition_id, form.reason.data or "", utcnow()
         ),
         _l("De erkenning is ingetrokken. Het bedrijf ziet de reden."),
         url_for("partnership.recognition", recognition_id=recognition_id),
@@ -148,7 +143,7 @@ def _decide(
     recognition_id: int,
     form_name: str,
     form: Any,
-    decide: Callable[[Any], object],
+    decide: Callable[[Session, Any], object],
     done: Any,
     then: str,
 ) -> Page:
@@ -157,10 +152,11 @@ def _decide(
     recognition = _find(recognition_id)
     if form.validate():
         try:
-            decide(form)
+            with unit_of_work() as db:
+                decide(db, form)
+        except ConflictError as error:  # decided meanwhile, e.g. by a colleague
+            return _page(_find(recognition_id), status=409, conflict=error.message)
         except InputError as error:
-            if error.field == "status":  # decided meanwhile, e.g. by a colleague
-                return _page(recognition, status=409, conflict=error.message)
             show_error(form, error)
         else:
             flash(done)

@@ -7,39 +7,29 @@ parameters as the API, so it can be shared and bookmarked.
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from matcher import DEFAULT_RADIUS_KM, MOBILITIES, InvalidQueryError, SearchQuery
 from models import Programme
 from models.base import today_in_belgium
+from web.config import get_settings
 from web.db import get_session
-from web.i18n import page_language
 from web.links import search_args
 from web.params import ParameterError
+from web.resources import get_gazetteer, get_search_index
 from web.search_request import read_explain_query, read_origin, read_search_query
-from web.services.geography import get_gazetteer
 from web.services.overview import count_overview
 from web.services.reference import list_programmes
-from web.services.search import (
-    Origin,
-    engine_settings,
-    find_workplace,
-    get_search_index,
-    search_workplaces,
-)
+from web.services.search import Origin, find_workplace, search_workplaces
+from web.vocabulary import MOBILITY_NAMES
 
 bp = Blueprint("search", __name__)
 
 RADIUS_CHOICES_KM = (3, 5, 10, 15, 25, 40, 60, 100)
-MOBILITY_LABELS = {
-    "bike": _l("Met de fiets"),
-    "public_transport": _l("Met het openbaar vervoer"),
-    "walk": _l("Te voet"),
-    "car": _l("Met de auto"),
-}
 FIELD_MESSAGES = {
     "programme": _l("Kies een opleiding uit de lijst."),
     "postcode": _l("Geef een Belgische postcode of gemeente, bijvoorbeeld 8500 of Kortrijk."),
@@ -72,7 +62,7 @@ def _form(programmes: Sequence[Programme], errors: dict[str, Any] | None = None)
     return {
         "programmes_by_domain": sorted(by_domain.items()),
         "radius_choices": _radius_choices(request.args.get("radius_km", "")),
-        "mobility_labels": MOBILITY_LABELS,
+        "mobility_labels": MOBILITY_NAMES,
         "values": {
             "programme": request.args.get("programme", ""),
             "postcode": request.args.get("postcode", ""),
@@ -90,7 +80,7 @@ def _form(programmes: Sequence[Programme], errors: dict[str, Any] | None = None)
 @bp.get("/")
 def home() -> str:
     """The search form, and figures that show the service is alive."""
-    stale_after_days = engine_settings(current_app.config)["stale_after_days"]
+    stale_after_days = get_settings().search.stale_after_days
     overview = count_overview(get_session(), today_in_belgium(), stale_after_days)
     return render_template("home.html", overview=overview, **_form(list_programmes(get_session())))
 
@@ -123,12 +113,13 @@ def results() -> str | Response | tuple[str, int]:
         mobility = args.get("mobility", "bike")
         args["radius_km"] = str(int(DEFAULT_RADIUS_KM.get(mobility, 25.0)))
     if not errors and args != request.args.to_dict():  # also drops unknown parameters
-        return redirect(url_for("search.results", **args))
+        return redirect(url_for("search.results") + "?" + urlencode(args))
     origin: Origin | None = None
     if not errors:
         try:
             origin = read_origin(required=True)
-            query = read_search_query(origin, programme, today_in_belgium(), page_language())
+            assert origin is not None  # required
+            query = read_search_query(origin, programme, today_in_belgium())
         except ParameterError as error:
             errors[error.field] = FIELD_MESSAGES.get(error.field, OTHER_FIELD)
     if errors or origin is None:
@@ -139,7 +130,7 @@ def results() -> str | Response | tuple[str, int]:
         page=page,
         query=query,
         programme_name=names[programme],
-        max_widen_km=engine_settings(current_app.config)["max_widen_km"],
+        max_widen_km=get_settings().search.max_widen_km,
         **_form(programmes),
     )
 
@@ -148,13 +139,13 @@ def results() -> str | Response | tuple[str, int]:
 def workplace(recognition_id: int) -> str:
     """One workplace: what the company offers and asks, its places, how to reach it."""
     day = today_in_belgium()
+    origin: Origin | None
     try:
-        query, has_origin = read_explain_query(day, page_language())
+        query, origin = read_explain_query(day)
     except ParameterError:  # a mangled link still shows the workplace, without distance
-        query = SearchQuery(programme="", lat=0.0, lon=0.0, day=day, language=page_language())
-        has_origin = False
+        query, origin = SearchQuery(programme="", lat=0.0, lon=0.0, day=day), None
     detail = find_workplace(
-        get_session(), recognition_id, query, has_origin, engine_settings(current_app.config), day
+        get_session(), recognition_id, query, origin, get_settings().search, day
     )
     if detail is None:
         abort(404)

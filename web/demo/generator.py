@@ -14,10 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from matcher import haversine_km
+from matcher import IntakePreferences, StudentWishes, haversine_km
 from models import (
     Company,
     Mentor,
@@ -29,6 +30,7 @@ from models import (
     Site,
     Student,
 )
+from models.base import day_in_belgium
 from models.enums import LearnerType, Mobility, RecognitionStatus, Role, SchoolKind, TrainingStatus
 from models.rules import (
     MENTOR_MIN_AGE,
@@ -38,7 +40,7 @@ from models.rules import (
     kbo_with_check_digits,
     recognition_valid_until,
 )
-from web.services import demo_vocabulary as words
+from web.demo import vocabulary as words
 from web.services.accounts import create_user
 
 SITES_PER_COMPANY = 1.2  # 10,225 companies, a little over 12,000 sites (DOMAIN.md, Scale)
@@ -115,7 +117,7 @@ class DemoSummary:
 
 
 def seed_demo(session: Session, size: DemoSize, seed: int, today: date) -> DemoSummary:
-    """Fill an empty database with the demo and commit; raise if it holds companies."""
+    """Fill an empty database with the demo (the caller commits); raise if it holds companies."""
     if session.scalar(select(func.count()).select_from(Company)):
         raise DatabaseNotEmptyError("the database already holds companies")
     programmes = session.scalars(select(Programme).order_by(Programme.code)).all()
@@ -129,7 +131,7 @@ def seed_demo(session: Session, size: DemoSize, seed: int, today: date) -> DemoS
     builder = _DemoBuilder(np.random.default_rng(seed), today, programmes, postcodes)
     summary = builder.build(session, size)
     add_demo_users(session)
-    session.commit()
+    session.flush()
     return summary
 
 
@@ -204,13 +206,13 @@ class _DemoBuilder:
         minutes = int(self.rng.integers(8 * 60, 18 * 60))
         return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=UTC)
 
-    def place_indices(self, n: int) -> np.ndarray:
+    def place_indices(self, n: int) -> npt.NDArray[np.int64]:
         return self.rng.choice(len(self.postcodes), size=n, p=self.weights)
 
-    def demand(self, programmes: Sequence[Programme]) -> np.ndarray:
+    def demand(self, programmes: Sequence[Programme]) -> npt.NDArray[np.float64]:
         """Weigh programmes by how many workplaces they have: learners follow the jobs."""
         weights = np.array([1.0 + self.n_recognitions[p.id] for p in programmes])
-        return weights / weights.sum()
+        return np.asarray(weights / weights.sum())
 
     def street(self) -> str:
         return f"{self.pick(words.STREETS)} {int(self.rng.integers(1, 250))}"
@@ -245,7 +247,17 @@ class _DemoBuilder:
             n_companies=len(company_ids),
             n_sites=len(site_ids),
             n_recognitions=len(recognition_rows),
-            n_available=sum(1 for r in recognition_rows if r["is_available"]),
+            n_available=sum(
+                is_available_now(
+                    r["status"],
+                    r["valid_until"],
+                    r["n_free_places"],
+                    r["available_from"],
+                    day_in_belgium(r["last_confirmed_at"]) if r["last_confirmed_at"] else None,
+                    self.today,
+                )
+                for r in recognition_rows
+            ),
             n_mentors=len(mentor_ids),
             n_schools=len(school_ids),
             n_students=len(student_rows),
@@ -406,7 +418,7 @@ class _DemoBuilder:
         n_free = 0
         available_from: date | None = None
         confirmed: datetime | None = None
-        preferences: dict[str, Any] = {}
+        preferences = IntakePreferences()
         if status is RecognitionStatus.RECOGNISED:
             if rng.random() < 0.42:
                 n_free = int(rng.integers(1, n_places + 1))
@@ -435,29 +447,26 @@ class _DemoBuilder:
             "intake_preferences": preferences,
             "last_confirmed_at": confirmed,
             "updated_at": max(m for m in (requested_at, decided_at, confirmed) if m),
-            "is_available": is_available_now(
-                status,
-                valid_until,
-                n_free,
-                available_from,
-                confirmed.date() if confirmed else None,
-                self.today,
-            ),
             "is_at_risk": False,
         }
 
-    def intake_preferences(self) -> dict[str, Any]:
+    def intake_preferences(self) -> IntakePreferences:
         rng = self.rng
-        prefs: dict[str, Any] = {}
+        min_age = start_months = languages = None
         if rng.random() < 0.3:
-            prefs["min_age"] = int(rng.choice([15, 16, 17, 18], p=[0.2, 0.4, 0.25, 0.15]))
+            min_age = int(rng.choice([15, 16, 17, 18], p=[0.2, 0.4, 0.25, 0.15]))
         if rng.random() < 0.5:
-            prefs["start_months"] = sorted({9, int(rng.choice([2, 4, 9, 11]))})
+            start_months = {9, int(rng.choice([2, 4, 9, 11]))}
         if rng.random() < 0.15:
-            prefs["languages"] = ["nl", "fr"] if rng.random() < 0.5 else ["nl", "en"]
-        prefs["first_interview_at_school"] = bool(rng.random() < 0.6)
-        prefs["hours_pattern"] = self.pick(words.HOURS_PATTERNS)
-        return prefs
+            languages = {"nl", "fr"} if rng.random() < 0.5 else {"nl", "en"}
+        at_school = bool(rng.random() < 0.6)
+        return IntakePreferences(
+            min_age=min_age,
+            start_months=frozenset(start_months or ()),
+            languages=frozenset(languages or ()),
+            hours_pattern=self.pick(words.HOURS_PATTERNS),
+            first_interview_at_school=at_school,
+        )
 
     def schools(self, n: int) -> list[dict[str, Any]]:
         kinds = [
@@ -514,11 +523,11 @@ class _DemoBuilder:
                 [m.value for m in Mobility],
                 p=[0.05, 0.2, 0.2, 0.55] if is_adult else [0.08, 0.45, 0.35, 0.12],
             )
-            prefs: dict[str, Any] = {}
+            company_size = start_date = None
             if self.rng.random() < 0.4:
-                prefs["company_size"] = self.pick(("klein", "middelgroot", "groot"))
+                company_size = self.pick(("klein", "middelgroot", "groot"))
             if self.rng.random() < 0.3:
-                prefs["start_date"] = lessons_start.isoformat()
+                start_date = lessons_start
             rows.append(
                 {
                     "created_at": self.moment(self.days_ago(0, 400)),
@@ -530,7 +539,7 @@ class _DemoBuilder:
                     - timedelta(days=int(self.rng.integers(365))),
                     "home_postcode": home.postcode,
                     "mobility": Mobility(str(mobility)),
-                    "preferences": prefs,
+                    "wishes": StudentWishes(start_date=start_date, company_size=company_size),
                     "is_ready_for_work": bool(self.rng.random() < 0.88),
                     "lessons_start_date": lessons_start,
                 }
@@ -556,4 +565,4 @@ def _population_weights(postcodes: Sequence[Postcode]) -> np.ndarray:
             for p in postcodes
         ]
     )
-    return weights / weights.sum()
+    return np.asarray(weights / weights.sum())

@@ -1,0 +1,66 @@
+"""The typed settings of a deployment (read from the environment by `web/config.py`).
+
+Plain data, so services can receive what they need of it without knowing Flask.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from matcher import MAX_WIDEN_KM, ScoreWeights, SearchEngine
+from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
+
+DEFAULT_MAIL_FROM = "Duaal Match <noreply@duaalmatch.be>"
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How the search engine ranks, and how often a process looks for changed data."""
+
+    weights: ScoreWeights = field(default_factory=ScoreWeights)
+    unconfirmed_after_days: int = UNCONFIRMED_AFTER_DAYS
+    stale_after_days: int = STALE_AFTER_DAYS
+    max_widen_km: float = MAX_WIDEN_KM
+    version_check_seconds: float = 1.0
+    background_rebuild: bool = True
+
+    def new_engine(self) -> SearchEngine:
+        """An unfitted search engine that ranks as these settings say."""
+        return SearchEngine(
+            weights=self.weights,
+            stale_after_days=self.stale_after_days,
+            unconfirmed_after_days=self.unconfirmed_after_days,
+            max_widen_km=self.max_widen_km,
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a deployment, read once when the app is created."""
+
+    env: str
+    secret_key: str
+    database_url: str
+    search: SearchSettings = field(default_factory=SearchSettings)
+    jobs_refresh_at: str = "03:30"
+    mail_url: str = "console"
+    mail_from: str = DEFAULT_MAIL_FROM
+    trusted_proxies: int = 0
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    def flask_config(self) -> dict[str, Any]:
+        """What Flask and its extensions read from `app.config`."""
+        return {
+            "SECRET_KEY": self.secret_key,
+            "TESTING": self.env == "test",
+            # Forms and API bodies are small; a bigger request is refused before parsing.
+            "MAX_CONTENT_LENGTH": 64 * 1024,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.is_production,
+            # A form's CSRF token lives as long as the login session, not one hour: filling
+            # in a company's registration may well take longer.
+            "WTF_CSRF_TIME_LIMIT": None,
+        }
