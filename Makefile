@@ -55,7 +55,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy matcher models
+	$(BIN)/mypy matcher models web
 
 test: lint $(AXE)
 	$(BIN)/pytest

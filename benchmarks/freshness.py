@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 from benchmarks.search import build_dataset, gunicorn
 from models import Programme, Recognition, Site
 from models.base import today_in_belgium
-from models.database import make_engine
+from models.database import make_engine, unit_of_work
 from models.workplaces import valid_on
+from web.services.policy import Party
 from web.services.tokens import create_token
 
 AGREEING_ANSWERS = 6
@@ -37,7 +38,7 @@ AGREEING_ANSWERS = 6
 def pick_workplace(url: str) -> tuple[int, str, str, str]:
     """A valid recognition, its programme and postcode, and a token of its company."""
     engine = make_engine(url)
-    with Session(engine) as session:
+    with Session(engine) as session, unit_of_work(session):
         row = session.execute(
             select(Recognition.id, Programme.code, Site.postcode, Site.company_id)
             .join(Programme, Recognition.programme_id == Programme.id)
@@ -46,7 +47,7 @@ def pick_workplace(url: str) -> tuple[int, str, str, str]:
             .order_by(Recognition.id)
             .limit(1)
         ).one()
-        _token, secret = create_token(session, row.company_id, "benchmark")
+        _token, secret = create_token(session, Party.of_company(row.company_id), "benchmark")
     engine.dispose()
     return row.id, row.code, row.postcode, secret
 

@@ -10,8 +10,8 @@ seeds the demo sized to about `--recognitions` recognitions (not timed). Then ti
 `run_job(app, "refresh-availability")`, the real path with its run log and lock, at
 02:30 Belgian time:
 
-(1) the first run, 200 days after the demo's day: recognitions expire, free places go
-    stale, mentors miss their training deadline, reminders are queued;
+(1) the first run, 200 days after the demo's day: recognitions expire, mentors miss
+    their training deadline, reminders are queued;
 (2) a second run on the same day, which should change nothing;
 (3) a run on the next day.
 
@@ -42,9 +42,9 @@ from models.base import BELGIUM, today_in_belgium
 from models.database import make_engine, upgrade
 from models.reference_data import sync_reference_data
 from web import create_app
-from web.db import get_db, get_session
-from web.jobs import run_job
+from web.db import get_db, get_session, unit_of_work
 from web.demo.generator import DemoSize, seed_demo
+from web.jobs import run_job
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/bench_refresh"
 JOB = "refresh-availability"
@@ -96,18 +96,19 @@ def build_dataset(app: Flask, n_recognitions: int, seed: int, day: date) -> tupl
         engine = get_db().engine
         upgrade(engine)
         session = get_session()
-        sync_reference_data(session)
-        session.commit()
+        with unit_of_work(session):
+            sync_reference_data(session)
         n_sites = max(1, round(n_recognitions / RECOGNITIONS_PER_SITE))
         start = time.perf_counter()
-        summary = seed_demo(session, DemoSize(n_sites=n_sites, n_students=0), seed, day)
+        with unit_of_work(session):
+            summary = seed_demo(session, DemoSize(n_sites=n_sites, n_students=0), seed, day)
         seconds = time.perf_counter() - start
         print(f"  {summary.describe()}")
         if engine.dialect.name == "postgresql":
             # A database that has been running for a while has its statistics, kept by
             # autovacuum; a freshly loaded one may not have them yet.
-            session.execute(text("ANALYZE"))
-            session.commit()
+            with unit_of_work(session):
+                session.execute(text("ANALYZE"))
         count = session.scalar(select(func.count()).select_from(Recognition)) or 0
     return count, seconds
 

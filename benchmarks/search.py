@@ -46,11 +46,13 @@ from sqlalchemy.orm import Session
 from matcher import SearchQuery
 from models import Programme, Recognition, Site
 from models.base import today_in_belgium
-from models.database import make_engine, upgrade
+from models.database import make_engine, unit_of_work, upgrade
 from models.reference import Postcode
 from models.reference_data import sync_reference_data
+from models.workplaces import available_on
 from web.demo.generator import DemoSize, seed_demo
-from web.services.search import build_index_state, engine_settings
+from web.services.search import build_index_state
+from web.settings import SearchSettings
 
 DEFAULT_POSTGIS_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -68,9 +70,8 @@ class Query:
 def build_dataset(url: str, n_sites: int, seed: int, day: date) -> None:
     engine = make_engine(url)
     upgrade(engine)
-    with Session(engine) as session:
+    with Session(engine) as session, unit_of_work(session):
         sync_reference_data(session)
-        session.commit()
         summary = seed_demo(session, DemoSize(n_sites=n_sites, n_students=0), seed, day)
     engine.dispose()
     print(summary.describe())
@@ -85,7 +86,7 @@ def make_queries(session: Session, n: int, seed: int) -> list[Query]:
     programmes = session.execute(
         select(Programme.code, Programme.id, Recognition.id)
         .join(Recognition, Recognition.programme_id == Programme.id)
-        .where(Recognition.is_available)
+        .where(available_on(today_in_belgium()))
     ).all()
     queries = []
     for _ in range(n):
@@ -130,7 +131,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def bench_engine(session: Session, queries: list[Query], day: date) -> tuple[list[float], str]:
     tracemalloc.start()
-    state = build_index_state(session, 0, engine_settings({}))
+    state = build_index_state(session, 0, SearchSettings())
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     engine = state.engine
@@ -143,7 +144,6 @@ def bench_engine(session: Session, queries: list[Query], day: date) -> tuple[lis
                 lon=q.lon,
                 day=day,
                 radius_km=q.radius_km,
-                origin_label=q.postcode,
             )
         )
 
@@ -152,7 +152,6 @@ def bench_engine(session: Session, queries: list[Query], day: date) -> tuple[lis
     memory = (
         f"index memory: {engine.snapshot_.n_rows} recognitions; spatial indexes "
         f"{spatial_mb:.1f} MB, everything the engine holds {engine.nbytes() / 2**20:.1f} MB "
-        "(not counting the memoised sentences, at most about 40,000 short strings) "
         f"(peak while building from the database {peak / 2**20:.0f} MB)"
     )
     return times, memory
@@ -229,7 +228,7 @@ def bench_naive(session: Session, queries: list[Query]) -> list[float]:
         rows = session.execute(
             select(Recognition.id, Site.lat, Site.lon)
             .join(Site, Site.id == Recognition.site_id)
-            .where(Recognition.programme_id == q.programme_id, Recognition.is_available)
+            .where(Recognition.programme_id == q.programme_id, available_on(today_in_belgium()))
         ).all()
         hits = []
         for rid, lat, lon in rows:
@@ -262,7 +261,7 @@ def bench_postgis(session: Session, queries: list[Query], admin_url: str) -> lis
     rows = session.execute(
         select(Recognition.id, Recognition.programme_id, Site.lon, Site.lat)
         .join(Site, Site.id == Recognition.site_id)
-        .where(Recognition.is_available)
+        .where(available_on(today_in_belgium()))
     ).all()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION postgis")

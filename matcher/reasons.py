@@ -7,7 +7,8 @@ in the reader's language. The codes, per factor:
 programme
     ``recognised``: ``last_day`` (a date), the last day the recognition is valid.
 distance
-    ``distance``: ``distance_km`` (to 0.01 km) and ``mobility``.
+    ``distance``: ``distance_m`` (whole metres, so that the words round it once) and
+    ``mobility``.
 availability
     ``no_free_place``, ``free`` or ``free_from``: ``n_free``, ``n_places``,
     ``free_from`` (a date, or None when free now), ``confirmed_days_ago`` (None if
@@ -19,6 +20,8 @@ freshness
 """
 
 from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from matcher.scoring import COMPANY_SIZE_BANDS
@@ -36,13 +39,31 @@ def staleness_of(confirmed_days_ago: int | None, unconfirmed_after: int, stale_a
     return UNCONFIRMED if confirmed_days_ago > unconfirmed_after else RECENT
 
 
+# Results repeat the same facts (the same dates, places and preferences), so each reason
+# is built once and shared: its values are read-only.
+_shared = lru_cache(maxsize=32768)
+
+
+@_shared
 def recognised(score: float, weight: float, valid_until: int) -> Reason:
     """The programme factor, from the ordinal of the day the recognition expires."""
     return Reason(
-        "programme", score, weight, "recognised", {"last_day": date.fromordinal(valid_until - 1)}
+        "programme",
+        score,
+        weight,
+        "recognised",
+        MappingProxyType({"last_day": date.fromordinal(valid_until - 1)}),
     )
 
 
+def distance(score: float, weight: float, distance_m: int, mobility: str) -> Reason:
+    """The distance factor (each distance its own: not shared)."""
+    return Reason(
+        "distance", score, weight, "distance", {"distance_m": distance_m, "mobility": mobility}
+    )
+
+
+@_shared
 def availability(
     score: float,
     weight: float,
@@ -61,15 +82,17 @@ def availability(
         "confirmed_days_ago": confirmed_days_ago,
         "staleness": staleness,
     }
-    return Reason("availability", score, weight, code, values)
+    return Reason("availability", score, weight, code, MappingProxyType(values))
 
 
+@_shared
 def freshness(score: float, weight: float, days_ago: int | None) -> Reason:
     """The freshness factor: how long ago anything about the workplace changed."""
     code = "never_updated" if days_ago is None else "updated"
-    return Reason("freshness", score, weight, code, {"days_ago": days_ago})
+    return Reason("freshness", score, weight, code, MappingProxyType({"days_ago": days_ago}))
 
 
+@_shared
 def preference_checks(
     min_age: int,
     start_months: int,

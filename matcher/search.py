@@ -23,8 +23,8 @@ from matcher.scoring import (
 from matcher.snapshot import NO_DAY, WorkplaceSnapshot, hours_code, language_mask
 from matcher.types import (
     MAX_RADIUS_KM,
+    Check,
     Match,
-    Reason,
     SearchQuery,
     SearchResult,
     StudentWishes,
@@ -319,6 +319,7 @@ class SearchEngine:
         shown = np.column_stack(
             [
                 _shown_km(scored.distance_km[page]),
+                np.rint(scored.distance_km[page] * 1000),
                 scored.is_available[page],
                 *(
                     _shown(v[page])
@@ -335,10 +336,8 @@ class SearchEngine:
         columns = zip(rows.tolist(), self.snapshot_.shown[rows].tolist(), shown, strict=True)
         stale_after, unconfirmed_after = self.stale_after_days, self.unconfirmed_after_days
         w_d, w_a, w_p, w_f = w.distance, w.availability, w.preferences, w.freshness
-        # Rows of a page share validity dates and preferences: each distinct one once.
-        validities: dict[int, Reason] = {}
-        fits: dict[tuple[object, ...], Reason] = {}
         sized = wishes.company_size is not None
+        checks_of: dict[tuple[int, ...], tuple[Check, ...]] = {}  # the wishes are the page's
         matches = []
         for row, (
             rid,
@@ -354,22 +353,18 @@ class SearchEngine:
             confirmed,
             updated,
             n_free,
-        ), (distance, available, score, s_dist, s_avail, s_pref, s_fresh) in columns:
+        ), (distance, metres, available, score, s_dist, s_avail, s_pref, s_fresh) in columns:
             available = bool(available)
             confirmed_ago = None if confirmed == NO_DAY else day - confirmed
             last_change = max(updated, confirmed)
             if not sized:
                 n_employees = -1  # only a wished company size makes the size matter
-            key = (s_pref, min_age, months, languages, pattern, n_employees, at_school)
-            preferences = fits.get(key)
-            if preferences is None:
-                checks = reasons.preference_checks(
+            asks = (min_age, months, languages, pattern, n_employees, at_school)
+            checks = checks_of.get(asks)
+            if checks is None:
+                checks = checks_of[asks] = reasons.preference_checks(
                     min_age, months, languages, pattern, n_employees, bool(at_school), wishes
                 )
-                preferences = fits[key] = reasons.preferences(s_pref, w_p, checks)
-            validity = validities.get(valid_until)
-            if validity is None:
-                validity = validities[valid_until] = reasons.recognised(1.0, 0.0, valid_until)
             matches.append(
                 Match(
                     row,
@@ -378,14 +373,8 @@ class SearchEngine:
                     score,
                     available,
                     (
-                        validity,
-                        Reason(
-                            "distance",
-                            s_dist,
-                            w_d,
-                            "distance",
-                            {"distance_km": distance, "mobility": mobility},
-                        ),
+                        reasons.recognised(1.0, 0.0, valid_until),
+                        reasons.distance(s_dist, w_d, int(metres), mobility),
                         reasons.availability(
                             s_avail,
                             w_a,
@@ -395,7 +384,7 @@ class SearchEngine:
                             confirmed_ago,
                             reasons.staleness_of(confirmed_ago, unconfirmed_after, stale_after),
                         ),
-                        preferences,
+                        reasons.preferences(s_pref, w_p, checks),
                         reasons.freshness(
                             s_fresh, w_f, None if last_change == NO_DAY else day - last_change
                         ),

@@ -8,7 +8,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -74,8 +74,31 @@ def _begin_sqlite(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+_WROTE_OUTSIDE = "duaal_wrote_outside_unit_of_work"
+
+
 class OutsideUnitOfWorkError(RuntimeError):
-    """Changes were pending when a unit of work began: they belong to no transaction."""
+    """Changes were made when no unit of work ran: they belong to no transaction."""
+
+
+def guard_units_of_work(sessions: sessionmaker[Session]) -> None:
+    """Make a unit of work refuse to start on changes written outside any unit.
+
+    Without this, a service called outside a unit of work flushes its changes, and the
+    next unit, meant for something else, would commit them with its own.
+    """
+    event.listen(sessions, "after_flush", _note_flush)
+    event.listen(sessions, "after_commit", _forget_flushes)
+    event.listen(sessions, "after_rollback", _forget_flushes)
+
+
+def _note_flush(session: Session, _context: Any) -> None:
+    if not session.info.get(_IN_UNIT):
+        session.info[_WROTE_OUTSIDE] = True
+
+
+def _forget_flushes(session: Session) -> None:
+    session.info.pop(_WROTE_OUTSIDE, None)
 
 
 @contextmanager
@@ -90,7 +113,7 @@ def unit_of_work(session: Session) -> Iterator[Session]:
     if session.info.get(_IN_UNIT):
         yield session
         return
-    if session.new or session.dirty or session.deleted:
+    if session.new or session.dirty or session.deleted or session.info.get(_WROTE_OUTSIDE):
         raise OutsideUnitOfWorkError("changes were made outside a unit of work")
     if session.in_transaction():
         session.commit()  # only reads: nothing to write, and the objects stay usable

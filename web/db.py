@@ -27,6 +27,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+        database.guard_units_of_work(self.session_factory)
         self.session = scoped_session(self.session_factory)
 
 

@@ -25,8 +25,10 @@ def number(value: int) -> str:
 
 def km(value: float) -> str:
     """A distance: one decimal under 10 km (none when whole), whole km from there."""
-    whole = value >= 9.95 or float(value).is_integer()
-    return str(format_decimal(value, format="0" if whole else "0.0"))
+    if value >= 9.95:
+        return str(format_decimal(value, format="0"))
+    tenths = round(value, 1)
+    return str(format_decimal(tenths, format="0" if tenths.is_integer() else "0.0"))
 
 
 def day(moment: datetime | date) -> str:

@@ -55,10 +55,10 @@ def _worded(locale: str, factor: str, code: str, values: tuple[Any, ...], origin
         (last_day,) = values
         return gettext("Erkend voor deze opleiding tot en met %(date)s", date=_day(last_day))
     if factor == "distance":
-        distance_km, mobility = values
+        distance_m, mobility = values
         return gettext(
             "%(km)s km van %(origin)s, %(mobility)s",
-            km=km(distance_km),
+            km=km(distance_m / 1000),
             origin=origin,
             mobility=MOBILITY_NAMES[mobility],
         )

@@ -12,7 +12,8 @@ from web.api.blueprint import bp
 from web.api.errors import ApiError
 from web.config import get_settings
 from web.db import get_session
-from web.params import string_param
+from web.i18n import LANGUAGES
+from web.params import choice_param, string_param
 from web.reasons import reason_text
 from web.resources import get_search_index
 from web.search_request import read_explain_query, read_origin, read_search_query
@@ -67,6 +68,7 @@ def hit_json(hit: WorkplaceHit, origin: Origin | None) -> dict[str, Any]:
 def search() -> Response:
     """Rank recognised workplaces for a programme around a place."""
     session = get_session()
+    choice_param("lang", LANGUAGES)  # the reasons' words follow it (web/i18n.py)
     programme = string_param("programme", required=True)
     assert programme is not None
     state = get_search_index().current(session)
@@ -97,6 +99,7 @@ def search() -> Response:
 def workplace(recognition_id: int) -> Response:
     """Show one recognised workplace with its intake preferences and contact."""
     day = today_in_belgium()
+    choice_param("lang", LANGUAGES)
     query, origin = read_explain_query(day)
     detail = find_workplace(
         get_session(), recognition_id, query, origin, get_settings().search, day

@@ -86,6 +86,8 @@ def create_user(
         with session.begin_nested():
             session.add(user)
     except IntegrityError:
+        if session.scalar(select(User.id).where(User.email == address)) is None:
+            raise  # not the address: the party it was for is gone
         raise InputError("email", EMAIL_IN_USE) from None
     return user
 

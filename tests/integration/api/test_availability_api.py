@@ -9,13 +9,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from matcher import IntakePreferences
 from models import ApiToken, Company, Recognition
-from models.base import today_in_belgium
+from models.base import day_in_belgium, today_in_belgium
+from models.codecs import intake_preferences_from_json, intake_preferences_to_json
 from models.enums import RecognitionStatus, Role
+from models.rules import is_available_now
 from tests import clients, factories
-from web.db import get_session
-from web.services import companies, tokens
+from web.db import get_session, unit_of_work
+from web.services import places, tokens
 from web.services.errors import InputError
+from web.services.policy import Party
 
 PROGRAMME = "elektrotechnieken-duaal"
 POSTCODE = "8500"
@@ -49,12 +53,18 @@ def workplace(app: Flask) -> Workplace:
             n_places=3,
             n_free_places=0,
             available_from=date(2026, 2, 1),
-            intake_preferences=dict(PREFERENCES),
+            intake_preferences=intake_preferences_from_json(PREFERENCES),
             last_confirmed_at=CONFIRMED_BEFORE,
         )
         session.commit()
-        token, secret = tokens.create_token(session, site.company_id, "Personeelssysteem")
+        token, secret = make_token(site.company_id, "Personeelssysteem")
         return Workplace(recognition.id, site.company_id, token.id, secret)
+
+
+def make_token(company_id: int, name: str) -> tuple[ApiToken, str]:
+    """A token of the company, committed (inside an app context)."""
+    with unit_of_work() as session:
+        return tokens.create_token(session, Party.of_company(company_id), name)
 
 
 def put(
@@ -75,17 +85,26 @@ def put(
 
 
 def row(app: Flask, recognition_id: int) -> dict[str, Any]:
-    """What the database holds about a recognition's places, read afresh."""
+    """What the database holds about a recognition's places, read afresh, and whether
+    that makes the workplace available today (worked out by the rule, not stored)."""
     with app.app_context():
         recognition = get_session().get(Recognition, recognition_id)
         assert recognition is not None
+        confirmed = recognition.last_confirmed_at
         return {
             "n_places": recognition.n_places,
             "n_free_places": recognition.n_free_places,
             "available_from": recognition.available_from,
-            "intake_preferences": dict(recognition.intake_preferences or {}),
-            "last_confirmed_at": recognition.last_confirmed_at,
-            "is_available": recognition.is_available,
+            "intake_preferences": intake_preferences_to_json(recognition.intake_preferences),
+            "last_confirmed_at": confirmed,
+            "is_available": is_available_now(
+                recognition.status,
+                recognition.valid_until,
+                recognition.n_free_places,
+                recognition.available_from,
+                day_in_belgium(confirmed) if confirmed else None,
+                today_in_belgium(),
+            ),
         }
 
 
@@ -156,8 +175,13 @@ def test_a_revoked_token_stops_working_at_once(
         put(client, workplace.recognition_id, {"confirm": True}, workplace.secret).status_code
         == 200
     )
-    with app.app_context():
-        tokens.revoke_token(get_session(), workplace.company_id, workplace.token_id)
+    with app.app_context(), unit_of_work() as session:
+        tokens.revoke_token(
+            session,
+            Party.of_company(workplace.company_id),
+            workplace.token_id,
+            datetime.now(UTC),
+        )
     before = row(app, workplace.recognition_id)
     response = put(client, workplace.recognition_id, {"n_free_places": 2}, workplace.secret)
     assert_error(response, 401)
@@ -181,7 +205,7 @@ def test_another_companys_token_finds_nothing(
         session = get_session()
         other = factories.company(session)
         session.commit()
-        _token, other_secret = tokens.create_token(session, other.id, "Ander systeem")
+        _token, other_secret = make_token(other.id, "Ander systeem")
     before = row(app, workplace.recognition_id)
     response = put(client, workplace.recognition_id, {"n_free_places": 2}, other_secret)
     assert_error(response, 404)
@@ -445,13 +469,20 @@ def test_messages_of_the_domain_rules_are_in_english_like_the_rest_of_the_api(
 ) -> None:
     """The pages show these refusals in Dutch; API clients get English, as for every error."""
     current = row(app, workplace.recognition_id)
-    availability = companies.Availability(
-        n_places=body.get("n_places", current["n_places"]),
-        n_free_places=body.get("n_free_places", current["n_free_places"]),
-        intake_preferences=body.get("intake_preferences", {}),
-    )
     with app.test_request_context("/"), pytest.raises(InputError) as refused:
-        companies.check_availability(availability)
+        preferences = (
+            places.read_intake_preferences(body["intake_preferences"])
+            if "intake_preferences" in body
+            else IntakePreferences()
+        )
+        places.check_availability(
+            places.Availability(
+                n_places=body.get("n_places", current["n_places"]),
+                n_free_places=body.get("n_free_places", current["n_free_places"]),
+                intake_preferences=preferences,
+            )
+        )
+    assert refused.value.field == field
     dutch = str(refused.value.message)
     message = assert_error(
         put(client, workplace.recognition_id, body, workplace.secret), 400, field
@@ -479,7 +510,7 @@ def test_a_recognition_that_is_not_valid_now_is_409(
         recognition = factories.recognition(session, n_places=2, n_free_places=0, **fields)
         company_id = recognition.site.company_id
         session.commit()
-        _token, secret = tokens.create_token(session, company_id, "ERP")
+        _token, secret = make_token(company_id, "ERP")
         recognition_id = recognition.id
     before = row(app, recognition_id)
     for body in ({"n_free_places": 1}, {"confirm": True}, {"n_places": 3, "confirm": False}):
@@ -523,7 +554,7 @@ def test_search_shows_the_change(app: Flask, client: FlaskClient) -> None:
             session, at=site, programme=factories.programme(session, PROGRAMME), n_free_places=0
         )
         session.commit()
-        _token, secret = tokens.create_token(session, site.company_id, "ERP")
+        _token, secret = make_token(site.company_id, "ERP")
         recognition_id = recognition.id
     assert recognition_id not in search_ids(client)
 

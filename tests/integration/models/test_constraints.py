@@ -1,13 +1,19 @@
-"""What must never happen is refused by the database itself."""
+"""What must never happen is refused by the database itself (or, for availability, which
+is no longer stored, never follows from the rule)."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import User
+from models import Recognition, User
+from models.base import today_in_belgium
 from models.enums import RecognitionStatus, Role
+from models.rules import is_available_now
+from models.workplaces import available_on
 from tests import factories
 
 
@@ -42,17 +48,36 @@ def test_a_recognised_recognition_has_a_decision_and_validity(session: Session) 
     refused(session, lambda: factories.recognition(session, decided_at=None, valid_until=None))
 
 
-def test_only_a_recognised_workplace_can_be_available(session: Session) -> None:
-    refused(
+def test_only_a_recognised_workplace_is_ever_available(session: Session) -> None:
+    """No stored flag to refuse any more (migration 0005): availability is worked out on
+    the day asked, and a workplace that is not (or no longer) recognised never offers a
+    place, whatever its free places and confirmation say."""
+    today, now = today_in_belgium(), datetime.now(UTC)
+    recognised = factories.recognition(session, last_confirmed_at=now)
+    requested = factories.recognition(
         session,
-        lambda: factories.recognition(
-            session,
-            status=RecognitionStatus.REQUESTED,
-            decided_at=None,
-            valid_until=None,
-            is_available=True,
-        ),
+        status=RecognitionStatus.REQUESTED,
+        decided_at=None,
+        valid_until=None,
+        last_confirmed_at=now,
     )
+    withdrawn = factories.recognition(
+        session, status=RecognitionStatus.WITHDRAWN, last_confirmed_at=now
+    )
+    available = set(session.scalars(select(Recognition.id).where(available_on(today))))
+    assert recognised.id in available
+    assert requested.id not in available
+    assert withdrawn.id not in available
+    for row in (recognised, requested, withdrawn):
+        rule = is_available_now(
+            row.status,
+            row.valid_until,
+            row.n_free_places,
+            row.available_from,
+            today,  # confirmed just now
+            today,
+        )
+        assert rule is (row.id in available)
 
 
 def test_kbo_numbers_are_unique_and_ten_digits(session: Session) -> None:

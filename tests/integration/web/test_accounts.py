@@ -9,26 +9,26 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from models import LoginFailure, User
 from models.base import utcnow
+from models.database import unit_of_work
 from models.enums import Role
 from tests import clients, factories
 from tests.conftest import app_bound_to
 from web import create_app
-from web.config import load_settings
+from web.config import load_settings, settings_of
 from web.db import get_db, get_session
 from web.services import accounts
 from web.services.accounts import (
+    EMAIL_IN_USE,
     FAILURE_WINDOW,
     MAX_FAILURES_PER_ACCOUNT,
     MAX_FAILURES_PER_ACCOUNT_AND_CLIENT,
     MAX_FAILURES_PER_CLIENT,
-    TooManyFailuresError,
-    authenticate,
     client_of,
     create_user,
     hash_password,
@@ -176,6 +176,32 @@ def failures_on_record(app: Flask, **where: str) -> list[tuple[str, str]]:
         return [(email, network) for email, network in get_session().execute(query)]
 
 
+class RefusedError(Exception):
+    """The limits refused a login before its password was checked (the page's 429)."""
+
+
+def authenticate(
+    session: Session, email: str, password: str, remote_addr: str, now: datetime = START
+) -> User | None:
+    """Log in at a given moment through the three steps of web/services/accounts.py, each
+    its own unit of work, in the order the login page takes them (web/views/auth.py);
+    return the user, None for a wrong password, or raise RefusedError past a limit."""
+    with unit_of_work(session):
+        attempt = accounts.record_attempt(session, email, remote_addr, now)
+    with unit_of_work(session):
+        allowed = accounts.is_within_limits(session, attempt, now)
+        if not allowed:
+            accounts.forget_attempt(session, attempt.id)
+    if not allowed:
+        raise RefusedError
+    user = accounts.check_password(session, email, password)
+    if user is None:
+        return None
+    with unit_of_work(session):
+        accounts.complete_login(session, user.id, password)
+    return user
+
+
 def fail(session: Session, email: str, remote_addr: str, now: datetime = START) -> None:
     """One wrong guess that is checked (and so counted), not refused."""
     assert authenticate(session, email, WRONG_PASSWORD, remote_addr, now=now) is None
@@ -222,7 +248,7 @@ def test_five_failures_from_one_network_leave_the_owner_elsewhere_in(app: Flask)
         session = get_session()
         for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
             fail(session, email, ADDRESS)
-        with pytest.raises(TooManyFailuresError):
+        with pytest.raises(RefusedError):
             authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
         user = authenticate(session, email, factories.PASSWORD, OTHER_ADDRESS, now=START)
         assert user is not None and user.id == user_id
@@ -249,7 +275,7 @@ def test_twenty_failures_spread_over_networks_lock_the_account_everywhere(app: F
             for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
                 fail(session, email, network)
         for fresh in ("203.0.113.99", OTHER_ADDRESS, "2001:db8:5::1"):
-            with pytest.raises(TooManyFailuresError):
+            with pytest.raises(RefusedError):
                 authenticate(session, email, factories.PASSWORD, fresh, now=START)
         # Only this account is locked: the same networks still reach other accounts.
         _other_id, other = make_user(app)
@@ -287,7 +313,7 @@ def test_thirty_accounts_guessed_from_one_network_lock_that_network(app: Flask) 
         session = get_session()
         for n in range(MAX_FAILURES_PER_CLIENT):
             fail(session, f"gok{n}@example.be", ADDRESS)
-        with pytest.raises(TooManyFailuresError):
+        with pytest.raises(RefusedError):
             authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
         # The account itself is not locked: its owner elsewhere still gets in.
         user = authenticate(session, email, factories.PASSWORD, OTHER_ADDRESS, now=START)
@@ -355,7 +381,7 @@ def test_addresses_in_one_ipv6_64_are_counted_together(app: Flask) -> None:
         session = get_session()
         for n in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
             fail(session, email, f"2001:db8:1:2::{n + 1:x}")
-        with pytest.raises(TooManyFailuresError):
+        with pytest.raises(RefusedError):
             authenticate(session, email, factories.PASSWORD, "2001:db8:1:2:abcd::9", now=START)
         # The neighbouring /64 is another subscriber.
         assert authenticate(session, email, factories.PASSWORD, "2001:db8:1:3::1", now=START)
@@ -383,7 +409,7 @@ def test_the_network_limit_counts_a_whole_ipv6_64(app: Flask) -> None:
         session = get_session()
         for n in range(MAX_FAILURES_PER_CLIENT):
             fail(session, f"gok{n}@example.be", f"2001:db8:7:7::{n + 1:x}")
-        with pytest.raises(TooManyFailuresError):
+        with pytest.raises(RefusedError):
             authenticate(session, email, factories.PASSWORD, "2001:db8:7:7::ffff", now=START)
         assert authenticate(session, email, factories.PASSWORD, "2001:db8:7:8::1", now=START)
 
@@ -398,10 +424,10 @@ def test_the_limit_lasts_until_fifteen_minutes_have_passed(app: Flask) -> None:
         for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
             fail(session, email, ADDRESS)
         for wait in (timedelta(0), timedelta(minutes=1), timedelta(minutes=14, seconds=59)):
-            with pytest.raises(TooManyFailuresError):
+            with pytest.raises(RefusedError):
                 authenticate(session, email, factories.PASSWORD, ADDRESS, now=START + wait)
         # Exactly 15 minutes on, the failures still count; a second later they do not.
-        with pytest.raises(TooManyFailuresError):
+        with pytest.raises(RefusedError):
             authenticate(session, email, factories.PASSWORD, ADDRESS, now=START + FAILURE_WINDOW)
         later = START + FAILURE_WINDOW + timedelta(seconds=1)
         user = authenticate(session, email, factories.PASSWORD, ADDRESS, now=later)
@@ -415,7 +441,7 @@ def test_the_account_lock_lifts_fifteen_minutes_after_the_failures(app: Flask) -
         session = get_session()
         for n in range(MAX_FAILURES_PER_ACCOUNT):
             fail(session, email, f"203.0.113.{n + 1}")
-        with pytest.raises(TooManyFailuresError):
+        with pytest.raises(RefusedError):
             authenticate(
                 session, email, factories.PASSWORD, OTHER_ADDRESS, now=START + FAILURE_WINDOW
             )
@@ -430,7 +456,7 @@ def test_the_network_lock_lifts_fifteen_minutes_after_the_failures(app: Flask) -
         session = get_session()
         for n in range(MAX_FAILURES_PER_CLIENT):
             fail(session, f"gok{n}@example.be", ADDRESS)
-        with pytest.raises(TooManyFailuresError):
+        with pytest.raises(RefusedError):
             authenticate(session, email, factories.PASSWORD, ADDRESS, now=START + FAILURE_WINDOW)
         later = START + FAILURE_WINDOW + timedelta(seconds=1)
         assert authenticate(session, email, factories.PASSWORD, ADDRESS, now=later)
@@ -446,7 +472,7 @@ def test_failures_leave_the_window_one_by_one(app: Flask) -> None:
         # wrong guess is checked (and counted), and then the limit holds again.
         moment = START + FAILURE_WINDOW + timedelta(seconds=30)
         fail(session, email, ADDRESS, now=moment)
-        with pytest.raises(TooManyFailuresError):
+        with pytest.raises(RefusedError):
             authenticate(session, email, factories.PASSWORD, ADDRESS, now=moment)
 
 
@@ -467,7 +493,7 @@ def test_refused_attempts_do_not_extend_the_wait(app: Flask) -> None:
         for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
             fail(session, email, ADDRESS)
         for minute in range(1, 15):
-            with pytest.raises(TooManyFailuresError):
+            with pytest.raises(RefusedError):
                 authenticate(
                     session, email, WRONG_PASSWORD, ADDRESS, now=START + timedelta(minutes=minute)
                 )
@@ -528,45 +554,51 @@ def test_a_success_clears_earlier_failures_through_the_form(
 
 
 def test_an_attempt_is_on_record_before_its_password_is_checked(
-    app: Flask, connection: Connection, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: FlaskClient, connection: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each attempt is written and committed first, so a guess checked in parallel counts it."""
+    """The login page commits each attempt before checking its password, so a guess
+    checked in parallel counts it."""
     _user_id, email = make_user(app)
-    events: list[str] = []
+    events: list[tuple[str, int]] = []
 
-    def checking(password_hash: str | None, password: str) -> bool:
-        # What another session sees of this account at the moment of the check.
+    def on_record() -> int:
+        # What another session sees of this account.
         with Session(bind=connection, join_transaction_mode="create_savepoint") as other:
             count = other.scalar(
                 select(func.count()).select_from(LoginFailure).where(LoginFailure.email == email)
             )
-        events.append(f"check with {count} on record")
+        return count or 0
+
+    def checking(password_hash: str | None, password: str) -> bool:
+        events.append(("check", on_record()))
         return False
+
+    def committed(_session: Session) -> None:
+        events.append(("commit", on_record()))
 
     monkeypatch.setattr(accounts, "_password_matches", checking)
     with app.app_context():
-        session = get_session()
-        real_commit = session.commit
-
-        def commit() -> None:
-            events.append("commit")
-            real_commit()
-
-        monkeypatch.setattr(session, "commit", commit)
+        sessions = get_db().session_factory
+    event.listen(sessions, "after_commit", committed)
+    try:
         for _ in range(3):
-            fail(session, email, ADDRESS)
-    assert events == [
-        "commit",
-        "check with 1 on record",
-        "commit",
-        "check with 2 on record",
-        "commit",
-        "check with 3 on record",
-    ]
+            assert log_in(client, email, WRONG_PASSWORD).status_code == 401
+    finally:
+        event.remove(sessions, "after_commit", committed)
+
+    assert [n for kind, n in events if kind == "check"] == [1, 2, 3]
+    # Every check came after a commit that already held its attempt.
+    last_commit = 0
+    for kind, n in events:
+        if kind == "commit":
+            last_commit = n
+        else:
+            assert last_commit == n, events
 
 
+@pytest.mark.usefixtures("quick_password_check")
 def test_a_guess_arriving_while_the_fifth_is_checked_is_refused(
-    app: Flask, connection: Connection, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: FlaskClient, connection: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two guesses at once cannot both be the fifth: the second one counts the first."""
     _user_id, email = make_user(app)
@@ -574,23 +606,21 @@ def test_a_guess_arriving_while_the_fifth_is_checked_is_refused(
 
     def checking(password_hash: str | None, password: str) -> bool:
         if not outcomes:
-            # A sixth attempt, with the right password, through its own session while
-            # the fifth is still being checked.
+            # A sixth attempt from the same network, with the right password, through
+            # its own session while the login page is still checking the fifth.
             with Session(bind=connection, join_transaction_mode="create_savepoint") as other:
                 try:
-                    authenticate(other, email, factories.PASSWORD, ADDRESS, now=START)
-                except TooManyFailuresError:
+                    authenticate(other, email, factories.PASSWORD, "127.0.0.1", now=utcnow())
+                except RefusedError:
                     outcomes.append("refused")
                 else:
                     outcomes.append("let in")
         return False
 
-    with app.app_context():
-        session = get_session()
-        for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1):
-            fail(session, email, ADDRESS)
-        monkeypatch.setattr(accounts, "_password_matches", checking)
-        fail(session, email, ADDRESS)
+    for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1):
+        assert log_in(client, email, WRONG_PASSWORD).status_code == 401
+    monkeypatch.setattr(accounts, "_password_matches", checking)
+    assert log_in(client, email, WRONG_PASSWORD).status_code == 401
     assert outcomes == ["refused"]
     assert len(failures_on_record(app, email=email)) == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
 
@@ -610,29 +640,27 @@ def password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
 
 
 def test_an_unknown_email_costs_a_password_check_too(
-    app: Flask, password_checks: list[str | None]
+    session: Session, password_checks: list[str | None]
 ) -> None:
-    with app.app_context():
-        fail(get_session(), "niemand@example.be", ADDRESS)
+    assert accounts.check_password(session, "niemand@example.be", WRONG_PASSWORD) is None
     assert password_checks == [None]
 
 
 def test_an_inactive_account_costs_a_password_check_too(
-    app: Flask, password_checks: list[str | None]
+    session: Session, password_checks: list[str | None]
 ) -> None:
-    _user_id, email = make_user(app, is_active=False)
-    with app.app_context():
-        assert authenticate(get_session(), email, factories.PASSWORD, ADDRESS, now=START) is None
+    user = factories.user(session, Role.COMPANY, is_active=False)
+    assert accounts.check_password(session, user.email, factories.PASSWORD) is None
     assert password_checks == [None]
 
 
 def test_a_known_account_is_checked_against_its_own_hash(
-    app: Flask, password_checks: list[str | None]
+    session: Session, password_checks: list[str | None]
 ) -> None:
-    _user_id, email = make_user(app)
-    with app.app_context():
-        fail(get_session(), email, ADDRESS)
-    assert len(password_checks) == 1
+    user = factories.user(session, Role.COMPANY)
+    assert accounts.check_password(session, user.email, WRONG_PASSWORD) is None
+    assert accounts.check_password(session, user.email.upper(), factories.PASSWORD) == user
+    assert len(password_checks) == 2
     assert password_checks[0] is not None and password_checks[0].startswith("$argon2id$")
 
 
@@ -644,16 +672,13 @@ def test_an_unknown_email_through_the_form_costs_a_password_check(
 
 
 def test_a_refused_attempt_is_not_checked_at_all(
-    app: Flask, password_checks: list[str | None]
+    app: Flask, client: FlaskClient, password_checks: list[str | None]
 ) -> None:
     _user_id, email = make_user(app)
-    with app.app_context():
-        session = get_session()
-        for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
-            fail(session, email, ADDRESS)
-        assert len(password_checks) == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
-        with pytest.raises(TooManyFailuresError):
-            authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
+    for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+        assert log_in(client, email, WRONG_PASSWORD).status_code == 401
+    assert len(password_checks) == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
+    assert log_in(client, email).status_code == 429
     assert len(password_checks) == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
 
 
@@ -705,7 +730,7 @@ def test_only_the_address_the_trusted_proxy_saw_counts(proxied_app: Flask) -> No
 def test_without_trusted_proxies_x_forwarded_for_is_ignored(
     app: Flask, client: FlaskClient
 ) -> None:
-    assert not app.config.get("TRUSTED_PROXIES")
+    assert settings_of(app).trusted_proxies == 0
     _user_id, email = make_user(app)
     for n in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
         headers = {"X-Forwarded-For": f"203.0.113.{n + 1}"}
@@ -716,9 +741,9 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(
 
 
 def test_trusted_proxies_defaults_to_none(tmp_path: Path) -> None:
-    assert load_settings({"DUAAL_ENV": "test"}, str(tmp_path))["TRUSTED_PROXIES"] == 0
+    assert load_settings({"DUAAL_ENV": "test"}, str(tmp_path)).trusted_proxies == 0
     settings = load_settings({"DUAAL_ENV": "test", "TRUSTED_PROXIES": "2"}, str(tmp_path))
-    assert settings["TRUSTED_PROXIES"] == 2
+    assert settings.trusted_proxies == 2
 
 
 # Where a login leads.
@@ -862,10 +887,21 @@ def test_stored_passwords_are_argon2id_hashes(session: Session) -> None:
     assert hash_password(password) != hash_password(password)
 
 
+def test_a_taken_address_is_refused_however_it_is_spelled(session: Session) -> None:
+    company = factories.company(session)
+    create_user(session, Role.COMPANY, "bezet@example.be", "een lang genoeg wachtwoord", company.id)
+    with pytest.raises(InputError) as refused:
+        create_user(session, Role.COMPANY, " Bezet@Example.be", "een ander wachtwoord", company.id)
+    assert refused.value.field == "email"
+    assert str(refused.value.message) == str(EMAIL_IN_USE)
+    assert session.scalar(select(func.count()).where(User.email == "bezet@example.be")) == 1
+
+
 def test_a_password_under_ten_characters_is_refused() -> None:
     with pytest.raises(InputError) as refused:
         hash_password("123456789")
     assert refused.value.field == "password"
+    assert "10 tekens" in str(refused.value.message)
     assert hash_password("1234567890").startswith("$argon2id$")
 
 
@@ -898,16 +934,6 @@ def test_registering_a_company_stores_an_argon2id_hash(app: Flask, client: Flask
 # The session cookie.
 
 
-@pytest.fixture
-def configured_app(database_url: str, connection: Connection, tmp_path: Path) -> Iterator[Flask]:
-    """The app with the settings `load_settings` derives for the test environment."""
-    settings = load_settings(
-        {"DUAAL_ENV": "test", "SECRET_KEY": "test", "DATABASE_URL": database_url}, str(tmp_path)
-    )
-    with app_bound_to(database_url, connection, **settings) as app:
-        yield app
-
-
 def session_cookie(response: TestResponse) -> str:
     cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
     assert cookies, response.headers
@@ -918,9 +944,9 @@ def cookie_attributes(cookie: str) -> set[str]:
     return {part.strip().lower() for part in cookie.split(";")[1:]}
 
 
-def test_the_session_cookie_is_httponly_and_samesite_lax(configured_app: Flask) -> None:
-    _user_id, email = make_user(configured_app)
-    client = configured_app.test_client()
+def test_the_session_cookie_is_httponly_and_samesite_lax(app: Flask, client: FlaskClient) -> None:
+    # The app derives its cookie settings from the environment (web/config.py).
+    _user_id, email = make_user(app)
     response = log_in(client, email)
     assert response.status_code == 302
     attributes = cookie_attributes(session_cookie(response))
@@ -929,19 +955,17 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(configured_app: Flask) 
 
 
 def test_production_cookies_are_secure(tmp_path: Path, database_url: str) -> None:
-    settings = load_settings(
-        {
-            "DUAAL_ENV": "production",
-            "SECRET_KEY": "a long random value",
-            "DATABASE_URL": database_url,
-        },
-        str(tmp_path),
-    )
-    assert settings["SESSION_COOKIE_SECURE"] is True
-    assert settings["SESSION_COOKIE_HTTPONLY"] is True
-    assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
-    assert settings["TESTING"] is False
-    app = create_app(settings)
+    environ = {
+        "DUAAL_ENV": "production",
+        "SECRET_KEY": "a long random value",
+        "DATABASE_URL": database_url,
+    }
+    flask_config = load_settings(environ, str(tmp_path)).flask_config()
+    assert flask_config["SESSION_COOKIE_SECURE"] is True
+    assert flask_config["SESSION_COOKIE_HTTPONLY"] is True
+    assert flask_config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert flask_config["TESTING"] is False
+    app = create_app(environ)
     try:
         # The login page puts the CSRF token in the session, so it sets the cookie.
         response = app.test_client().get("/aanmelden", base_url="https://localhost")
@@ -956,5 +980,5 @@ def test_production_cookies_are_secure(tmp_path: Path, database_url: str) -> Non
 def test_other_environments_send_the_cookie_over_plain_http(tmp_path: Path) -> None:
     for env in ("development", "test"):
         settings = load_settings({"DUAAL_ENV": env, "SECRET_KEY": "s"}, str(tmp_path))
-        assert settings["SESSION_COOKIE_SECURE"] is False
-        assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+        assert settings.flask_config()["SESSION_COOKIE_SECURE"] is False
+        assert settings.flask_config()["SESSION_COOKIE_SAMESITE"] == "Lax"

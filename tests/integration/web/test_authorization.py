@@ -3,8 +3,8 @@
 The matrix below proves that each party reads and changes only its own: a company its
 sites, mentors, recognitions and API keys; a partnership consultant the recognitions of
 the programmes their partnership decides on. Anonymous visitors reach only the public
-search (pages and API) and the forms to log in or register. Nothing a company records
-about its mentors is ever public.
+search (pages and API), the favicon, and the forms to log in or register. Nothing a
+company records about its mentors is ever public.
 
 For each (route, method, visitor) the test asserts the exact answer, where a redirect
 leads, that a refused request changed nothing in the database (and an allowed write did
@@ -28,10 +28,12 @@ from werkzeug.test import TestResponse
 from models import Company, Mentor, Recognition, Site, User
 from models.access import ApiToken
 from models.enums import RecognitionStatus, Role
-from models.rules import format_kbo, kbo_with_check_digits
+from models.rules import format_kbo
 from tests import factories
 from tests.clients import login, post
-from web.db import get_session
+from tests.pages import REGISTRATION
+from web.db import get_session, unit_of_work
+from web.services.policy import Party
 from web.services.tokens import create_token, revoke_token
 
 # --- The visitors ---------------------------------------------------------------------
@@ -104,6 +106,8 @@ class Expect:
     redirect: str | None = None
     # The request may change the database, and must: it is an allowed write.
     changes: bool = False
+    # The answer's media type starts with this (e.g. "image/"), when it matters.
+    mimetype: str | None = None
 
 
 OK = Expect(200)
@@ -114,6 +118,7 @@ FORBIDDEN = Expect(403)
 NOT_FOUND = Expect(404)
 TO_LOGIN = Expect(302, LOGIN_PAGE)
 TO_HOME = Expect(302, HOME_PAGE)
+IMAGE = Expect(200, mimetype="image/")
 
 
 def saved(redirect: str) -> Expect:
@@ -175,18 +180,6 @@ class Route:
 
 SEARCH = f"programme={PROGRAMME}&postcode=8500&radius_km=15"
 LOGIN_FORM = {"email": "{company_a_email}", "password": factories.PASSWORD}
-REGISTRATION_FORM = {
-    "name": "Nieuw Bedrijf",
-    "kbo_number": "{new_kbo}",
-    "user_email": "nieuw@example.be",
-    "password": factories.PASSWORD,
-    "password_again": factories.PASSWORD,
-    "declares_activities": "y",
-    "declares_financial_capacity": "y",
-    "declares_organisation": "y",
-    "declares_no_convictions": "y",
-    "declares_commitments": "y",
-}
 SITE_FORM = {"name": "Werkplaats Gent", "street": "Kortrijksesteenweg 10", "postcode": "9000"}
 REQUEST_FORM = {"site_id": "{site}", "programme_id": "{new_programme}", "mentor_id": "0"}
 AVAILABILITY_FORM = {
@@ -216,6 +209,8 @@ MATRIX = (
     Route("api.postcodes", "GET", "/api/v1/postcodes?q=8500", everyone(OK)),
     Route("api.search", "GET", f"/api/v1/search?{SEARCH}", everyone(OK)),
     Route("api.workplace", "GET", "/api/v1/workplaces/{recognised}", everyone(OK)),
+    # What a browser asks for by itself.
+    Route("favicon", "GET", "/favicon.ico", everyone(IMAGE)),
     # Logging in and out; registering a company.
     Route("auth.login", "GET", "/aanmelden", anonymous_only(OK)),
     Route(
@@ -232,7 +227,7 @@ MATRIX = (
         "POST",
         "/bedrijf/registreren",
         anonymous_only(saved("/bedrijf")),
-        form=REGISTRATION_FORM,
+        form=REGISTRATION,
     ),
     # The company's pages: a company sees its own; another's ids do not exist for it.
     Route("company.dashboard", "GET", "/bedrijf", companies_only(company_a=OK, company_b=OK)),
@@ -463,8 +458,8 @@ def build_world(app: Flask) -> World:
             valid_until=None,
             n_free_places=0,
         )
-        token_a, secret_a = create_token(session, company_a.id, "ERP")
-        _token_b, secret_b = create_token(session, company_b.id, "ERP")
+        token_a, secret_a = create_token(session, Party.of_company(company_a.id), "ERP")
+        _token_b, secret_b = create_token(session, Party.of_company(company_b.id), "ERP")
         users = {
             STUDENT: factories.user(session, Role.STUDENT),
             SCHOOL_STAFF: factories.user(session, Role.SCHOOL_STAFF),
@@ -492,7 +487,6 @@ def build_world(app: Flask) -> World:
                 "site_b": site_b.id,
                 "mentor_b": mentor_b.id,
                 "new_programme": factories.programme(session, NEW_PROGRAMME).id,
-                "new_kbo": kbo_with_check_digits(9_876_543),
                 "company_a_email": users[COMPANY_A].email,
             },
             company_a_id=company_a.id,
@@ -607,11 +601,13 @@ def test_each_visitor_gets_exactly_its_answer(
         login(client, world.users[visitor])
     before = snapshot(app)
 
-    response = send(client, world, route, visitor)
+    with send(client, world, route, visitor) as response:  # closes a file sent as is
+        body = response.get_data().decode(errors="replace")  # the favicon is no text
 
     after = snapshot(app)
-    body = response.get_data(as_text=True)
     assert response.status_code == expect.status, body[:500]
+    if expect.mimetype is not None:
+        assert response.mimetype.startswith(expect.mimetype), response.mimetype
     if expect.redirect is not None:
         check_redirect(response, expect, world, route, visitor)
     if expect.changes:
@@ -688,8 +684,9 @@ def test_the_api_answers_only_the_owners_valid_token(
         "own": world.tokens[COMPANY_A],
     }[credentials]
     if credentials == "revoked":
-        with app.app_context():
-            revoke_token(get_session(), world.company_a_id, world.ids["token"])
+        with app.app_context(), unit_of_work() as db:
+            company_a = Party.of_company(world.company_a_id)
+            revoke_token(db, company_a, world.ids["token"], datetime.now(UTC))
     before = snapshot(app)
 
     response = client.put(

@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Company, Mentor, Programme, Recognition, School, Site, Student
+from models.base import today_in_belgium
 from models.enums import RecognitionStatus
 from models.rules import normalize_kbo
+from models.workplaces import available_on
 from web import create_app
 from web.db import get_db, get_session
 
@@ -38,8 +40,10 @@ def test_seed_demo_builds_a_realistic_flanders(app: Flask) -> None:
         n_recognitions = session.scalar(select(func.count()).select_from(Recognition))
         assert 2.0 <= n_recognitions / 250 <= 5.0
         assert all(normalize_kbo(k) == k for k in session.scalars(select(Company.kbo_number)))
-        # Some places free, some full.
-        free = session.scalar(select(func.count()).where(Recognition.is_available))
+        # Some places free, some full, on the day the demo was built around (today).
+        free = session.scalar(
+            select(func.count()).select_from(Recognition).where(available_on(today_in_belgium()))
+        )
         assert 0 < free < n_recognitions
         # Sites are in Flanders or Brussels, and recognitions fit their company's sector.
         regions = set(

@@ -13,46 +13,29 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
-from werkzeug.test import TestResponse
+from sqlalchemy import select
 
+from matcher import IntakePreferences
 from models import ApiToken, Company, Mentor, Postcode, Recognition, Site, User
 from models.base import today_in_belgium
 from models.enums import RecognitionStatus, Role
-from models.rules import add_months, add_years
+from models.rules import add_months
 from tests import factories
 from tests.clients import login, post
+from tests.pages import (
+    REGISTRATION,
+    birth_date_for_age,
+    count,
+    field_error,
+    html,
+    is_available,
+    registered,
+    search_ids,
+)
 from web.db import get_session
 
 PROGRAMME = "elektrotechnieken-duaal"
-PASSWORD = "een lang wachtwoord"
 NOW_TOLERANCE = timedelta(minutes=2)
-
-
-def html(response: TestResponse) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def field_error(page: str, field: str) -> str:
-    """Return the error text shown at one field of a form ("" when there is none)."""
-    match = re.search(rf'id="{re.escape(field)}-error">([^<]*)<', page)
-    return match.group(1) if match else ""
-
-
-def count(app: Flask, model: type[Any], *conditions: Any) -> int:
-    with app.app_context():
-        return get_session().scalar(select(func.count()).select_from(model).where(*conditions)) or 0
-
-
-def birth_date_for_age(age: int) -> date:
-    """A birth date that makes someone exactly `age` today (birthday a month ago)."""
-    return add_years(today_in_belgium(), -age) - timedelta(days=30)
-
-
-def search_ids(client: FlaskClient, code: str = PROGRAMME) -> list[int]:
-    response = client.get(f"/api/v1/search?programme={code}&postcode=8500&radius_km=10")
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return [hit["recognition_id"] for hit in response.get_json()["results"]]
 
 
 @pytest.fixture
@@ -115,31 +98,6 @@ def programme_id(app: Flask, code: str = PROGRAMME) -> int:
 
 # Registration -------------------------------------------------------------------------
 
-REGISTRATION: dict[str, str] = {
-    "name": "Schrijnwerkerij Delbeke",
-    "kbo_number": "0403.170.701",
-    "email": "info@delbeke.be",
-    "phone": "056 12 34 56",
-    "website": "https://delbeke.be",
-    "n_employees": "12",
-    "declares_activities": "y",
-    "declares_financial_capacity": "y",
-    "declares_organisation": "y",
-    "declares_no_convictions": "y",
-    "declares_commitments": "y",
-    "user_email": "An.Delbeke@Example.be",
-    "password": PASSWORD,
-    "password_again": PASSWORD,
-}
-
-
-def registered(app: Flask) -> tuple[int, int]:
-    """How many companies and users the registration above could have left behind."""
-    return (
-        count(app, Company, Company.name == REGISTRATION["name"]),
-        count(app, User, func.lower(User.email) == REGISTRATION["user_email"].lower()),
-    )
-
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
@@ -165,7 +123,7 @@ def test_registration_creates_the_company_and_its_user_and_logs_in(
         user = session.scalar(select(User).where(User.company_id == company.id))
         assert user is not None
         assert user.role is Role.COMPANY and user.email == "an.delbeke@example.be"
-        assert user.password_hash and PASSWORD not in user.password_hash
+        assert user.password_hash and REGISTRATION["password"] not in user.password_hash
     dashboard = client.get("/bedrijf")
     assert dashboard.status_code == 200
     assert "Schrijnwerkerij Delbeke" in html(dashboard) and "0403.170.701" in html(dashboard)
@@ -381,7 +339,7 @@ def test_a_request_is_sent_to_the_partnership(
         assert recognition is not None
         assert recognition.status is RecognitionStatus.REQUESTED
         assert recognition.mentor_id == mentor_id
-        assert recognition.decided_at is None and not recognition.is_available
+        assert recognition.decided_at is None and not is_available(recognition)
         assert abs(recognition.requested_at - datetime.now(UTC)) < NOW_TOLERANCE
         assert response.headers["Location"].endswith(f"/bedrijf/erkenningen/{recognition.id}")
     page = html(client.get(response.headers["Location"]))
@@ -750,16 +708,16 @@ def test_saving_places_updates_and_confirms_them(
         assert recognition is not None
         assert (recognition.n_places, recognition.n_free_places) == (3, 2)
         assert recognition.available_from == start
-        assert recognition.intake_preferences == {
-            "min_age": 16,
-            "start_months": [2, 9],
-            "languages": ["nl", "fr"],
-            "hours_pattern": "vroeg",
-            "first_interview_at_school": True,
-        }
+        assert recognition.intake_preferences == IntakePreferences(
+            min_age=16,
+            start_months=frozenset({2, 9}),
+            languages=frozenset({"nl", "fr"}),
+            hours_pattern="vroeg",
+            first_interview_at_school=True,
+        )
         assert recognition.last_confirmed_at is not None
         assert abs(recognition.last_confirmed_at - datetime.now(UTC)) < NOW_TOLERANCE
-        assert recognition.is_available
+        assert is_available(recognition)
     page = html(client.get(f"/bedrijf/erkenningen/{recognition_id}"))
     assert "Laatst bevestigd op" in page and 'value="3"' in page
 
@@ -778,7 +736,7 @@ def test_places_from_a_later_date_are_saved_but_not_yet_available(
     with app.app_context():
         recognition = get_session().get(Recognition, recognition_id)
         assert recognition is not None
-        assert recognition.available_from == start and not recognition.is_available
+        assert recognition.available_from == start and not is_available(recognition)
 
 
 @pytest.mark.parametrize(
@@ -814,7 +772,7 @@ def test_impossible_places_are_refused_and_the_row_is_unchanged(
         recognition = get_session().get(Recognition, recognition_id)
         assert recognition is not None
         assert (recognition.n_places, recognition.n_free_places) == (2, 1)
-        assert recognition.last_confirmed_at is None and not recognition.is_available
+        assert recognition.last_confirmed_at is None and not is_available(recognition)
 
 
 def test_a_request_has_no_places_yet(app: Flask, client: FlaskClient, company_id: int) -> None:
@@ -838,13 +796,13 @@ def test_a_request_has_no_places_yet(app: Flask, client: FlaskClient, company_id
 
 def test_klopt_nog_only_confirms(app: Flask, client: FlaskClient, company_id: int) -> None:
     confirmed_before = datetime.now(UTC) - timedelta(days=100)
-    prefs = {
-        "min_age": 17,
-        "start_months": [9],
-        "languages": ["nl"],
-        "hours_pattern": "dag",
-        "first_interview_at_school": True,
-    }
+    prefs = IntakePreferences(
+        min_age=17,
+        start_months=frozenset({9}),
+        languages=frozenset({"nl"}),
+        hours_pattern="dag",
+        first_interview_at_school=True,
+    )
     recognition_id = make_recognition(
         app,
         company_id,

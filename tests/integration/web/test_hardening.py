@@ -18,7 +18,6 @@ This proves that:
 """
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, update
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
@@ -37,9 +36,11 @@ from models.rules import add_years, recognition_valid_until
 from tests import factories
 from tests.clients import login, post
 from tests.conftest import app_bound_to
-from web.db import get_session
+from tests.pages import REGISTRATION, count, field_error, html, registered
+from web.db import get_session, unit_of_work
 from web.services import accounts, partnerships, tokens
 from web.services.errors import InputError
+from web.services.policy import Party
 
 PROGRAMME = "elektrotechnieken-duaal"  # decided by the partnership "Elektro en installatie"
 BEYOND = [MAX_ID + 1, 2**40, 10**20]  # one past PostgreSQL's integer, and far beyond
@@ -49,22 +50,6 @@ NOT_RUNNING = "Alleen een lopende erkenning kan ingetrokken worden."
 ALREADY_REQUESTED = "Voor deze vestiging en opleiding loopt al een aanvraag"
 KBO_TAKEN = "Dit ondernemingsnummer is al geregistreerd."
 EMAIL_TAKEN = "Er bestaat al een account met dit e-mailadres."
-
-
-def html(response: TestResponse) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def field_error(page: str, field: str) -> str:
-    """Return the error text shown at one field of a form ("" when there is none)."""
-    match = re.search(rf'id="{re.escape(field)}-error">([^<]*)<', page)
-    return match.group(1) if match else ""
-
-
-def count(app: Flask, model: type[Any], *conditions: Any) -> int:
-    with app.app_context():
-        query = select(func.count()).select_from(model).where(*conditions)
-        return get_session().scalar(query) or 0
 
 
 def api_error(response: TestResponse) -> dict[str, Any]:
@@ -95,8 +80,10 @@ def workplace(app: Flask) -> Workplace:
         site = factories.site(session, owner=company)
         recognition = factories.recognition(session, at=site, n_places=3, n_free_places=1)
         mentor = factories.mentor(session, owner=company)
+        _token, secret = tokens.create_token(
+            session, Party.of_company(company.id), "Personeelssysteem"
+        )
         session.commit()
-        _token, secret = tokens.create_token(session, company.id, "Personeelssysteem")
         return Workplace(company.id, site.id, recognition.id, mentor.id, secret)
 
 
@@ -267,30 +254,6 @@ def test_a_nul_in_a_login_field_is_400_and_not_counted(
     assert count(app, LoginFailure) == 0
     with client.session_transaction() as session:
         assert "_user_id" not in session
-
-
-REGISTRATION: dict[str, str] = {
-    "name": "Schrijnwerkerij Nulens",
-    "kbo_number": "0403.170.701",
-    "email": "info@nulens.be",
-    "n_employees": "12",
-    "declares_activities": "y",
-    "declares_financial_capacity": "y",
-    "declares_organisation": "y",
-    "declares_no_convictions": "y",
-    "declares_commitments": "y",
-    "user_email": "an@nulens.be",
-    "password": PASSWORD,
-    "password_again": PASSWORD,
-}
-
-
-def registered(app: Flask) -> tuple[int, int]:
-    """How many companies and users the registration above left behind."""
-    return (
-        count(app, Company, Company.kbo_number == "0403170701"),
-        count(app, User, User.email == REGISTRATION["user_email"]),
-    )
 
 
 @pytest.mark.parametrize("field", ["name", "user_email", "email", "kbo_number"])
@@ -533,7 +496,8 @@ def test_a_kbo_number_registered_meanwhile_is_answered_like_the_check(
     assert blinded, "the registration never checked the KBO number"
     assert response.status_code == 400, html(response)
     assert KBO_TAKEN in field_error(html(response), "kbo_number")
-    assert registered(app) == (1, 0)
+    assert registered(app) == (0, 0)
+    assert count(app, Company, Company.kbo_number == "0403170701") == 1
     assert count(app, Company, Company.name == "Wie eerst kwam") == 1
 
 
@@ -542,7 +506,7 @@ def test_a_login_address_taken_meanwhile_is_answered_like_the_check(
 ) -> None:
     with app.app_context():
         session = get_session()
-        factories.user(session, Role.ADMIN, email=REGISTRATION["user_email"])
+        factories.user(session, Role.ADMIN, email=REGISTRATION["user_email"].lower())
         session.commit()
     blinded = blind_check("users.email")
     response = post(client, "/bedrijf/registreren", REGISTRATION)
@@ -584,7 +548,7 @@ def test_a_recognition_requested_meanwhile_is_answered_like_the_check(
     assert count(app, Recognition, same, Recognition.mentor_id.is_not(None)) == 0
 
 
-def test_add_user_answers_an_address_taken_meanwhile_like_the_check(
+def test_create_user_answers_an_address_taken_meanwhile_like_the_check(
     app: Flask, blind_check: Any
 ) -> None:
     with app.app_context():
@@ -592,8 +556,8 @@ def test_add_user_answers_an_address_taken_meanwhile_like_the_check(
         factories.user(session, Role.ADMIN, email="dubbel@duaal.be")
         session.commit()
         blinded = blind_check("users.email")
-        with pytest.raises(InputError) as refused:
-            accounts.add_user(session, Role.ADMIN, "Dubbel@Duaal.be", PASSWORD, None)
+        with pytest.raises(InputError) as refused, unit_of_work(session):
+            accounts.create_user(session, Role.ADMIN, "Dubbel@Duaal.be", PASSWORD, None)
         assert blinded
         assert refused.value.field == "email"
         assert str(refused.value.message) == EMAIL_TAKEN
@@ -699,12 +663,12 @@ def test_a_decision_taken_between_reading_and_writing_is_409(
     """A colleague's approval lands after this request read the request as still open."""
     recognition_id = make_request(app)
     log_in_consultant(app, client)
-    real_lookup = partnerships.partnership_recognition
+    real_lookup = partnerships.find_recognition
     believed: list[RecognitionStatus] = []
 
-    def lookup(session: Session, partnership_id: int, wanted: int) -> Recognition:
-        found = real_lookup(session, partnership_id, wanted)
-        if len(believed) == 1:  # the decision's own lookup, just before it writes
+    def lookup(session: Session, party: Party, wanted: int) -> Recognition:
+        found = real_lookup(session, party, wanted)
+        if not believed:  # the decision's own lookup, just before it writes
             session.execute(
                 update(Recognition)
                 .where(Recognition.id == wanted)
@@ -720,10 +684,11 @@ def test_a_decision_taken_between_reading_and_writing_is_409(
         believed.append(found.status)
         return found
 
-    monkeypatch.setattr(partnerships, "partnership_recognition", lookup)
+    monkeypatch.setattr(partnerships, "find_recognition", lookup)
     response = decide(client, recognition_id, action, "Mijn beslissing.")
-    # Both lookups still believed the request open: only the update's condition saw better.
-    assert believed == [RecognitionStatus.REQUESTED, RecognitionStatus.REQUESTED]
+    # The decision's lookup still believed the request open: only the update's condition
+    # saw better.
+    assert believed == [RecognitionStatus.REQUESTED]
     assert response.status_code == 409
     assert ALREADY_DECIDED in html(response)
     row = recognition_row(app, recognition_id)

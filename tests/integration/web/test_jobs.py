@@ -1,14 +1,18 @@
 """The scheduled jobs, run on a controlled clock.
 
-refresh-availability expires recognitions on their last day, closes free places left
-unconfirmed too long, opens those whose start date came, flags mentors past their
+refresh-availability expires recognitions on their last day, flags mentors past their
 training deadline and queues reminders; send-mail sends the queued e-mails. Every run
 is logged with its counts, changes nothing the second time, lands whole or not at all,
-and never overlaps another run of the same job. The search follows what a run changed.
+and never overlaps another run of the same job.
 
-The clock is the `now` given to `run_job` (or `--today` on the command line): no test
-waits for real time to pass. Tests that go through the search API use the real date,
-since the API answers for today.
+Whether a workplace offers a free place is not stored, so no run corrects it: the
+search works it out on the day asked (valid, free, started, confirmed recently
+enough). The tests of availability check that the search's answer on a day, and the
+same rule in SQL, follow models.rules, before and after a run.
+
+The clock is the `now` given to `run_job` (or `--today` on the command line), and the
+day of a search query: no test waits for real time to pass. Tests that go through the
+search API use the real date, since the API answers for today.
 """
 
 import hashlib
@@ -30,6 +34,7 @@ from sqlalchemy.orm import Session
 
 import models.refresh
 import web.jobs
+from matcher import SearchQuery
 from models import Company, JobLock, JobRun, OutboxMessage, Recognition
 from models.base import BELGIUM, today_in_belgium, utcnow
 from models.database import make_engine
@@ -37,12 +42,15 @@ from models.enums import RecognitionStatus, Role, TrainingStatus
 from models.refresh import RefreshCounts
 from models.rules import is_available_now
 from models.versioning import read_data_version
+from models.workplaces import available_on
 from tests import factories
 from tests.conftest import app_bound_to, drop_scratch_database, fresh_database_url
 from web import create_app
 from web.db import get_db
 from web.jobs import JOBS, LOCK_TIMEOUT, lock_key, run_job
 from web.mail import MAX_ATTEMPTS, ConsoleMailer
+from web.services.search import Origin, build_index_state, search_workplaces
+from web.settings import SearchSettings
 
 REFRESH = "refresh-availability"
 SEND_MAIL = "send-mail"
@@ -53,6 +61,8 @@ TODAY = date(2027, 1, 5)
 PAST_DAY = date(2026, 11, 2)  # `jobs run --today` takes no day to come
 NOTHING = dict.fromkeys((*RefreshCounts().as_dict(), "reminded", "unreachable"), 0)
 SEARCH = f"/api/v1/search?programme={PROGRAMME}&postcode=8500&radius_km=10&limit=100"
+# Where the factories put every site.
+KORTRIJK = Origin("8500", "Kortrijk", 50.828, 3.265)
 
 
 # The clock -------------------------------------------------------------------------
@@ -77,12 +87,11 @@ def days_before(days: int, day: date = TODAY, hour: int = 12) -> datetime:
 
 
 def workplace(session: Session, owner: Company | None = None, **fields: Any) -> Recognition:
-    """A recognised workplace with a free place, shown as available, confirmed 10 days
-    before TODAY, valid long after TODAY and today; its company has an e-mail address."""
+    """A recognised workplace with a free place, confirmed 10 days before TODAY, valid
+    long after TODAY and today; its company has an e-mail address."""
     values: dict[str, Any] = {
         "valid_until": max(TODAY, today_in_belgium()) + timedelta(days=400),
         "last_confirmed_at": days_before(10),
-        "is_available": True,
     }
     values.update(fields)
     company = owner or factories.company(session, email="info@bedrijf.be")
@@ -116,6 +125,39 @@ def kinds(session: Session, row: Recognition) -> list[tuple[str, date]]:
     return [(m.kind, m.about) for m in outbox(session, row)]
 
 
+def answer_on(
+    session: Session,
+    day: date,
+    search: SearchSettings | None = None,
+    only_available: bool = False,
+) -> dict[int, bool]:
+    """What the search answers on `day` around the workplaces: each recognition it lists,
+    and whether it offers a free place there."""
+    state = build_index_state(session, 0, search or SearchSettings())
+    query = SearchQuery(
+        programme=PROGRAMME,
+        lat=KORTRIJK.lat,
+        lon=KORTRIJK.lon,
+        day=day,
+        radius_km=10,
+        limit=1000,
+        only_available=only_available,
+    )
+    return {h.recognition_id: h.available for h in search_workplaces(state, query, KORTRIJK).hits}
+
+
+def offered_on(session: Session, day: date, search: SearchSettings | None = None) -> set[int]:
+    """The workplaces a search for free places finds on `day`."""
+    offered = answer_on(session, day, search, only_available=True)
+    assert all(offered.values()), offered
+    return set(offered)
+
+
+def available_in_sql(session: Session, day: date) -> set[int]:
+    """The workplaces the SQL form of the rule finds free on `day`."""
+    return set(session.scalars(select(Recognition.id).where(available_on(day))))
+
+
 def refresh(app: Flask, day: date = TODAY) -> JobRun:
     return run_job(app, REFRESH, now=night_of(day))
 
@@ -146,9 +188,16 @@ def search(client: FlaskClient, **params: str) -> list[dict[str, Any]]:
 
 
 def reason(hit: dict[str, Any], factor: str) -> str:
+    """The words of a factor's reason (Dutch: the API's default language)."""
     texts = [r["text"] for r in hit["reasons"] if r["factor"] == factor]
     assert len(texts) == 1, hit["reasons"]
     return str(texts[0])
+
+
+def staleness(hit: dict[str, Any]) -> str:
+    """How old the availability's confirmation is, as the API's data says it."""
+    (values,) = [r["values"] for r in hit["reasons"] if r["factor"] == "availability"]
+    return str(values["staleness"])
 
 
 def by_id(hits: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -161,15 +210,17 @@ def by_id(hits: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
 def test_a_recognition_expires_on_its_valid_until_day(app: Flask, session: Session) -> None:
     ends_today = workplace(session, valid_until=TODAY)
     ends_tomorrow = workplace(session, valid_until=TODAY + timedelta(days=1))
-    closed_ending_today = workplace(session, valid_until=TODAY, is_available=False)
+    full_ending_today = workplace(session, valid_until=TODAY, n_free_places=0)
+    # On its last day a recognition offers no place, whether or not the job ran yet.
+    assert offered_on(session, TODAY) == {ends_tomorrow.id}
 
     assert changed(refresh(app)) == {"expired": 2, "reminded": 1}
 
     assert fresh(session, ends_today).status is RecognitionStatus.EXPIRED
-    assert not ends_today.is_available
-    assert fresh(session, closed_ending_today).status is RecognitionStatus.EXPIRED
+    assert fresh(session, full_ending_today).status is RecognitionStatus.EXPIRED
     assert fresh(session, ends_tomorrow).status is RecognitionStatus.RECOGNISED
-    assert ends_tomorrow.is_available
+    assert offered_on(session, TODAY) == {ends_tomorrow.id}
+    assert set(answer_on(session, TODAY)) == {ends_tomorrow.id}
     # The one ending tomorrow is due its 14-day reminder: that is the "reminded" one.
     assert kinds(session, ends_tomorrow) == [("expiry-14", TODAY + timedelta(days=1))]
 
@@ -185,17 +236,19 @@ def test_the_day_before_its_valid_until_a_recognition_is_still_recognised(
 
 
 @pytest.mark.parametrize("status", [RecognitionStatus.WITHDRAWN, RecognitionStatus.EXPIRED])
-def test_a_withdrawn_or_expired_recognition_is_never_made_available(
+def test_a_withdrawn_or_expired_recognition_is_never_offered(
     app: Flask, session: Session, status: RecognitionStatus
 ) -> None:
     # Everything else about it would make it available: free, started, confirmed.
-    row = workplace(session, status=status, is_available=False, available_from=TODAY)
+    row = workplace(session, status=status, available_from=TODAY)
     assert changed(refresh(app)) == {}
-    assert not fresh(session, row).is_available
-    assert row.status is status
+    assert fresh(session, row).status is status
+    for day in (TODAY, TODAY + timedelta(days=1)):
+        assert row.id not in answer_on(session, day)
+        assert row.id not in available_in_sql(session, day)
 
 
-# refresh-availability: staleness ---------------------------------------------------
+# Staleness: the search asks the day -----------------------------------------------
 
 
 def test_a_free_place_stops_counting_after_180_belgian_days_unconfirmed(
@@ -208,52 +261,62 @@ def test_a_free_place_stops_counting_after_180_belgian_days_unconfirmed(
         session, last_confirmed_at=belgian(TODAY - timedelta(days=181), 23, 59, 59)
     )
     never_confirmed = workplace(session, last_confirmed_at=None)
-    closed_but_confirmed_180_days_ago = workplace(
-        session, last_confirmed_at=days_before(180, hour=0), is_available=False
-    )
 
-    assert changed(refresh(app)) == {"stale": 2, "opened": 1, "reminded": 2}
+    assert offered_on(session, TODAY) == {first_minute_of_day_180.id}
+    assert available_in_sql(session, TODAY) == {first_minute_of_day_180.id}
+    # The next day it is 181 days old too.
+    assert offered_on(session, TODAY + timedelta(days=1)) == set()
 
-    assert fresh(session, first_minute_of_day_180).is_available
-    assert not fresh(session, last_second_of_day_181).is_available
-    assert not fresh(session, never_confirmed).is_available
-    assert fresh(session, closed_but_confirmed_180_days_ago).is_available
-    # Stale is not expired: the recognition itself stays.
-    assert last_second_of_day_181.status is RecognitionStatus.RECOGNISED
+    # The job changes nothing about it: only the warning 14 days before is queued.
+    assert changed(refresh(app)) == {"reminded": 1}
+    assert offered_on(session, TODAY) == {first_minute_of_day_180.id}
+    # Stale is not expired: the recognition itself stays, listed without a free place.
+    assert fresh(session, last_second_of_day_181).status is RecognitionStatus.RECOGNISED
+    assert answer_on(session, TODAY) == {
+        first_minute_of_day_180.id: True,
+        last_second_of_day_181.id: False,
+        never_confirmed.id: False,
+    }
 
 
-def test_a_place_never_confirmed_is_never_opened(app: Flask, session: Session) -> None:
-    row = workplace(session, last_confirmed_at=None, is_available=False)
+def test_a_place_never_confirmed_is_never_offered(app: Flask, session: Session) -> None:
+    row = workplace(session, last_confirmed_at=None)
     assert changed(refresh(app)) == {}
-    assert not fresh(session, row).is_available
+    assert answer_on(session, TODAY) == {row.id: False}
+    assert row.id not in available_in_sql(session, TODAY)
 
 
-# refresh-availability: start dates -------------------------------------------------
+# Start dates: the search asks the day ---------------------------------------------
 
 
-def test_a_place_opens_on_its_available_from_day(app: Flask, session: Session) -> None:
-    starts_today = workplace(session, available_from=TODAY, is_available=False)
-    starts_tomorrow = workplace(
-        session, available_from=TODAY + timedelta(days=1), is_available=False
-    )
-    shown_but_starts_later = workplace(session, available_from=TODAY + timedelta(days=30))
+def test_a_place_is_offered_from_its_available_from_day(app: Flask, session: Session) -> None:
+    starts_today = workplace(session, available_from=TODAY)
+    starts_tomorrow = workplace(session, available_from=TODAY + timedelta(days=1))
+    starts_later = workplace(session, available_from=TODAY + timedelta(days=30))
 
-    assert changed(refresh(app)) == {"opened": 1, "waiting": 1}
-
-    assert fresh(session, starts_today).is_available
-    assert not fresh(session, starts_tomorrow).is_available
-    assert not fresh(session, shown_but_starts_later).is_available
-
-    # The next day the second one opens; the third still waits.
-    assert changed(refresh(app, TODAY + timedelta(days=1))) == {"opened": 1}
-    assert fresh(session, starts_tomorrow).is_available
-    assert not fresh(session, shown_but_starts_later).is_available
-
-
-def test_a_full_workplace_is_not_opened(app: Flask, session: Session) -> None:
-    row = workplace(session, n_free_places=0, is_available=False)
+    # No run is needed for a start date to come: the search asks the day.
     assert changed(refresh(app)) == {}
-    assert not fresh(session, row).is_available
+    assert offered_on(session, TODAY) == {starts_today.id}
+    assert available_in_sql(session, TODAY) == {starts_today.id}
+    assert answer_on(session, TODAY) == {
+        starts_today.id: True,
+        starts_tomorrow.id: False,
+        starts_later.id: False,
+    }
+
+    # The next day the second one is offered too; the third still waits.
+    tomorrow = TODAY + timedelta(days=1)
+    assert changed(refresh(app, tomorrow)) == {}
+    assert offered_on(session, tomorrow) == {starts_today.id, starts_tomorrow.id}
+    assert available_in_sql(session, tomorrow) == {starts_today.id, starts_tomorrow.id}
+    assert starts_later.id in offered_on(session, TODAY + timedelta(days=30))
+
+
+def test_a_full_workplace_is_not_offered(app: Flask, session: Session) -> None:
+    row = workplace(session, n_free_places=0)
+    assert changed(refresh(app)) == {}
+    assert answer_on(session, TODAY) == {row.id: False}
+    assert row.id not in available_in_sql(session, TODAY)
 
 
 # refresh-availability: mentors -----------------------------------------------------
@@ -290,7 +353,7 @@ def test_a_mentor_past_the_training_deadline_puts_the_recognition_at_risk(
     assert fresh(session, row).is_at_risk is at_risk
     assert not fresh(session, without_mentor).is_at_risk
     # Being at risk does not close the place.
-    assert row.is_available
+    assert row.id in offered_on(session, TODAY)
 
 
 def test_the_risk_is_lifted_when_the_mentor_completes_the_training(
@@ -308,11 +371,14 @@ def test_the_risk_is_lifted_when_the_mentor_completes_the_training(
     assert not fresh(session, row).is_at_risk
 
 
-# refresh-availability: the flags against the rules ---------------------------------
+# The search against the rules ------------------------------------------------------
 
 
-def test_after_a_refresh_every_flag_agrees_with_the_rules(app: Flask, session: Session) -> None:
-    """Every combination of the inputs: the stored flag is what models.rules says."""
+def test_before_and_after_a_refresh_the_search_follows_the_rules(
+    app: Flask, session: Session
+) -> None:
+    """Every combination of the inputs: the search offers a place on the day exactly
+    when models.rules says so, and so does the rule in SQL; a run changes none of it."""
     company = factories.company(session, email="info@bedrijf.be")
     confirmations = {
         "never": None,
@@ -320,16 +386,13 @@ def test_after_a_refresh_every_flag_agrees_with_the_rules(app: Flask, session: S
         "181 days": belgian(TODAY - timedelta(days=181), 23, 59, 59),
     }
     made: list[tuple[Recognition, RecognitionStatus, date]] = []
-    for status, ends_in, n_free, starts_in, confirmed, shown in itertools.product(
+    for status, ends_in, n_free, starts_in, confirmed in itertools.product(
         (RecognitionStatus.RECOGNISED, RecognitionStatus.WITHDRAWN, RecognitionStatus.EXPIRED),
         (0, 1, 400),
         (0, 1),
         (None, 0, 1),
         confirmations.values(),
-        (False, True),
     ):
-        if shown and not (status is RecognitionStatus.RECOGNISED and n_free > 0):
-            continue  # the table's CHECK: only these can be shown as available
         row = workplace(
             session,
             company,
@@ -338,27 +401,40 @@ def test_after_a_refresh_every_flag_agrees_with_the_rules(app: Flask, session: S
             n_free_places=n_free,
             available_from=None if starts_in is None else TODAY + timedelta(days=starts_in),
             last_confirmed_at=confirmed,
-            is_available=shown,
         )
         made.append((row, status, row.valid_until or TODAY))
-    assert len(made) == 189
+    assert len(made) == 162
+
+    def expected() -> set[int]:
+        return {
+            row.id
+            for row, status, valid_until in made
+            if is_available_now(
+                status,
+                valid_until,
+                row.n_free_places,
+                row.available_from,
+                row.last_confirmed_at.astimezone(BELGIUM).date() if row.last_confirmed_at else None,
+                TODAY,
+            )
+        }
+
+    rule = expected()
+    assert rule  # some are free, and most are not
+    assert offered_on(session, TODAY) == rule
+    assert available_in_sql(session, TODAY) == rule
 
     assert refresh(app).status == "succeeded"
 
     for row, status, valid_until in made:
         fresh(session, row)
-        confirmed_at = row.last_confirmed_at
-        expected = is_available_now(
-            status,
-            valid_until,
-            row.n_free_places,
-            row.available_from,
-            confirmed_at.astimezone(BELGIUM).date() if confirmed_at else None,
-            TODAY,
-        )
-        assert row.is_available is expected, (status, valid_until, row.available_from)
         expires = status is RecognitionStatus.RECOGNISED and valid_until <= TODAY
         assert row.status is (RecognitionStatus.EXPIRED if expires else status)
+    assert expected() == rule
+    assert offered_on(session, TODAY) == rule
+    assert available_in_sql(session, TODAY) == rule
+    listed = answer_on(session, TODAY)
+    assert {rid for rid, available in listed.items() if available} == rule
 
     assert refresh(app).counts == NOTHING
 
@@ -372,8 +448,9 @@ def one_of_everything(session: Session) -> dict[str, Recognition]:
     late = factories.mentor(session, company, training_deadline=TODAY - timedelta(days=1))
     return {
         "expires": workplace(session, company, valid_until=TODAY),
+        # Stale, starting today or later: no change for the job, the search asks the day.
         "stale": workplace(session, company, last_confirmed_at=days_before(181)),
-        "opens": workplace(session, company, is_available=False, available_from=TODAY),
+        "opens": workplace(session, company, available_from=TODAY),
         "waits": workplace(session, company, available_from=TODAY + timedelta(days=3)),
         "at risk": workplace(session, company, mentor=late),
         "ends in 30 days": workplace(session, company, valid_until=TODAY + timedelta(days=30)),
@@ -387,14 +464,7 @@ def test_a_second_run_on_the_same_day_changes_nothing(app: Flask, session: Sessi
     version = read_data_version(session)
 
     first = refresh(app)
-    assert changed(first) == {
-        "expired": 1,
-        "stale": 1,
-        "waiting": 1,
-        "opened": 1,
-        "at_risk": 1,
-        "reminded": 2,
-    }
+    assert changed(first) == {"expired": 1, "at_risk": 1, "reminded": 2}
     after_first = read_data_version(session)
     assert after_first > version
     rows, n_messages = recognition_rows(session), len(outbox(session))
@@ -448,7 +518,7 @@ def test_jobs_run_and_list_from_the_command_line(app: Flask, session: Session) -
     row = workplace(session, valid_until=PAST_DAY)
     result = runner.invoke(args=["jobs", "run", REFRESH, "--today", PAST_DAY.isoformat()])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{REFRESH}: succeeded; expired 1, filled 0, stale 0")
+    assert result.output.startswith(f"{REFRESH}: succeeded; expired 1, at_risk 0")
     assert fresh(session, row).status is RecognitionStatus.EXPIRED
     session.expire_all()
     logged = session.scalars(select(JobRun)).one()
@@ -460,8 +530,7 @@ def test_jobs_run_and_list_from_the_command_line(app: Flask, session: Session) -
     assert listed.exit_code == 0, listed.output
     assert (
         f"  last run {logged.started_at:%Y-%m-%d %H:%M} UTC (hand): succeeded; expired 1, "
-        "filled 0, stale 0, waiting 0, opened 0, at_risk 0, no_longer_at_risk 0, "
-        "reminded 0, unreachable 0"
+        "at_risk 0, no_longer_at_risk 0, reminded 0, unreachable 0"
     ) in listed.output
     assert listed.output.count("never run") == 1  # send-mail
 
@@ -512,7 +581,7 @@ def crash_in_reminders(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def crash_in_the_risk_step(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Expiry, closing and opening have run; the at-risk UPDATE fails."""
+    """Expiry has run; the at-risk UPDATE fails."""
     original = models.refresh._update
 
     def update_or_fail(session: Session, condition: Any, **values: Any) -> int:
@@ -548,14 +617,7 @@ def test_a_crash_mid_run_leaves_the_data_as_before(
     assert count(session, JobLock) == 0
 
     # The lock went with the failed run: the next run goes ahead and does it all.
-    assert changed(refresh(app)) == {
-        "expired": 1,
-        "stale": 1,
-        "waiting": 1,
-        "opened": 1,
-        "at_risk": 1,
-        "reminded": 2,
-    }
+    assert changed(refresh(app)) == {"expired": 1, "at_risk": 1, "reminded": 2}
 
 
 # The lock --------------------------------------------------------------------------
@@ -751,10 +813,7 @@ def test_expiry_reminders_go_out_60_and_14_days_before(app: Flask, session: Sess
     in_15 = workplace(session, valid_until=TODAY + timedelta(days=15))
     in_14 = workplace(session, valid_until=TODAY + timedelta(days=14))
     withdrawn = workplace(
-        session,
-        status=RecognitionStatus.WITHDRAWN,
-        is_available=False,
-        valid_until=TODAY + timedelta(days=14),
+        session, status=RecognitionStatus.WITHDRAWN, valid_until=TODAY + timedelta(days=14)
     )
 
     assert changed(refresh(app)) == {"reminded": 3}
@@ -813,12 +872,10 @@ def test_a_stale_warning_goes_out_14_days_before_a_place_stops_counting(
     not_yet = workplace(session, last_confirmed_at=days_before(166))  # stale on TODAY + 15
     last_day = workplace(session, last_confirmed_at=days_before(180))
     already_stale = workplace(session, last_confirmed_at=days_before(181))
-    full = workplace(
-        session, last_confirmed_at=days_before(170), n_free_places=0, is_available=False
-    )
-    never = workplace(session, last_confirmed_at=None, is_available=False)
+    full = workplace(session, last_confirmed_at=days_before(170), n_free_places=0)
+    never = workplace(session, last_confirmed_at=None)
 
-    assert changed(refresh(app)) == {"reminded": 2, "stale": 1}
+    assert changed(refresh(app)) == {"reminded": 2}
     confirmed_on = TODAY - timedelta(days=167)
     assert kinds(session, warned) == [("stale", confirmed_on)]
     assert kinds(session, last_day) == [("stale", TODAY - timedelta(days=180))]
@@ -831,8 +888,12 @@ def test_a_stale_warning_goes_out_14_days_before_a_place_stops_counting(
     assert "laatst bevestigd op 22 juli 2026" in message.body
     assert "Bevestig ze vóór 19 januari 2027" in message.body
 
+    # What the warning says: on its last day the place still counts, the next it does not.
+    assert offered_on(session, TODAY) == {warned.id, not_yet.id, last_day.id}
+    assert offered_on(session, TODAY + timedelta(days=1)) == {warned.id, not_yet.id}
+
     assert changed(refresh(app)) == {}
-    assert changed(refresh(app, TODAY + timedelta(days=1))) == {"reminded": 1, "stale": 1}
+    assert changed(refresh(app, TODAY + timedelta(days=1))) == {"reminded": 1}
     assert kinds(session, not_yet) == [("stale", TODAY - timedelta(days=166))]
     assert changed(refresh(app, TODAY + timedelta(days=2))) == {}
     assert kinds(session, warned) == [("stale", confirmed_on)]
@@ -1027,6 +1088,11 @@ def test_search_marks_a_place_unconfirmed_after_90_days_and_ranks_it_lower(
     hits = search(client, only_available="false")
     assert [h["recognition_id"] for h in hits] == [recent.id, at_90.id, at_91.id]
     found = by_id(hits)
+    assert [staleness(found[row.id]) for row in (recent, at_90, at_91)] == [
+        "recent",
+        "recent",
+        "unconfirmed",
+    ]
     assert " (niet recent bevestigd)" not in reason(found[recent.id], "availability")
     assert " (niet recent bevestigd)" not in reason(found[at_90.id], "availability")
     assert reason(found[at_91.id], "availability").endswith(" (niet recent bevestigd)")
@@ -1046,6 +1112,7 @@ def test_search_leaves_out_a_place_unconfirmed_for_over_180_days_unless_asked(
     everything = by_id(search(client, only_available="false"))
     assert set(everything) == {at_180.id, at_181.id}
     assert everything[at_181.id]["available"] is False
+    assert staleness(everything[at_181.id]) == "stale"
     assert "lang niet bevestigd" in reason(everything[at_181.id], "availability")
 
 
@@ -1061,21 +1128,23 @@ def test_the_search_thresholds_and_the_refresh_follow_the_settings(
 
     offered = by_id(search(client))
     assert set(offered) == {at_30.id, at_31.id, at_60.id}
+    assert staleness(offered[at_30.id]) == "recent"
+    assert staleness(offered[at_31.id]) == "unconfirmed"
     assert "niet recent bevestigd" not in reason(offered[at_30.id], "availability")
     assert reason(offered[at_31.id], "availability").endswith(" (niet recent bevestigd)")
-    assert at_61.id in by_id(search(client, only_available="false"))
+    everything = by_id(search(client, only_available="false"))
+    assert everything[at_61.id]["available"] is False
+    assert staleness(everything[at_61.id]) == "stale"
 
+    # The refresh warns 14 days before a place stops counting, by the same setting: of
+    # these, only the place on its last day (confirmed 60 days ago) is due a warning.
     run = run_job(app, REFRESH)
-    assert run.counts["stale"] == 1
-    assert [fresh(session, r).is_available for r in (at_30, at_31, at_60, at_61)] == [
-        True,
-        True,
-        True,
-        False,
-    ]
+    assert changed(run) == {"reminded": 1}
+    assert kinds(session, at_60) == [("stale", today - timedelta(days=60))]
+    assert set(by_id(search(client))) == {at_30.id, at_31.id, at_60.id}
 
 
-def test_after_a_refresh_the_search_offers_exactly_the_workplaces_shown_as_available(
+def test_before_and_after_a_refresh_the_api_offers_exactly_what_the_rule_allows(
     app: Flask, client: FlaskClient, session: Session
 ) -> None:
     today = today_in_belgium()
@@ -1094,39 +1163,50 @@ def test_after_a_refresh_the_search_offers_exactly_the_workplaces_shown_as_avail
         "unconfirmed": place(last_confirmed_at=days_before(120, today)),
         "stale": place(last_confirmed_at=days_before(181, today)),
         "never confirmed": place(last_confirmed_at=None),
-        "starts today": place(available_from=today, is_available=False),
+        "starts today": place(available_from=today),
         "starts tomorrow": place(available_from=today + timedelta(days=1)),
-        "full": place(n_free_places=0, is_available=False),
+        "full": place(n_free_places=0),
         "ends today": place(valid_until=today),
         "ends tomorrow": place(valid_until=today + timedelta(days=1)),
-        "withdrawn": place(status=RecognitionStatus.WITHDRAWN, is_available=False),
+        "withdrawn": place(status=RecognitionStatus.WITHDRAWN),
         "mentor late": place(mentor=late),
     }
-    before = {h["recognition_id"] for h in search(client)}
+    names = {row.id: name for name, row in rows.items()}
+    rule = {
+        name
+        for name, row in rows.items()
+        if is_available_now(
+            row.status,
+            row.valid_until,
+            row.n_free_places,
+            row.available_from,
+            row.last_confirmed_at.astimezone(BELGIUM).date() if row.last_confirmed_at else None,
+            today,
+        )
+    }
+    assert rule == {"fresh", "unconfirmed", "starts today", "ends tomorrow", "mentor late"}
+    before = {names[h["recognition_id"]] for h in search(client)}
     version = read_data_version(session)
 
     run = run_job(app, REFRESH)  # the real clock: the API answers for today
     assert run.status == "succeeded", run.error
-    assert run.counts["stale"] == 2 and run.counts["expired"] == 1
+    assert run.counts["expired"] == 1 and run.counts["at_risk"] == 1
     assert read_data_version(session) > version
 
-    shown = {name for name, row in rows.items() if fresh(session, row).is_available}
-    assert shown == {"fresh", "unconfirmed", "starts today", "ends tomorrow", "mentor late"}
-    names = {row.id: name for name, row in rows.items()}
     offered = {names[h["recognition_id"]] for h in search(client)}
-    assert offered == shown
-    assert {names[i] for i in before} == shown
+    assert offered == before == rule
+    assert {names[i] for i in available_in_sql(session, today)} == rule
     everything = {names[h["recognition_id"]]: h for h in search(client, only_available="false")}
     assert "stale" in everything
     assert "ends today" not in everything
     assert "withdrawn" not in everything
-    assert {name for name, hit in everything.items() if hit["available"]} == shown
+    assert {name for name, hit in everything.items() if hit["available"]} == rule
 
 
 def test_a_refresh_does_not_make_a_workplace_look_recently_updated(
     app: Flask, client: FlaskClient, session: Session
 ) -> None:
-    """Closing a stale place or flagging a late mentor is the job's bookkeeping, not news
+    """Flagging a late mentor or queueing a reminder is the job's bookkeeping, not news
     from the company: the search's freshness ("Gegevens ... bijgewerkt") stays as it was."""
     today = today_in_belgium()
     company = factories.company(session, email="info@bedrijf.be")
@@ -1134,6 +1214,9 @@ def test_a_refresh_does_not_make_a_workplace_look_recently_updated(
     long_ago = days_before(200, today)
     stale = workplace(
         session, company, last_confirmed_at=days_before(181, today), updated_at=long_ago
+    )
+    ends_tomorrow = workplace(
+        session, company, valid_until=today + timedelta(days=1), updated_at=long_ago
     )
     at_risk = workplace(
         session,
@@ -1144,10 +1227,10 @@ def test_a_refresh_does_not_make_a_workplace_look_recently_updated(
     )
     before = by_id(search(client, only_available="false"))
 
-    assert changed(run_job(app, REFRESH)) == {"stale": 1, "at_risk": 1}
+    assert changed(run_job(app, REFRESH)) == {"at_risk": 1, "reminded": 1}
 
     after = by_id(search(client, only_available="false"))
-    for row in (stale, at_risk):
+    for row in (stale, at_risk, ends_tomorrow):
         assert reason(after[row.id], "freshness") == reason(before[row.id], "freshness")
         assert after[row.id]["score"] == before[row.id]["score"]
 

@@ -62,3 +62,10 @@ def test_stylesheet_is_served_by_the_app(client: FlaskClient) -> None:
     with client.get("/static/style.css") as response:
         assert response.status_code == 200
         assert "http" not in response.get_data(as_text=True)
+
+
+def test_the_icon_browsers_ask_for_is_served_to_anyone(client: FlaskClient) -> None:
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+        assert response.get_data()[:4] == b"\x00\x00\x01\x00"  # an ICO file's header

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
 from models import Company, Mentor, Recognition, Site, User
 from models.base import BELGIUM, today_in_belgium
@@ -20,21 +19,12 @@ from models.enums import RecognitionStatus, Role
 from models.rules import add_months, add_years, recognition_valid_until
 from tests import factories
 from tests.clients import login, post
+from tests.pages import birth_date_for_age, field_error, html, is_available, search_ids
 from web.db import get_session
 
 OWN_PROGRAMME = "elektrotechnieken-duaal"  # decided by "Elektro en installatie"
 OTHER_PROGRAMME = "bakkerij-duaal"  # decided by "Voeding"
 NOW_TOLERANCE = timedelta(minutes=2)
-
-
-def html(response: TestResponse) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def field_error(page: str, field: str) -> str:
-    """Return the error text shown at one field of a form ("" when there is none)."""
-    match = re.search(rf'id="{re.escape(field)}-error">([^<]*)<', page)
-    return match.group(1) if match else ""
 
 
 def queue_row(page: str, company_name: str) -> str:
@@ -48,16 +38,6 @@ def requested_days_ago(days: int) -> datetime:
     """Noon, Belgian time, `days` calendar days ago (so the count never hits midnight)."""
     day = today_in_belgium() - timedelta(days=days)
     return datetime.combine(day, time(12), tzinfo=BELGIUM).astimezone(UTC)
-
-
-def birth_date_for_age(age: int) -> Any:
-    return add_years(today_in_belgium(), -age) - timedelta(days=30)
-
-
-def search_ids(client: FlaskClient, code: str = OWN_PROGRAMME) -> list[int]:
-    response = client.get(f"/api/v1/search?programme={code}&postcode=8500&radius_km=10")
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return [hit["recognition_id"] for hit in response.get_json()["results"]]
 
 
 def make_request(
@@ -105,7 +85,6 @@ def make_recognised(app: Flask, company_name: str, **fields: Any) -> int:
         "n_places": 2,
         "n_free_places": 1,
         "last_confirmed_at": datetime.now(UTC),
-        "is_available": True,
     }
     values.update(fields)
     return make_request(app, company_name, **values)
@@ -310,9 +289,7 @@ def test_a_mentor_old_enough_is_offered_no_waiver(
 def test_a_decided_recognition_cannot_be_recognised_again(
     app: Flask, client: FlaskClient, consultant: User, status: RecognitionStatus
 ) -> None:
-    recognition_id = make_recognised(
-        app, "Elektro Beslist", status=status, is_available=status is RecognitionStatus.RECOGNISED
-    )
+    recognition_id = make_recognised(app, "Elektro Beslist", status=status)
     before = recognition_row(app, recognition_id)
     response = post(client, f"/partnerschap/erkenningen/{recognition_id}/erkennen", {"note": ""})
     assert response.status_code == 409
@@ -353,7 +330,7 @@ def test_refusing_with_a_reason_the_company_reads(
     assert row.decision_reason == reason
     assert row.decided_at is not None
     assert abs(row.decided_at - datetime.now(UTC)) < NOW_TOLERANCE
-    assert row.valid_until is None and not row.is_available
+    assert row.valid_until is None and not is_available(row)
     seen = company_page(app, recognition_id)
     assert "Geweigerd op" in seen and reason in seen
     assert 'name="n_places"' not in seen
@@ -392,7 +369,7 @@ def test_withdrawing_ends_the_recognition_and_its_places_leave_search(
     assert response.headers["Location"].endswith(f"/partnerschap/erkenningen/{recognition_id}")
     row = recognition_row(app, recognition_id)
     assert row.status is RecognitionStatus.WITHDRAWN
-    assert row.decision_reason == reason and not row.is_available
+    assert row.decision_reason == reason and not is_available(row)
     assert row.decided_at is not None
     assert abs(row.decided_at - datetime.now(UTC)) < NOW_TOLERANCE
     assert recognition_id not in search_ids(client)
@@ -412,7 +389,7 @@ def test_withdrawing_needs_a_reason(
     assert response.status_code == 400
     assert "Vul dit in." in field_error(html(response), "withdraw-reason")
     row = recognition_row(app, recognition_id)
-    assert row.status is RecognitionStatus.RECOGNISED and row.is_available
+    assert row.status is RecognitionStatus.RECOGNISED and is_available(row)
     assert recognition_id in search_ids(client)
 
 
@@ -429,7 +406,6 @@ def test_only_a_running_recognition_can_be_withdrawn(
             app,
             "Elektro Niet Lopend",
             status=status,
-            is_available=False,
             n_free_places=0,
             decision_reason="Eerder beslist.",
         )

@@ -5,6 +5,8 @@ from pathlib import Path
 from flask import Flask
 
 from models import Recognition
+from models.base import today_in_belgium
+from models.workplaces import available_on
 from web import create_app
 from web.db import get_db, get_session
 
@@ -33,7 +35,9 @@ def test_a_change_in_one_process_shows_in_another(tmp_path: Path) -> None:
         assert runner.invoke(args=args).exit_code == 0
     query = "/api/v1/search?programme={}&lat=51.0&lon=4.0&radius_km=200&limit=100"
     with first.app_context():
-        recognition = get_session().query(Recognition).filter(Recognition.is_available).first()
+        recognition = (
+            get_session().query(Recognition).filter(available_on(today_in_belgium())).first()
+        )
         assert recognition is not None
         code = recognition.programme.code
         rid = recognition.id
@@ -43,7 +47,7 @@ def test_a_change_in_one_process_shows_in_another(tmp_path: Path) -> None:
         session = get_session()
         full = session.get(Recognition, rid)
         assert full is not None
-        full.n_free_places, full.is_available = 0, False
+        full.n_free_places = 0
         session.commit()
     after = second.test_client().get(query.format(code)).get_json()
     assert rid not in [r["recognition_id"] for r in after["results"]]

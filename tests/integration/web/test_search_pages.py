@@ -1,14 +1,15 @@
 """The search pages without a browser: redirects, form errors, 404s, languages."""
 
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from matcher import IntakePreferences
 from tests import factories
+from tests.pages import html
 from web.db import get_session
 
 PROGRAMME = "elektrotechnieken-duaal"
@@ -24,14 +25,10 @@ def workplace_id(app: Flask) -> int:
             session,
             at=site,
             last_confirmed_at=datetime.now(UTC),
-            intake_preferences={"min_age": 16, "first_interview_at_school": True},
+            intake_preferences=IntakePreferences(min_age=16, first_interview_at_school=True),
         )
         session.commit()
         return recognition.id
-
-
-def html(response: Any) -> str:
-    return str(response.get_data(as_text=True))
 
 
 def test_home_shows_the_form_in_dutch(client: FlaskClient) -> None:

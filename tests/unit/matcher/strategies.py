@@ -61,7 +61,6 @@ COMPANY_NAMES = (
     "Atelier Zénith",
     "Zeta Bouw",
 )
-ORIGIN_LABELS = ("je vertrekpunt", "Gent", "je thuis", "Sint-Niklaas (9100)")
 
 
 def mixture(*parts: tuple[int, Iterable[T]]) -> st.SearchStrategy[T]:
@@ -246,7 +245,6 @@ _sorts = st.sampled_from(SORTS)
 _limits = st.integers(1, 40)
 _offsets = mixture((3, [0]), (2, range(1, 6)), (1, range(41)))
 _quarters = st.integers(0, 3)
-_origin_labels = st.sampled_from(ORIGIN_LABELS)
 _wishes = student_wishes()
 _near_dlat = st.floats(-0.1, 0.1)
 _near_dlon = st.floats(-0.15, 0.15)
@@ -278,7 +276,6 @@ def search_queries(draw: st.DrawFn, records: list[WorkplaceRecord] | None = None
         limit=draw(_limits),
         offset=draw(_offsets),
         widen=draw(st.booleans()),
-        origin_label=draw(_origin_labels),
         wishes=draw(_wishes),
     )
 

@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 
 from matcher import (
     EARTH_RADIUS_KM,
+    LANGUAGES,
     MAX_RADIUS_KM,
-    STALE_AFTER_DAYS,
+    Check,
     IntakePreferences,
     InvalidQueryError,
     Match,
+    Reason,
     SearchEngine,
     SearchQuery,
     SearchResult,
@@ -29,6 +31,7 @@ from matcher import (
     normalize_name,
 )
 from matcher.scoring import COMPANY_SIZE_BANDS, HALF_SCORE_KM
+from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
 from tests.unit.matcher.strategies import (
     UNKNOWN_PROGRAMME,
     scenarios,
@@ -37,11 +40,20 @@ from tests.unit.matcher.strategies import (
 )
 
 FACTORS = ("programme", "distance", "availability", "preferences", "freshness")
-MOBILITY_WORDS = {
-    "walk": "te voet",
-    "bike": "met de fiets",
-    "public_transport": "met het openbaar vervoer",
-    "car": "met de auto",
+# The statements each factor can make (matcher/reasons.py) and the facts behind them.
+CODES = {
+    "programme": {"recognised"},
+    "distance": {"distance"},
+    "availability": {"no_free_place", "free", "free_from"},
+    "preferences": {"no_conditions", "conditions"},
+    "freshness": {"never_updated", "updated"},
+}
+VALUES = {
+    "programme": {"last_day"},
+    "distance": {"distance_m", "mobility"},
+    "availability": {"n_free", "n_places", "free_from", "confirmed_days_ago", "staleness"},
+    "preferences": {"checks"},
+    "freshness": {"days_ago"},
 }
 WEIGHTED = FACTORS[1:]
 BOUNDARY_KM = 0.01  # records this close to the radius may fall either side
@@ -109,6 +121,68 @@ def preference_checks(record: WorkplaceRecord, wishes: StudentWishes) -> list[bo
     return checks
 
 
+def staleness(confirmed_days_ago: int | None) -> str:
+    """How a confirmation this old is shown, with the domain's default thresholds."""
+    if confirmed_days_ago is None or confirmed_days_ago <= UNCONFIRMED_AFTER_DAYS:
+        return "recent"
+    return "unconfirmed" if confirmed_days_ago <= STALE_AFTER_DAYS else "stale"
+
+
+def expected_checks(record: WorkplaceRecord, wishes: StudentWishes) -> list[tuple[str, object]]:
+    """What the company asks (and the student's wished company size against its size),
+    as (code, value), in the documented order."""
+    prefs = record.preferences
+    asked: list[tuple[str, object]] = []
+    if prefs.min_age:
+        asked.append(("min_age", prefs.min_age))
+    if prefs.start_months:
+        asked.append(("start_months", tuple(sorted(prefs.start_months))))
+    if prefs.languages:
+        asked.append(("languages", tuple(c for c in LANGUAGES if c in prefs.languages)))
+    if prefs.hours_pattern is not None:
+        asked.append(("hours_pattern", prefs.hours_pattern))
+    if wishes.company_size is not None and record.n_employees is not None:
+        asked.append(("company_size", (wishes.company_size, record.n_employees)))
+    if prefs.first_interview_at_school:
+        asked.append(("interview_at_school", True))
+    return asked
+
+
+def expected_reasons(
+    record: WorkplaceRecord, query: SearchQuery
+) -> dict[str, tuple[str, dict[str, object]]]:
+    """The code and values of each factor's reason, as matcher/reasons.py documents them."""
+    day = query.day
+    confirmed = local_day(record.confirmed_at)
+    confirmed_days_ago = None if confirmed is None else (day - confirmed).days
+    free_from = record.available_from
+    if free_from is not None and free_from <= day:
+        free_from = None
+    if record.n_free_places <= 0:
+        offer = "no_free_place"
+    else:
+        offer = "free" if free_from is None else "free_from"
+    changes = [d for d in (local_day(record.updated_at), confirmed) if d is not None]
+    return {
+        "programme": ("recognised", {"last_day": record.valid_until - timedelta(days=1)}),
+        "availability": (
+            offer,
+            {
+                "n_free": record.n_free_places,
+                "n_places": record.n_places,
+                "free_from": free_from,
+                "confirmed_days_ago": confirmed_days_ago,
+                "staleness": staleness(confirmed_days_ago),
+            },
+        ),
+        "freshness": (
+            ("updated", {"days_ago": (day - max(changes)).days})
+            if changes
+            else ("never_updated", {"days_ago": None})
+        ),
+    }
+
+
 def expected_factors(record: WorkplaceRecord, query: SearchQuery) -> dict[str, float]:
     """The four factor scores as matcher/scoring.py documents them."""
     day, wishes = query.day, query.wishes
@@ -146,8 +220,19 @@ def expected_factors(record: WorkplaceRecord, query: SearchQuery) -> dict[str, f
 # -- helpers ---------------------------------------------------------------------------
 
 
-def fit(records: Iterable[WorkplaceRecord], tz: tzinfo = UTC, **options: float) -> SearchEngine:
-    return SearchEngine(**options).fit(WorkplaceSnapshot(list(records), tz=tz))
+def fit(
+    records: Iterable[WorkplaceRecord],
+    tz: tzinfo = UTC,
+    *,
+    stale_after_days: int = STALE_AFTER_DAYS,
+    unconfirmed_after_days: int = UNCONFIRMED_AFTER_DAYS,
+    **options: float,
+) -> SearchEngine:
+    """An engine fitted on `records`, with the domain's thresholds unless told otherwise."""
+    engine = SearchEngine(
+        stale_after_days=stale_after_days, unconfirmed_after_days=unconfirmed_after_days, **options
+    )
+    return engine.fit(WorkplaceSnapshot(list(records), tz=tz))
 
 
 def everything(query: SearchQuery, records: list[WorkplaceRecord]) -> SearchQuery:
@@ -166,12 +251,12 @@ def shown(match: Match) -> tuple[object, ...]:
         match.distance_km,
         match.score,
         match.is_available,
-        tuple((r.factor, r.score, r.weight, r.text) for r in match.reasons),
+        tuple((r.factor, r.score, r.weight, r.code, dict(r.values)) for r in match.reasons),
     )
 
 
-def reason(match: Match, factor: str) -> str:
-    return next(r.text for r in match.reasons if r.factor == factor)
+def reason(match: Match, factor: str) -> Reason:
+    return next(r for r in match.reasons if r.factor == factor)
 
 
 def factor_score(match: Match, factor: str) -> float:
@@ -182,8 +267,10 @@ def tie_key(record: WorkplaceRecord) -> tuple[str, int]:
     return normalize_name(record.company_name), record.recognition_id
 
 
-def distance_step(record: WorkplaceRecord, query: SearchQuery) -> int:
-    return round(distance_to(record, query) * 10)
+def distance_step(match: Match) -> int:
+    """The distance in the steps it is shown and ordered by: 0.01 km (how far that is
+    from the true distance is checked on its own)."""
+    return round(match.distance_km * 100)
 
 
 engines_max_widen = st.one_of(st.just(100.0), st.floats(1.0, MAX_RADIUS_KM))
@@ -204,6 +291,8 @@ def test_results_lie_within_the_radius_at_their_geodesic_distance(
         assert is_valid(record, query)
         assert match.distance_km <= result.radius_km + 0.005
         assert distance_to(record, query) <= result.radius_km + 1e-6
+        # Rounded once, to the 0.01 km it is shown and ordered by.
+        assert abs(match.distance_km - distance_to(record, query)) <= 0.005 + 1e-9
         expected = geodesic((query.lat, query.lon), (record.lat, record.lon)).km
         assert match.distance_km == pytest.approx(expected, rel=0.005, abs=0.02)
 
@@ -216,14 +305,14 @@ def test_order_follows_the_sort_and_the_tie_rule(
     result = fit(records).search(replace(query, offset=0))
     for a, b in zip(result.matches, result.matches[1:], strict=False):
         ra, rb = records[a.row], records[b.row]
-        step_a, step_b = distance_step(ra, query), distance_step(rb, query)
+        step_a, step_b = distance_step(a), distance_step(b)
         if query.sort == "score":
             assert a.score >= b.score
             if a.score != b.score:
                 continue
         else:
-            # Distances tie at 0.1 km, so a later one is at most 0.1 km nearer.
-            assert b.distance_km >= a.distance_km - 0.1 - 0.01
+            # Distances tie at 0.01 km, the step they are shown in: never nearer later.
+            assert b.distance_km >= a.distance_km
         assert step_a <= step_b
         if step_a == step_b:
             assert tie_key(ra) < tie_key(rb)
@@ -346,8 +435,8 @@ def test_scores_and_reasons(scenario: tuple[list[WorkplaceRecord], SearchQuery])
         for r in match.reasons:
             assert 0.0 <= r.score <= 1.0
             assert r.weight >= 0.0
-            assert isinstance(r.text, str)
-            assert r.text.strip()
+            assert r.code in CODES[r.factor]
+            assert set(r.values) == VALUES[r.factor]
         weighted = [r for r in match.reasons if r.factor in WEIGHTED]
         mean = sum(r.weight * r.score for r in weighted) / sum(r.weight for r in weighted)
         assert mean == pytest.approx(match.score, abs=0.002)
@@ -356,14 +445,33 @@ def test_scores_and_reasons(scenario: tuple[list[WorkplaceRecord], SearchQuery])
         record = records[match.row]
         for factor, value in expected_factors(record, query).items():
             assert factor_score(match, factor) == pytest.approx(value, abs=0.0006), factor
-        misfits = not all(preference_checks(record, query.wishes))
-        assert ("past niet" in reason(match, "preferences").lower()) == misfits
+        # What each reason rests on, as matcher/reasons.py documents it.
+        for factor, expected in expected_reasons(record, query).items():
+            found = reason(match, factor)
+            assert (found.code, dict(found.values)) == expected, factor
+        programme = reason(match, "programme")
+        assert (programme.score, programme.weight) == (1.0, 0.0)  # shown, not weighed
 
-        # "3,4 km van <label>, met de fiets"; whole kilometres from 10 km on.
-        number, _, rest = reason(match, "distance").partition(" km van ")
-        assert rest == f"{query.origin_label}, {MOBILITY_WORDS[query.mobility]}"
-        shown_km = float(number.replace(",", "."))
-        assert abs(shown_km - match.distance_km) <= (0.56 if shown_km >= 10 else 0.056)
+        # The company's conditions, misfits first; a misfit exactly where a wish fails.
+        preferences = reason(match, "preferences")
+        checks = preferences.values["checks"]
+        assert all(isinstance(check, Check) for check in checks)
+        assert preferences.code == ("conditions" if checks else "no_conditions")
+        asked = expected_checks(record, query.wishes)
+        assert sorted((c.code, c.value) for c in checks) == sorted(asked)
+        fits = {check.code: check.fits for check in checks}
+        in_order = [code for code, _ in asked]
+        assert [c.code for c in checks] == sorted(in_order, key=lambda code: fits[code])
+        misfits = not all(preference_checks(record, query.wishes))
+        assert (not all(fits.values())) == misfits
+
+        # The distance in whole metres (the words round it once), and how one travels;
+        # the match carries it to the 0.01 km it is ordered by.
+        distance = reason(match, "distance")
+        assert distance.code == "distance"
+        assert distance.values["mobility"] == query.mobility
+        assert abs(distance.values["distance_m"] / 1000 - match.distance_km) <= 0.0051
+        assert match.distance_km == round(match.distance_km, 2)
 
         # `explain` tells the same story about a single workplace.
         explained = engine.explain(match.row, query)
@@ -438,7 +546,10 @@ def test_a_fresh_confirmation_outranks_a_200_day_old_one() -> None:
     assert ids(result) == [2, 1]
     assert result.matches[0].score > result.matches[1].score
     assert [m.is_available for m in result.matches] == [True, False]
-    assert "lang niet bevestigd" in reason(result.matches[1], "availability")
+    old_offer = reason(result.matches[1], "availability")
+    assert old_offer.values["confirmed_days_ago"] == 200
+    assert old_offer.values["staleness"] == "stale"
+    assert reason(result.matches[0], "availability").values["staleness"] == "recent"
 
     assert ids(engine.search(query(only_available=True))) == [2]
 
@@ -458,9 +569,9 @@ def test_a_minimum_age_above_the_students_age_does_not_fit() -> None:
     result = fit([strict]).search(query(wishes=StudentWishes(age=16)))
     (match,) = result.matches
     assert factor_score(match, "preferences") == 0.0
-    text = reason(match, "preferences")
-    assert "past niet" in text.lower()
-    assert text == "Past niet: vanaf 18 jaar"
+    preferences = reason(match, "preferences")
+    assert preferences.code == "conditions"
+    assert preferences.values == {"checks": (Check("min_age", False, 18),)}
 
 
 def test_a_minimum_age_the_student_meets_fits() -> None:
@@ -469,51 +580,157 @@ def test_a_minimum_age_the_student_meets_fits() -> None:
     )
     (match,) = result.matches
     assert factor_score(match, "preferences") == 1.0
-    assert "past niet" not in reason(match, "preferences").lower()
+    assert reason(match, "preferences").values == {"checks": (Check("min_age", True, 16),)}
 
 
-def test_distance_text_rounds_to_whole_kilometres_from_ten_on() -> None:
-    result = fit([workplace(1, km=14.2)]).search(query(mobility="bike", origin_label="Gent"))
+def test_the_distance_reason_holds_the_distance_and_how_the_student_travels() -> None:
+    result = fit([workplace(1, km=14.2)]).search(query(mobility="bike"))
     (match,) = result.matches
-    assert match.distance_km == pytest.approx(14.2, abs=0.01)
-    assert reason(match, "distance") == "14 km van Gent, met de fiets"
+    distance = reason(match, "distance")
+    assert distance.code == "distance"
+    assert distance.values == {"distance_m": 14_200, "mobility": "bike"}
+    assert match.distance_km == 14.2
 
 
 @pytest.mark.parametrize(
-    ("km", "shown"), [(12.52, "13"), (12.46, "12"), (13.52, "14"), (9.96, "10"), (9.94, "9,9")]
+    ("km", "shown"),
+    [(12.523, 12.52), (12.467, 12.47), (13.5249, 13.52), (9.951, 9.95), (9.944, 9.94), (0.8, 0.8)],
 )
-def test_distances_are_rounded_once_as_shown(km: float, shown: str) -> None:
-    result = fit([workplace(1, km=km)]).search(query(origin_label="Gent"))
+def test_distances_are_rounded_once_to_the_hundredth_of_a_km(km: float, shown: float) -> None:
+    """The match carries the distance it is ordered by; the reason the metres it is worded
+    from (web.filters.km rounds them once)."""
+    result = fit([workplace(1, km=km)]).search(query(mobility="walk"))
     (match,) = result.matches
-    assert match.distance_km == pytest.approx(km, abs=0.01)
-    assert reason(match, "distance") == f"{shown} km van Gent, met de fiets"
+    assert match.distance_km == shown
+    assert reason(match, "distance").values == {"distance_m": round(km * 1000), "mobility": "walk"}
 
 
-def test_availability_text() -> None:
+@pytest.mark.parametrize(
+    ("near_km", "far_km", "expected"),
+    [
+        (5.001, 5.004, [9, 1]),  # the same 0.01 km: the name decides
+        (5.003, 5.012, [1, 9]),  # 0.01 km apart: the nearer comes first
+        (5.0, 5.09, [1, 9]),  # once a tie at 0.1 km, now the nearer first
+    ],
+)
+def test_distances_tie_at_a_hundredth_of_a_km(
+    near_km: float, far_km: float, expected: list[int]
+) -> None:
+    records = [
+        workplace(1, km=near_km, company_name="Zeta Bouw"),
+        workplace(9, km=far_km, company_name="Atelier Zénith"),
+    ]
+    assert ids(fit(records).search(query(sort="distance"))) == expected
+    assert ids(fit(records[::-1]).search(query(sort="distance"))) == expected
+
+
+def test_the_availability_reason_holds_the_places_and_the_age_of_the_confirmation() -> None:
     confirmed = datetime.combine(DAY - timedelta(days=9), time(8, 30), tzinfo=UTC)
     result = fit([workplace(1, n_places=3, n_free_places=2, confirmed_at=confirmed)]).search(
         query()
     )
     (match,) = result.matches
-    assert reason(match, "availability") == "2 van 3 plaatsen vrij, bevestigd 9 dagen geleden"
+    availability = reason(match, "availability")
+    assert availability.code == "free"
+    assert availability.values == {
+        "n_free": 2,
+        "n_places": 3,
+        "free_from": None,
+        "confirmed_days_ago": 9,
+        "staleness": "recent",
+    }
+
+
+def test_a_place_free_from_a_later_day_says_from_when() -> None:
+    later = DAY + timedelta(days=30)
+    result = fit([workplace(1, available_from=later)]).search(query(only_available=False))
+    (match,) = result.matches
+    availability = reason(match, "availability")
+    assert availability.code == "free_from"
+    assert availability.values["free_from"] == later
+    assert not match.is_available
+
+
+def test_a_place_free_from_today_or_earlier_is_free_now() -> None:
+    result = fit([workplace(1, available_from=DAY)]).search(query())
+    (match,) = result.matches
+    assert reason(match, "availability").code == "free"
+    assert reason(match, "availability").values["free_from"] is None
+
+
+def test_a_workplace_without_a_free_place_says_so() -> None:
+    never = workplace(1, n_places=3, n_free_places=0, confirmed_at=None, updated_at=None)
+    result = fit([never]).search(query(only_available=False))
+    (match,) = result.matches
+    availability = reason(match, "availability")
+    assert availability.code == "no_free_place"
+    assert availability.values["n_places"] == 3
+    assert availability.values["confirmed_days_ago"] is None
+    freshness = reason(match, "freshness")
+    assert (freshness.score, freshness.code, freshness.values) == (
+        0.0,
+        "never_updated",
+        {"days_ago": None},
+    )
+
+
+def test_the_freshness_reason_counts_days_since_the_last_change() -> None:
+    confirmed = datetime.combine(DAY - timedelta(days=40), time(8), tzinfo=UTC)
+    updated = datetime.combine(DAY - timedelta(days=12), time(8), tzinfo=UTC)
+    result = fit([workplace(1, confirmed_at=confirmed, updated_at=updated)]).search(query())
+    (match,) = result.matches
+    assert reason(match, "freshness").code == "updated"
+    assert reason(match, "freshness").values == {"days_ago": 12}
 
 
 @pytest.mark.parametrize(
-    ("days", "said"),
-    [
-        (90, "bevestigd 3 maanden geleden"),
-        (91, "bevestigd 3 maanden geleden (niet recent bevestigd)"),
-        (180, "bevestigd 6 maanden geleden (niet recent bevestigd)"),
-        (181, "bevestigd 6 maanden geleden (lang niet bevestigd: misschien niet meer vrij)"),
-    ],
+    ("days", "staleness"),
+    [(90, "recent"), (91, "unconfirmed"), (180, "unconfirmed"), (181, "stale")],
 )
-def test_an_old_confirmation_is_shown_as_unconfirmed_then_stale(days: int, said: str) -> None:
+def test_an_old_confirmation_is_shown_as_unconfirmed_then_stale(days: int, staleness: str) -> None:
     confirmed = datetime.combine(DAY - timedelta(days=days), time(8, 30), tzinfo=UTC)
     result = fit([workplace(1, n_places=3, n_free_places=2, confirmed_at=confirmed)]).search(
         query(only_available=False)
     )
     (match,) = result.matches
-    assert reason(match, "availability") == f"2 van 3 plaatsen vrij, {said}"
+    availability = reason(match, "availability")
+    assert availability.code == "free"
+    assert availability.values["confirmed_days_ago"] == days
+    assert availability.values["staleness"] == staleness
+
+
+@pytest.mark.parametrize(
+    ("days", "staleness", "available"),
+    [
+        (10, "recent", True),
+        (11, "unconfirmed", True),
+        (20, "unconfirmed", True),
+        (21, "stale", False),
+    ],
+)
+def test_the_engine_applies_the_thresholds_it_is_given(
+    days: int, staleness: str, available: bool
+) -> None:
+    confirmed = datetime.combine(DAY - timedelta(days=days), time(8, 30), tzinfo=UTC)
+    engine = fit(
+        [workplace(1, confirmed_at=confirmed)], unconfirmed_after_days=10, stale_after_days=20
+    )
+    (match,) = engine.search(query(only_available=False)).matches
+    assert reason(match, "availability").values["staleness"] == staleness
+    assert match.is_available is available
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "field"),
+    [
+        ({"stale_after_days": -1, "unconfirmed_after_days": 90}, "stale_after_days"),
+        ({"stale_after_days": 180, "unconfirmed_after_days": 0}, "unconfirmed_after_days"),
+    ],
+)
+def test_thresholds_that_cannot_work_are_refused(thresholds: dict[str, int], field: str) -> None:
+    with pytest.raises(InvalidQueryError) as info:
+        SearchEngine(**thresholds)
+    assert info.value.field == field
 
 
 def test_an_unconfirmed_availability_ranks_below_a_recent_one() -> None:
@@ -535,9 +752,9 @@ def test_a_recognition_expires_on_its_valid_until_day() -> None:
     last_day = workplace(3, valid_until=DAY + timedelta(days=1))
     result = fit([expired, expiring, last_day]).search(query(only_available=False))
     assert ids(result) == [3]
-    assert reason(result.matches[0], "programme") == (
-        "Erkend voor deze opleiding tot en met 2 maart 2026"
-    )
+    programme = reason(result.matches[0], "programme")
+    assert programme.code == "recognised"
+    assert programme.values == {"last_day": date(2026, 3, 2)}
 
 
 @pytest.mark.parametrize("sort", ["score", "distance"])

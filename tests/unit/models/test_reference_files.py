@@ -6,7 +6,7 @@ import re
 import pytest
 from geopy.distance import geodesic
 
-from matcher import Gazetteer, Place
+from matcher import BELGIUM_LAT_RANGE, BELGIUM_LON_RANGE, Gazetteer, Place
 from models.enums import LearnerType
 from models.reference_data import POSTCODES_CSV, PROGRAMMES_CSV
 
@@ -41,6 +41,9 @@ def test_every_belgian_postcode_once_inside_belgium(postcode_rows: list[dict[str
     assert all(re.fullmatch(r"[1-9][0-9]{3}", c) for c in codes)
     for r in postcode_rows:
         assert 49.4 < float(r["lat"]) < 51.6 and 2.5 < float(r["lon"]) < 6.5, r
+        # ... and inside the one box a search from coordinates accepts.
+        assert BELGIUM_LAT_RANGE[0] < float(r["lat"]) < BELGIUM_LAT_RANGE[1], r
+        assert BELGIUM_LON_RANGE[0] < float(r["lon"]) < BELGIUM_LON_RANGE[1], r
         assert r["municipality_nl"] and r["municipality_fr"]
         assert r["region"] in {"flanders", "brussels", "wallonia"}
 

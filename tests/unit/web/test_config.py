@@ -12,8 +12,9 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 def test_development_gets_a_random_key_per_process() -> None:
     first = load_settings({"DUAAL_ENV": "development"}, "/tmp/instance")
     second = load_settings({"DUAAL_ENV": "development"}, "/tmp/instance")
-    assert first["SECRET_KEY"] != second["SECRET_KEY"]
-    assert len(first["SECRET_KEY"]) >= 32
+    assert first.secret_key != second.secret_key
+    assert len(first.secret_key) >= 32
+    assert first.flask_config()["SECRET_KEY"] == first.secret_key
 
 
 def test_an_unknown_environment_is_refused() -> None:
@@ -23,8 +24,9 @@ def test_an_unknown_environment_is_refused() -> None:
 
 def test_sqlite_under_the_instance_folder_by_default() -> None:
     settings = load_settings({"SECRET_KEY": "s"}, "/srv/app/instance")
-    assert settings["DATABASE_URL"] == "sqlite:////srv/app/instance/duaal.sqlite3"
-    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings.database_url == "sqlite:////srv/app/instance/duaal.sqlite3"
+    assert settings.is_production
+    assert settings.flask_config()["SESSION_COOKIE_SECURE"] is True
 
 
 @pytest.mark.parametrize(
@@ -59,10 +61,10 @@ def test_settings_that_cannot_work_are_refused(settings: dict[str, str]) -> None
 
 def test_job_and_mail_settings_have_working_defaults() -> None:
     settings = load_settings({"DUAAL_ENV": "development"}, "/tmp/instance")
-    assert settings["JOBS_REFRESH_AT"] == "03:30"
-    assert settings["MAIL_URL"] == "console"
-    assert settings["SEARCH_UNCONFIRMED_AFTER_DAYS"] < settings["SEARCH_STALE_AFTER_DAYS"]
+    assert settings.jobs_refresh_at == "03:30"
+    assert settings.mail_url == "console"
+    assert settings.search.unconfirmed_after_days < settings.search.stale_after_days
     smtp = load_settings(
         {"DUAAL_ENV": "development", "MAIL_URL": "smtps://u:p@mail.example:465"}, "/tmp/i"
     )
-    assert smtp["MAIL_URL"] == "smtps://u:p@mail.example:465"
+    assert smtp.mail_url == "smtps://u:p@mail.example:465"

@@ -5,8 +5,8 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from matcher import SearchEngine
 from web.services.search_index import IndexState, SearchIndex
+from web.settings import SearchSettings
 
 
 class Clock:
@@ -38,7 +38,7 @@ class FakeDatabase:
             self.fail_next = False
             raise RuntimeError("database went away")
         self.builds.append(version)
-        return IndexState(version, SearchEngine(), {})
+        return IndexState(version, SearchSettings().new_engine(), {})
 
 
 def make_index(db: FakeDatabase, clock: Clock, background: bool) -> SearchIndex:
