@@ -35,7 +35,7 @@ install: $(VENV)/.installed $(TRANSLATIONS)
 
 # Extract the strings to translate and merge them into each language's .po file.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location -o $(VENV)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location -o $(VENV)/messages.pot .
 	$(BIN)/pybabel update -i $(VENV)/messages.pot -d web/translations
 
 run: install

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 
 from models.base import BELGIUM, day_in_belgium
 from models.enums import MentorProblem, RecognitionStatus, TrainingStatus
@@ -24,11 +24,21 @@ def number(value: int) -> str:
 
 
 def km(value: float) -> str:
-    """A distance: one decimal under 10 km (none when whole), whole km from there."""
+    """A distance in the page's language (see `format_km`)."""
+    return format_km(value, str(get_locale() or "nl"))
+
+
+def format_km(value: float, language: str) -> str:
+    """A distance: one decimal under 10 km (none when whole), whole km from there.
+
+    Plain formatting rather than Babel's: a results page writes a hundred of them, and
+    only the decimal sign differs between Dutch and English.
+    """
     if value >= 9.95:
-        return str(format_decimal(value, format="0"))
+        return f"{value:.0f}"
     tenths = round(value, 1)
-    return str(format_decimal(tenths, format="0" if tenths.is_integer() else "0.0"))
+    text = f"{tenths:.0f}" if tenths.is_integer() else f"{tenths:.1f}"
+    return text.replace(".", ",") if language == "nl" else text
 
 
 def day(moment: datetime | date) -> str:
@@ -49,27 +59,27 @@ def kbo(digits: str) -> str:
 
 
 def months(values: frozenset[int]) -> str:
-    return ", ".join(str(MONTH_NAMES[m - 1]) for m in sorted(values))
+    return ", ".join(gettext(MONTH_NAMES[m - 1]) for m in sorted(values))
 
 
 def languages(values: frozenset[str]) -> str:
-    return ", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in sorted(values))
+    return ", ".join(gettext(LANGUAGE_NAMES.get(code, code)) for code in sorted(values))
 
 
 def hours(pattern: str) -> str:
-    return str(HOURS_NAMES.get(pattern, pattern))
+    return str(gettext(HOURS_NAMES.get(pattern, pattern)))
 
 
 def status(value: str) -> str:
-    return str(STATUS_NAMES[RecognitionStatus(value)])
+    return str(gettext(STATUS_NAMES[RecognitionStatus(value)]))
 
 
 def training(value: str) -> str:
-    return str(TRAINING_NAMES[TrainingStatus(value)])
+    return str(gettext(TRAINING_NAMES[TrainingStatus(value)]))
 
 
 def mentor_problem(value: str) -> str:
-    return str(MENTOR_PROBLEM_TEXTS[MentorProblem(value)])
+    return str(gettext(MENTOR_PROBLEM_TEXTS[MentorProblem(value)]))
 
 
 def init_app(app: Flask) -> None:

@@ -38,7 +38,7 @@ from web.services.accounts import MIN_PASSWORD_LENGTH
 from web.services.companies import read_kbo
 from web.services.errors import InputError
 from web.services.places import MAX_INTAKE_AGE, MAX_PLACES, MIN_INTAKE_AGE
-from web.vocabulary import HOURS_NAMES, LANGUAGE_NAMES, MONTH_NAMES, TRAINING_NAMES, capitalized
+from web.vocabulary import HOURS_NAMES, LANGUAGE_NAMES, MONTH_NAMES, TRAINING_NAMES, lazy
 
 REQUIRED = _l("Vul dit in.")
 POSTCODE = r"\s*([0-9]{4})\b"  # "8500" or "8500 Kortrijk": the digits place the site
@@ -199,7 +199,10 @@ class MentorForm(FlaskForm):
     )
     training_status = SelectField(
         _l("Mentoropleiding"),
-        choices=[SelectChoice(s.value, capitalized(label)) for s, label in TRAINING_NAMES.items()],
+        choices=[
+            SelectChoice(s.value, lazy(label, capitalize=True))
+            for s, label in TRAINING_NAMES.items()
+        ],
     )
 
 
@@ -238,18 +241,18 @@ class AvailabilityForm(FlaskForm):
     start_months = CheckboxesField(
         _l("Start in"),
         coerce=int,
-        choices=[SelectChoice(str(i + 1), name) for i, name in enumerate(MONTH_NAMES)],
+        choices=[SelectChoice(str(i + 1), lazy(name)) for i, name in enumerate(MONTH_NAMES)],
     )
     languages = CheckboxesField(
         _l("Talen die de leerling moet spreken"),
-        choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES],
+        choices=[SelectChoice(c, lazy(LANGUAGE_NAMES[c])) for c in LANGUAGES],
     )
     hours_pattern = SelectField(
         _l("Werkuren"),
         default="",
         choices=[
             SelectChoice("", _l("Geen voorkeur")),
-            *(SelectChoice(p, capitalized(HOURS_NAMES[p])) for p in HOURS_PATTERNS),
+            *(SelectChoice(p, lazy(HOURS_NAMES[p], capitalize=True)) for p in HOURS_PATTERNS),
         ],
     )
     first_interview_at_school = BooleanField(_l("Het eerste gesprek vindt plaats op school."))

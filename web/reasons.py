@@ -1,21 +1,22 @@
 """The reasons behind a match, in words: the matcher's codes and values (matcher/reasons.py),
 worded in the reader's language with the product's one vocabulary (web/vocabulary.py).
 
-A results page repeats the same statements (the same dates, places and preferences),
-so each wording is kept per language: a page is worded in microseconds.
+A results page words a hundred reasons that repeat the same statements (the same dates,
+places and preferences): each language keeps its sentences, and reads the same
+translation catalogue as the pages, loaded once rather than looked up per call.
 """
 
 from datetime import date
-from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
+from babel.support import NullTranslations, Translations
 from flask import Flask
-from flask_babel import format_date, get_locale
-from flask_babel import gettext as _gettext
-from flask_babel import ngettext as _ngettext
 
 from matcher import Check, Reason
-from web.filters import km
+from web.filters import format_km
+from web.i18n import LANGUAGES
 from web.services.search import Origin
 from web.vocabulary import (
     COMPANY_SIZE_NAMES,
@@ -25,144 +26,174 @@ from web.vocabulary import (
     MONTH_NAMES,
 )
 
-
-def gettext(msgid: str, **params: Any) -> str:
-    return str(_gettext(msgid, **params))
-
-
-def ngettext(singular: str, plural: str, num: int, **params: Any) -> str:
-    return str(_ngettext(singular, plural, num, **params))
+TRANSLATIONS = Path(__file__).parent / "translations"
+MAX_KEPT = 50_000  # sentences per language; past this the memory starts afresh
 
 
-def reason_text(reason: Reason, origin: Origin | None = None) -> str:
-    """Word one reason; `origin` is where distances are measured from."""
-    label = ""
-    if origin is not None:
-        label = gettext("je vertrekpunt") if origin.is_point else origin.municipality
-    key = tuple(reason.values.values())
-    return _worded(str(get_locale()), reason.factor, reason.code, key, label)
+class Wording:
+    """The words of one language for reasons, with the sentences said so far."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        catalogue = Translations.load(TRANSLATIONS, [language])
+        self._catalogue: NullTranslations = catalogue
+        self._said: dict[tuple[Any, ...], str] = {}
+
+    def gettext(self, msgid: str, **params: Any) -> str:
+        text = self._catalogue.gettext(msgid)
+        return text % params if params else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **params: Any) -> str:
+        return self._catalogue.ngettext(singular, plural, num) % {"num": num, **params}
+
+    def reason(self, reason: Reason, origin: Origin | None = None) -> str:
+        """Say one reason; `origin` is where distances are measured from."""
+        values = tuple(reason.values.values())
+        if reason.factor == "distance":
+            metres, mobility = values
+            values = (format_km(metres / 1000, self.language), mobility)
+            values += (None if origin is None else (origin.municipality, origin.is_point),)
+        key = (reason.factor, reason.code, values)
+        said = self._said.get(key)
+        if said is None:
+            if len(self._said) >= MAX_KEPT:
+                self._said = {}
+            said = self._said[key] = self._say(reason.factor, reason.code, values)
+        return said
+
+    def _say(self, factor: str, code: str, values: tuple[Any, ...]) -> str:
+        if factor == "programme":
+            (last_day,) = values
+            return self.gettext(
+                "Erkend voor deze opleiding tot en met %(date)s", date=self._day(last_day)
+            )
+        if factor == "distance":
+            shown_km, mobility, origin = values
+            place = "" if origin is None else origin[0]
+            if origin is not None and origin[1]:
+                place = self.gettext("je vertrekpunt")
+            return self.gettext(
+                "%(km)s km van %(origin)s, %(mobility)s",
+                km=shown_km,
+                origin=place,
+                mobility=self.gettext(MOBILITY_NAMES[mobility]),
+            )
+        if factor == "availability":
+            return self._availability(code, *values)
+        if factor == "preferences":
+            (checks,) = values
+            return self._preferences(checks)
+        (days_ago,) = values
+        if days_ago is None:
+            return self.gettext("Nooit bijgewerkt sinds de erkenning")
+        return self.gettext("Gegevens %(ago)s bijgewerkt", ago=self.days_ago(days_ago))
+
+    def days_ago(self, days: int) -> str:
+        """E.g. "vandaag", "gisteren", "9 dagen geleden", "4 maanden geleden"."""
+        if days <= 0:
+            return self.gettext("vandaag")
+        if days == 1:
+            return self.gettext("gisteren")
+        if days < 60:
+            return self.gettext("%(n)s dagen geleden", n=days)
+        if days < 730:
+            return self.gettext("%(n)s maanden geleden", n=days // 30)
+        return self.gettext("%(n)s jaar geleden", n=days // 365)
+
+    def _day(self, day: date) -> str:
+        return str(format_date(day, format="long", locale=self.language))
+
+    def _availability(
+        self,
+        code: str,
+        n_free: int,
+        n_places: int,
+        free_from: date | None,
+        confirmed_days_ago: int | None,
+        staleness: str,
+    ) -> str:
+        if code == "no_free_place":
+            offer = self.ngettext(
+                "Geen vrije plaats (van %(num)s plaats)",
+                "Geen vrije plaats (van %(num)s plaatsen)",
+                n_places,
+            )
+        elif free_from is not None:
+            offer = self.ngettext(
+                "%(free)s van %(num)s plaats vrij vanaf %(date)s",
+                "%(free)s van %(num)s plaatsen vrij vanaf %(date)s",
+                n_places,
+                free=n_free,
+                date=self._day(free_from),
+            )
+        else:
+            offer = self.ngettext(
+                "%(free)s van %(num)s plaats vrij",
+                "%(free)s van %(num)s plaatsen vrij",
+                n_places,
+                free=n_free,
+            )
+        if confirmed_days_ago is None:
+            return self.gettext("%(offer)s, nooit bevestigd door het bedrijf", offer=offer)
+        text = self.gettext(
+            "%(offer)s, bevestigd %(ago)s", offer=offer, ago=self.days_ago(confirmed_days_ago)
+        )
+        if n_free > 0 and staleness == "stale":
+            text += self.gettext(" (lang niet bevestigd: misschien niet meer vrij)")
+        elif n_free > 0 and staleness == "unconfirmed":
+            text += self.gettext(" (niet recent bevestigd)")
+        return text
+
+    def _preferences(self, checks: tuple[Check, ...]) -> str:
+        if not checks:
+            return self.gettext("Het bedrijf stelt geen bijzondere voorwaarden")
+        phrases = [
+            self._check(check)
+            if check.fits
+            else self.gettext("past niet: %(phrase)s", phrase=self._check(check))
+            for check in checks
+        ]
+        text = "; ".join(phrases)
+        return text[:1].upper() + text[1:]
+
+    def _check(self, check: Check) -> str:
+        code, value = check.code, check.value
+        if code == "min_age":
+            return self.gettext("vanaf %(age)s jaar", age=value)
+        if code == "start_months":
+            months = self.gettext(" of ").join(self.gettext(MONTH_NAMES[m - 1]) for m in value)
+            if check.fits:
+                return self.gettext("start in %(months)s", months=months)
+            return self.gettext("start enkel in %(months)s", months=months)
+        if code == "languages":
+            spoken = self.gettext(" en ").join(self.gettext(LANGUAGE_NAMES[c]) for c in value)
+            return self.gettext("vraagt %(languages)s", languages=spoken)
+        if code == "hours_pattern":
+            return self.gettext("werkuren: %(hours)s", hours=self.gettext(HOURS_NAMES[value]))
+        if code == "company_size":
+            size, n_employees = value
+            name = self.gettext(COMPANY_SIZE_NAMES[size])
+            if check.fits:
+                return self.gettext("een %(size)s bedrijf, zoals je wilt", size=name)
+            return self.gettext(
+                "geen %(size)s bedrijf (%(n)s werknemers)", size=name, n=n_employees
+            )
+        return self.gettext("eerste gesprek op school")
+
+
+_WORDINGS = {language: Wording(language) for language in LANGUAGES}
+
+
+def wording(language: str) -> Wording:
+    """The words of a language ("nl" or "en")."""
+    return _WORDINGS[language]
+
+
+def reason_text(reason: Reason, origin: Origin | None = None, language: str = "nl") -> str:
+    """Word one reason in `language` (a template filter: `reason|reason_text(origin, language)`)."""
+    return _WORDINGS[language].reason(reason, origin)
 
 
 def init_app(app: Flask) -> None:
-    """Let templates word a reason: `{{ reason|reason_text(page.origin) }}`."""
+    """Let templates word a reason."""
     app.add_template_filter(reason_text)
-
-
-@lru_cache(maxsize=16384)
-def _worded(locale: str, factor: str, code: str, values: tuple[Any, ...], origin: str) -> str:
-    # `locale` is part of the key only: gettext reads the request's own.
-    if factor == "programme":
-        (last_day,) = values
-        return gettext("Erkend voor deze opleiding tot en met %(date)s", date=_day(last_day))
-    if factor == "distance":
-        distance_m, mobility = values
-        return gettext(
-            "%(km)s km van %(origin)s, %(mobility)s",
-            km=km(distance_m / 1000),
-            origin=origin,
-            mobility=MOBILITY_NAMES[mobility],
-        )
-    if factor == "availability":
-        return _availability(code, *values)
-    if factor == "preferences":
-        (checks,) = values
-        return _preferences(checks)
-    (days_ago,) = values
-    if days_ago is None:
-        return gettext("Nooit bijgewerkt sinds de erkenning")
-    return gettext("Gegevens %(ago)s bijgewerkt", ago=days_ago_text(days_ago))
-
-
-def days_ago_text(days: int) -> str:
-    """E.g. "vandaag", "gisteren", "9 dagen geleden", "4 maanden geleden"."""
-    if days <= 0:
-        return gettext("vandaag")
-    if days == 1:
-        return gettext("gisteren")
-    if days < 60:
-        return gettext("%(n)s dagen geleden", n=days)
-    if days < 730:
-        return gettext("%(n)s maanden geleden", n=days // 30)
-    return gettext("%(n)s jaar geleden", n=days // 365)
-
-
-def _day(day: date) -> str:
-    return str(format_date(day, format="long"))
-
-
-def _availability(
-    code: str,
-    n_free: int,
-    n_places: int,
-    free_from: date | None,
-    confirmed_days_ago: int | None,
-    staleness: str,
-) -> str:
-    if code == "no_free_place":
-        offer = ngettext(
-            "Geen vrije plaats (van %(num)s plaats)",
-            "Geen vrije plaats (van %(num)s plaatsen)",
-            n_places,
-        )
-    elif free_from is not None:
-        offer = ngettext(
-            "%(free)s van %(num)s plaats vrij vanaf %(date)s",
-            "%(free)s van %(num)s plaatsen vrij vanaf %(date)s",
-            n_places,
-            free=n_free,
-            date=_day(free_from),
-        )
-    else:
-        offer = ngettext(
-            "%(free)s van %(num)s plaats vrij",
-            "%(free)s van %(num)s plaatsen vrij",
-            n_places,
-            free=n_free,
-        )
-    if confirmed_days_ago is None:
-        return gettext("%(offer)s, nooit bevestigd door het bedrijf", offer=offer)
-    text = gettext(
-        "%(offer)s, bevestigd %(ago)s", offer=offer, ago=days_ago_text(confirmed_days_ago)
-    )
-    if n_free > 0 and staleness == "stale":
-        text += gettext(" (lang niet bevestigd: misschien niet meer vrij)")
-    elif n_free > 0 and staleness == "unconfirmed":
-        text += gettext(" (niet recent bevestigd)")
-    return text
-
-
-def _preferences(checks: tuple[Check, ...]) -> str:
-    if not checks:
-        return gettext("Het bedrijf stelt geen bijzondere voorwaarden")
-    phrases = [
-        _check(check) if check.fits else gettext("past niet: %(phrase)s", phrase=_check(check))
-        for check in checks
-    ]
-    text = "; ".join(phrases)
-    return text[:1].upper() + text[1:]
-
-
-def _check(check: Check) -> str:
-    code, value = check.code, check.value
-    if code == "min_age":
-        return gettext("vanaf %(age)s jaar", age=value)
-    if code == "start_months":
-        months = gettext(" of ").join(str(MONTH_NAMES[m - 1]) for m in value)
-        return (
-            gettext("start in %(months)s", months=months)
-            if check.fits
-            else gettext("start enkel in %(months)s", months=months)
-        )
-    if code == "languages":
-        spoken = gettext(" en ").join(str(LANGUAGE_NAMES[c]) for c in value)
-        return gettext("vraagt %(languages)s", languages=spoken)
-    if code == "hours_pattern":
-        return gettext("werkuren: %(hours)s", hours=HOURS_NAMES[value])
-    if code == "company_size":
-        size, n_employees = value
-        if check.fits:
-            return gettext("een %(size)s bedrijf, zoals je wilt", size=COMPANY_SIZE_NAMES[size])
-        return gettext(
-            "geen %(size)s bedrijf (%(n)s werknemers)", size=COMPANY_SIZE_NAMES[size], n=n_employees
-        )
-    return gettext("eerste gesprek op school")

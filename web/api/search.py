@@ -12,15 +12,15 @@ from web.api.blueprint import bp
 from web.api.errors import ApiError
 from web.config import get_settings
 from web.db import get_session
-from web.i18n import LANGUAGES
+from web.i18n import LANGUAGES, page_language
 from web.params import choice_param, string_param
-from web.reasons import reason_text
+from web.reasons import Wording, wording
 from web.resources import get_search_index
 from web.search_request import read_explain_query, read_origin, read_search_query
 from web.services.search import Origin, WorkplaceHit, find_workplace, search_workplaces
 
 
-def reason_json(reason: Reason, origin: Origin | None) -> dict[str, Any]:
+def reason_json(reason: Reason, origin: Origin | None, words: Wording) -> dict[str, Any]:
     """A reason as data (its code and values) and in words (in the `lang` asked for)."""
     return {
         "factor": reason.factor,
@@ -28,7 +28,7 @@ def reason_json(reason: Reason, origin: Origin | None) -> dict[str, Any]:
         "weight": reason.weight,
         "code": reason.code,
         "values": {name: _json_value(value) for name, value in reason.values.items()},
-        "text": reason_text(reason, origin),
+        "text": words.reason(reason, origin),
     }
 
 
@@ -42,7 +42,7 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def hit_json(hit: WorkplaceHit, origin: Origin | None) -> dict[str, Any]:
+def hit_json(hit: WorkplaceHit, origin: Origin | None, words: Wording) -> dict[str, Any]:
     """The public fields of one workplace, as the API shows them."""
     return {
         "recognition_id": hit.recognition_id,
@@ -60,7 +60,7 @@ def hit_json(hit: WorkplaceHit, origin: Origin | None) -> dict[str, Any]:
         "available": hit.available,
         "confirmed_at": hit.confirmed_at.isoformat() if hit.confirmed_at else None,
         "score": hit.score,
-        "reasons": [reason_json(r, origin) for r in hit.reasons],
+        "reasons": [reason_json(r, origin, words) for r in hit.reasons],
     }
 
 
@@ -79,6 +79,7 @@ def search() -> Response:
     page = search_workplaces(
         state, read_search_query(origin, programme, today_in_belgium()), origin
     )
+    words = wording(page_language())
     return jsonify(
         {
             "total": page.total,
@@ -90,7 +91,7 @@ def search() -> Response:
                 "lat": origin.lat,
                 "lon": origin.lon,
             },
-            "results": [hit_json(h, origin) for h in page.hits],
+            "results": [hit_json(h, origin, words) for h in page.hits],
         }
     )
 
@@ -106,7 +107,7 @@ def workplace(recognition_id: int) -> Response:
     )
     if detail is None:
         raise ApiError(404, "not_found", "no recognised workplace with this id")
-    body = hit_json(detail.hit, origin)
+    body = hit_json(detail.hit, origin, wording(page_language()))
     body["intake_preferences"] = intake_preferences_to_json(detail.intake_preferences)
     body["contact"] = {
         "street": detail.street,

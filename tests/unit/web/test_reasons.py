@@ -27,7 +27,7 @@ from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
 from tests.unit.matcher.strategies import scenarios
 from web import create_app
 from web.filters import km
-from web.reasons import days_ago_text, reason_text
+from web.reasons import reason_text, wording
 from web.services.search import Origin
 
 DAY = date(2026, 3, 2)
@@ -238,7 +238,7 @@ def test_an_old_confirmation_of_no_free_place_carries_no_warning() -> None:
     ],
 )
 def test_days_ago_in_words(days: int, words: str) -> None:
-    assert days_ago_text(days) == words
+    assert wording("nl").days_ago(days) == words
 
 
 # -- preferences -----------------------------------------------------------------------
@@ -432,6 +432,34 @@ EVERY_KIND_OF_REASON = [
 @pytest.mark.parametrize("reason", EVERY_KIND_OF_REASON, ids=lambda r: f"{r.factor}-{r.code}")
 @pytest.mark.parametrize("origin", [FROM_GENT, FROM_A_POINT], ids=["postcode", "point"])
 def test_every_kind_of_reason_is_worded_in_english(reason: Reason, origin: Origin) -> None:
-    # The English wording is the lead's to settle (web/translations/en): only that
-    # something is said, for now.
-    assert reason_text(reason, origin).strip()
+    english = reason_text(reason, origin, "en")
+    assert english.strip()
+    assert english != reason_text(reason, origin, "nl")
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        (EVERY_KIND_OF_REASON[1], "14 km from Gent, by bike"),
+        (EVERY_KIND_OF_REASON[0], "Recognised for this programme until March 2, 2026"),
+        (
+            Reason(
+                "availability",
+                0.9,
+                0.3,
+                "free",
+                {
+                    "n_free": 2,
+                    "n_places": 3,
+                    "free_from": None,
+                    "confirmed_days_ago": 9,
+                    "staleness": "recent",
+                },
+            ),
+            "2 of 3 places free, confirmed 9 days ago",
+        ),
+        (EVERY_KIND_OF_REASON[-2], "Data updated 12 days ago"),
+    ],
+)
+def test_english_sentences(reason: Reason, said: str) -> None:
+    assert reason_text(reason, FROM_GENT, "en") == said
