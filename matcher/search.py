@@ -56,7 +56,16 @@ class _Scored:
 
 
 # Columns of `_DayColumns.table`.
-_IS_VALID, _IS_FRESH, _CONFIRMATION, _FRESHNESS, _AVAILABLE_FROM, _N_FREE = range(6)
+(
+    _IS_VALID,
+    _IS_FRESH,
+    _CONFIRMATION,
+    _FRESHNESS,
+    _AVAILABLE_FROM,
+    _N_FREE,
+    _IS_AVAILABLE_TODAY,
+    _AVAILABILITY_TODAY,
+) = range(8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,16 +207,25 @@ class SearchEngine:
         never = snap.confirmed_day == NO_DAY
         confirmed_age = day - snap.confirmed_day.astype(np.int64)
         last_change = np.maximum(snap.updated_day, snap.confirmed_day).astype(np.int64)
+        is_fresh = ~never & (confirmed_age <= self.stale_after_days)
+        confirmation = confirmation_score(confirmed_age, never, self.unconfirmed_after_days)
+        has_offer = snap.n_free_places > 0
+        started = snap.available_from <= day
         columns = _DayColumns(
             day=day,
             table=np.column_stack(
                 [
                     snap.valid_until > day,  # a recognition expires on valid_until
-                    ~never & (confirmed_age <= self.stale_after_days),
-                    confirmation_score(confirmed_age, never, self.unconfirmed_after_days),
+                    is_fresh,
+                    confirmation,
                     np.where(last_change == NO_DAY, 0.0, freshness_score(day - last_change)),
                     snap.available_from,
                     snap.n_free_places,
+                    # Most searches start today: their availability is the day's, worked
+                    # out here once rather than per query.
+                    has_offer & started & is_fresh,
+                    np.where(has_offer, np.where(started, OFFER_NOW, OFFER_LATER), 0.0)
+                    * confirmation,
                 ]
             ).astype(np.float32),
         )
@@ -218,6 +236,8 @@ class SearchEngine:
         day = query.day.toordinal()
         start = max(day, query.wishes.start_date.toordinal()) if query.wishes.start_date else day
         table = self._day_columns(day).table[rows]
+        if start == day:
+            return self._score_from_today(rows, distance, table, query)
         available_from = table[:, _AVAILABLE_FROM]
         has_offer = table[:, _N_FREE] > 0
         is_available = has_offer & (available_from <= start) & (table[:, _IS_FRESH] > 0)
@@ -242,6 +262,43 @@ class SearchEngine:
         s_preferences = self._preferences(rows, query)
         s_freshness = table[:, _FRESHNESS].astype(np.float64)
         w = self.weights
+        score = (
+            w.distance * s_distance
+            + w.availability * s_availability
+            + w.preferences * s_preferences
+            + w.freshness * s_freshness
+        ) / w.total
+        return _Scored(
+            rows,
+            distance,
+            is_available,
+            s_distance,
+            s_availability,
+            s_preferences,
+            s_freshness,
+            score,
+        )
+
+    def _score_from_today(
+        self, rows: Rows, distance: Floats, table: npt.NDArray[np.float32], query: SearchQuery
+    ) -> _Scored:
+        """`_score` for a student who starts today: the day's columns say it all."""
+        is_available = table[:, _IS_AVAILABLE_TODAY] > 0
+        keep = table[:, _IS_VALID] > 0
+        if query.only_available:
+            keep &= is_available
+        if not keep.all():
+            rows, distance, is_available, table = (
+                rows[keep],
+                distance[keep],
+                is_available[keep],
+                table[keep],
+            )
+        w = self.weights
+        s_distance = distance_score(distance, query.mobility)
+        s_availability = table[:, _AVAILABILITY_TODAY].astype(np.float64)
+        s_preferences = self._preferences(rows, query)
+        s_freshness = table[:, _FRESHNESS].astype(np.float64)
         score = (
             w.distance * s_distance
             + w.availability * s_availability

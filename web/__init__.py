@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from models.base import MAX_ID
-from web import api, auth, cli, db, filters, i18n, links, reasons, views
+from web import api, auth, cli, db, filters, i18n, json, links, reasons, views
 from web.api.errors import error_response, handle_http_error
 from web.config import EXTENSION_KEY, load_settings, settings_from_os
 
@@ -47,6 +47,7 @@ class RowIdConverter(IntegerConverter):
 
 
 def register_extensions(app: Flask) -> None:
+    json.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)

@@ -27,9 +27,25 @@ def reason_json(reason: Reason, origin: Origin | None, words: Wording) -> dict[s
         "score": reason.score,
         "weight": reason.weight,
         "code": reason.code,
-        "values": {name: _json_value(value) for name, value in reason.values.items()},
+        "values": _values_json(reason),
         "text": words.reason(reason, origin),
     }
+
+
+_JSON_VALUES: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _values_json(reason: Reason) -> dict[str, Any]:
+    """The values in JSON (dates as ISO strings), kept per statement: they repeat."""
+    if reason.factor == "distance":  # a distance of its own for every result
+        return dict(reason.values)
+    key = (reason.factor, reason.code, *reason.values.values())
+    found = _JSON_VALUES.get(key)
+    if found is None:
+        if len(_JSON_VALUES) > 50_000:
+            _JSON_VALUES.clear()
+        found = _JSON_VALUES[key] = {k: _json_value(v) for k, v in reason.values.items()}
+    return found
 
 
 def _json_value(value: Any) -> Any:
