@@ -3,7 +3,7 @@
 Never imports `web` or `flask` (see ARCHITECTURE.md); plain SQLAlchemy only.
 """
 
-from models.access import ApiToken, LoginFailure
+from models.access import ApiToken, EmailToken, LoginFailure, LoginNetwork, LoginSession, RateEvent
 from models.base import Base, utcnow
 from models.intake import Agreement, Intake
 from models.jobs import JobLock, JobRun, OutboxMessage
@@ -18,15 +18,19 @@ __all__ = [
     "Base",
     "Company",
     "DataVersion",
+    "EmailToken",
     "Intake",
     "JobLock",
     "JobRun",
     "LoginFailure",
+    "LoginNetwork",
+    "LoginSession",
     "Mentor",
     "OutboxMessage",
     "Partnership",
     "Postcode",
     "Programme",
+    "RateEvent",
     "Recognition",
     "School",
     "Site",

@@ -1,5 +1,6 @@
 """Engines for the two supported databases, units of work, and migrations run from code."""
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,16 +23,33 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; on SQLite, enforce foreign keys and let readers and a writer coexist."""
-    engine = create_engine(normalize_url(url), **kwargs)
+def make_engine(url: str, timeout_s: float = 5.0, **kwargs: Any) -> Engine:
+    """Create an engine that waits at most `timeout_s` to connect, for a pooled
+    connection, or for a lock; on SQLite, enforce foreign keys and let readers and a
+    writer coexist.
+
+    Statement parameters never appear in logs or error messages: they hold people's
+    e-mail addresses and names.
+    """
+    url = normalize_url(url)
+    options: dict[str, Any] = {"hide_parameters": True}
+    if url.startswith("postgresql"):
+        waits_ms = int(timeout_s * 1000)
+        options["pool_timeout"] = timeout_s
+        options["connect_args"] = {
+            # libpq counts whole seconds and takes anything under 2 as 2.
+            "connect_timeout": max(2, math.ceil(timeout_s)),
+            "options": f"-c lock_timeout={waits_ms}",
+        }
+    engine = create_engine(url, **{**options, **kwargs})
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _configure_sqlite)
+        busy_ms = int(timeout_s * 1000)
+        event.listen(engine, "connect", lambda conn, _record: _configure_sqlite(conn, busy_ms))
         event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite(dbapi_connection: Any, busy_ms: int) -> None:
     # Python's sqlite3 module opens and commits transactions on its own, which breaks
     # SAVEPOINT; hand transaction control to SQLAlchemy (its documented recipe).
     dbapi_connection.isolation_level = None
@@ -39,7 +57,7 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     # WAL lets web processes read while the scheduler or a CLI command writes.
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
     cursor.close()
 
 

@@ -17,7 +17,8 @@ class Intake(Base):
     __tablename__ = "intakes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    # None once the student is erased: the intake still counts, anonymously.
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
     recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
     status: Mapped[IntakeStatus] = mapped_column(
         str_enum(IntakeStatus, "intake_status"), default=IntakeStatus.PROPOSED
@@ -34,7 +35,7 @@ class Intake(Base):
     location_note: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
 
-    student: Mapped[Student] = relationship()
+    student: Mapped[Student | None] = relationship()
     recognition: Mapped[Recognition] = relationship()
 
 
@@ -51,7 +52,8 @@ class Agreement(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    # None once the student is erased: the agreement still counts, anonymously.
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
     recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
     agreement_type: Mapped[AgreementType] = mapped_column(str_enum(AgreementType, "agreement_type"))
     start_date: Mapped[date]
@@ -60,5 +62,5 @@ class Agreement(Base):
     signed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    student: Mapped[Student] = relationship()
+    student: Mapped[Student | None] = relationship()
     recognition: Mapped[Recognition] = relationship()

@@ -41,7 +41,11 @@ class JobLock(Base):
 
 
 class OutboxMessage(Base):
-    """An e-mail queued by a job and sent by the mailer; each reminder exists once."""
+    """An e-mail queued by a job or a page and sent by the mailer; each reminder exists once.
+
+    `student_id` marks a message that speaks of a student, so that erasing the student
+    erases it too.
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -52,8 +56,10 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
-    recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
-    about: Mapped[date]  # the expiry date, or the confirmation date going stale
+    recognition_id: Mapped[int | None] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    # Of a reminder: the expiry date, or the confirmation date going stale.
+    about: Mapped[date | None]
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)

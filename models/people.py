@@ -49,6 +49,8 @@ class Student(Base):
     wishes: Mapped[StudentWishes] = mapped_column(StudentWishesType, default=StudentWishes)
     is_ready_for_work: Mapped[bool] = mapped_column(default=False)  # class council's advice
     lessons_start_date: Mapped[date | None]
+    # The day the student left the school; their data is erased a while later.
+    left_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school: Mapped[School] = relationship(back_populates="students")

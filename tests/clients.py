@@ -7,15 +7,24 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from models import User
+from models.base import utcnow
+from web.auth import SESSION_TOKEN
+from web.db import get_session, unit_of_work
+from web.services.accounts import start_session
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def login(client: FlaskClient, user: User) -> None:
-    """Make the client's session that of `user`, as a successful login would."""
+def login(client: FlaskClient, user: User) -> str:
+    """Make the client's session that of `user`, as a successful login would; return the
+    login session's token."""
+    with client.application.app_context(), unit_of_work(get_session()) as db:
+        token = start_session(db, user.id, utcnow())
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session[SESSION_TOKEN] = token
+    return token
 
 
 def csrf_token(client: FlaskClient) -> str:

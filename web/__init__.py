@@ -3,8 +3,19 @@
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, abort, render_template, request, send_from_directory, session
+from flask import (
+    Flask,
+    Response,
+    abort,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
@@ -12,7 +23,7 @@ from werkzeug.routing import IntegerConverter, Map
 from models.base import MAX_ID
 from web import api, auth, cli, db, filters, i18n, json, links, reasons, views
 from web.api.errors import error_response, handle_http_error
-from web.config import EXTENSION_KEY, load_settings, settings_from_os
+from web.config import EXTENSION_KEY, load_settings, settings_from_os, settings_of
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -77,8 +88,19 @@ def _is_api_request() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
 
+# Only the site's own files: no inline script or style, no other origin, no framing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "object-src 'none'"
+)
+# Nothing here needs a camera, a microphone, the position or payments.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
 def register_security_headers(app: Flask) -> None:
     """Refuse NUL characters, and set the headers that keep pages private and unframed."""
+    is_production = settings_of(app).is_production
 
     def refuse_nul_characters() -> None:
         # No text column can hold NUL (PostgreSQL refuses it): stop it at the door.
@@ -92,6 +114,12 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # No page may be framed by another site (clickjacking on the forms).
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if is_production:  # served over HTTPS only: browsers must not try plain HTTP
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         if "_user_id" in session:
             # Pages for a signed-in party (an API key shown once, mentors) stay out of
             # shared and browser caches.
@@ -100,6 +128,9 @@ def register_security_headers(app: Flask) -> None:
 
     app.before_request(refuse_nul_characters)
     app.after_request(add_headers)
+
+
+RETRY_AFTER_S = 30
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -111,6 +142,21 @@ def register_errorhandlers(app: Flask) -> None:
         is_csrf = isinstance(error, CSRFError)
         return render_template("error.html", status=error.code, csrf=is_csrf), error.code or 500
 
+    def handle_database_away(error: Exception) -> tuple[Response | str, int]:
+        # The database refused, timed out or is gone: a clear "try again shortly", not a
+        # 500; statement parameters are never logged (models.database.make_engine).
+        app.logger.warning("the database did not answer on %s: %s", request.path, error)
+        if _is_api_request():
+            response, status = error_response(
+                503, "unavailable", "the database is not answering; try again shortly"
+            )
+        else:
+            # The page must not ask the database who is signed in.
+            auth.login_manager._update_request_context_with_user()
+            response, status = make_response(render_template("error.html", status=503)), 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response, status
+
     def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
         app.logger.exception("unhandled error on %s", request.path, exc_info=error)
         if _is_api_request():
@@ -118,6 +164,8 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template("error.html", status=500), 500
 
     app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(OperationalError, handle_database_away)
+    app.register_error_handler(PoolTimeoutError, handle_database_away)
     app.register_error_handler(Exception, handle_unexpected)
 
 

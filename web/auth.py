@@ -7,18 +7,21 @@ signed-in party (`me()`) to the services, which look every row up through it
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, abort, request, url_for
+from flask import Flask, abort, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, UserMixin, current_user
+from flask_login import LoginManager, UserMixin, current_user, login_user
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import select
 
 from models import User
+from models.base import utcnow
 from models.enums import Role
-from web.db import get_session
+from web.config import get_settings
+from web.db import get_session, unit_of_work
+from web.services import accounts
 from web.services.policy import Party
 
 login_manager = LoginManager()
@@ -38,6 +41,11 @@ class SignedIn(Party, UserMixin):  # type: ignore[misc]
         return str(self.user_id)
 
 
+# The session cookie holds the login session's token under this key; the table holds
+# its digest (models.access.LoginSession), so the server can end it.
+SESSION_TOKEN = "login"  # noqa: S105 (a key in the cookie, not a secret)
+
+
 def init_app(app: Flask) -> None:
     """Protect every form against CSRF and load the signed-in user from the session."""
     csrf.init_app(app)
@@ -46,14 +54,46 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Meld je aan om deze pagina te zien.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
+    app.before_request(_check_session)
 
 
 def load_user(user_id: str) -> SignedIn | None:
-    """Return the active user of a session, or None (the session then counts as anonymous)."""
-    if not user_id.isdigit():
+    """Return the user of a login session that still runs, or None (anonymous)."""
+    token = session.get(SESSION_TOKEN)
+    if not user_id.isdigit() or not isinstance(token, str):
         return None
-    user = get_session().scalar(select(User).where(User.id == int(user_id), User.is_active))
-    return None if user is None else signed_in(user)
+    limits = get_settings().sessions
+    now = utcnow()
+    found = accounts.find_session(
+        get_session(),
+        int(user_id),
+        token,
+        now,
+        accounts.SessionLimits(
+            idle=timedelta(hours=limits.idle_hours), lifetime=timedelta(days=limits.max_days)
+        ),
+    )
+    if found is None:
+        return None
+    user, login_session = found
+    if now - login_session.last_seen_at > accounts.SESSION_TOUCH:
+        with unit_of_work() as db:
+            accounts.touch_session(db, login_session.id, now)
+    return signed_in(user)
+
+
+def sign_in(user: User, token: str) -> None:
+    """Log a user in on this browser with a login session's token: a fresh cookie, so
+    nothing of the session before carries over."""
+    session.clear()
+    session[SESSION_TOKEN] = token
+    login_user(signed_in(user))
+
+
+def _check_session() -> None:
+    """Look the session up before the view runs; one that ended leaves no cookie behind."""
+    if "_user_id" in session and not current_user.is_authenticated:
+        session.clear()
 
 
 def signed_in(user: User) -> SignedIn:
@@ -99,6 +139,8 @@ def home_of(user: SignedIn) -> str:
         return url_for("partnership.queue")
     if user.role is Role.ADMIN:
         return url_for("admin.jobs")
+    if user.role is Role.SCHOOL_STAFF:
+        return url_for("school.dashboard")
     return url_for("search.home")
 
 

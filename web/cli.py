@@ -8,7 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from models import Company, Partnership, School, Student
-from models.base import BELGIUM, today_in_belgium
+from models.base import BELGIUM, today_in_belgium, utcnow
 from models.enums import Role
 from models.reference_data import sync_reference_data
 from models.rules import InvalidKboError, normalize_kbo
@@ -21,8 +21,8 @@ from web.demo.generator import (
     seed_demo,
 )
 from web.jobs import JOBS, last_runs, run_job, schedule_of
-from web.services.accounts import create_user
-from web.services.errors import InputError
+from web.services.accounts import create_user, deactivate, hash_password, set_password
+from web.services.errors import InputError, NotFoundError
 
 
 def init_app(app: Flask) -> None:
@@ -186,10 +186,39 @@ def create_user_command(
     entity_id = _entity_id(chosen, given)
     try:
         with unit_of_work() as db:
-            user = create_user(db, chosen, email, password, entity_id)
+            user = create_user(db, chosen, email, hash_password(password), entity_id)
     except InputError as error:
         raise click.BadParameter(str(error.message), param_hint=f"--{error.field}") from None
     click.echo(f"User {user.email} created with role {chosen.value}.")
+
+
+@users_commands.command("set-password")
+@click.option("--email", required=True)
+@click.password_option(help="Asked for when left out (at least 10 characters).")
+@with_appcontext
+def set_password_command(email: str, password: str) -> None:
+    """Give an account a new password; every session of it ends."""
+    try:
+        with unit_of_work() as db:
+            user = set_password(db, email, password, utcnow())
+    except NotFoundError:
+        raise click.BadParameter(f"no account with {email}", param_hint="--email") from None
+    except InputError as error:
+        raise click.BadParameter(str(error.message), param_hint="--password") from None
+    click.echo(f"New password set for {user.email}; its sessions have ended.")
+
+
+@users_commands.command("deactivate")
+@click.option("--email", required=True)
+@with_appcontext
+def deactivate_command(email: str) -> None:
+    """Close an account: it cannot log in any more, and every session of it ends."""
+    try:
+        with unit_of_work() as db:
+            user = deactivate(db, email, utcnow())
+    except NotFoundError:
+        raise click.BadParameter(f"no account with {email}", param_hint="--email") from None
+    click.echo(f"{user.email} is deactivated; its sessions have ended.")
 
 
 jobs_commands = AppGroup("jobs", help="Run the scheduled jobs by hand, or list them.")

@@ -21,6 +21,14 @@ Each setting is an environment variable with a documented default:
 - `MAIL_FROM` (`Duaal Match <noreply@duaalmatch.be>`): the sender of e-mail.
 - `TRUSTED_PROXIES` (`0`): how many proxies in front set `X-Forwarded-For` (login limits
   count per client address, so behind a router this must be set).
+- `PUBLIC_URL` (`http://127.0.0.1:5000`): the site's address, for links in e-mails
+  (never taken from a request's Host header, which a client chooses).
+- `SESSION_IDLE_HOURS` (`8`): a login unused for longer ends.
+- `SESSION_MAX_DAYS` (`30`): any login ends after this long.
+- `REGISTRATIONS_PER_HOUR` (`10`): company registrations accepted per network and hour.
+- `DATABASE_TIMEOUT_SECONDS` (`5`): the longest wait for the database (to connect, for a
+  statement, for a lock); past it, pages answer 503 instead of hanging.
+- `STUDENT_RETENTION_DAYS` (`365`): a student who left the school is erased this long after.
 
 Tests hand `create_app` a mapping with the same names; its values may already be typed
 (`SEARCH_VERSION_CHECK_SECONDS=0.0`), and `SEARCH_BACKGROUND_REBUILD=False` makes a
@@ -39,7 +47,7 @@ from flask import Flask, current_app
 from matcher import MAX_RADIUS_KM, MAX_WIDEN_KM, InvalidQueryError, ScoreWeights
 from models.refresh import STALE_WARNING_DAYS
 from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
-from web.settings import DEFAULT_MAIL_FROM, SearchSettings, Settings
+from web.settings import DEFAULT_MAIL_FROM, SearchSettings, SessionSettings, Settings
 
 ENVIRONMENTS = ("development", "test", "production")
 EXTENSION_KEY = "duaal_settings"
@@ -99,6 +107,14 @@ def load_settings(environ: Mapping[str, Any], instance_path: str) -> Settings:
     mail_url = _read(environ, "MAIL_URL", _mail_url, "console")
     if mail_url == "console" and env == "production":
         log.warning("MAIL_URL is console: e-mail is printed, not sent")
+    public_url = _read(environ, "PUBLIC_URL", _url, "http://127.0.0.1:5000")
+    if "PUBLIC_URL" not in environ and env == "production":
+        log.warning("PUBLIC_URL is not set: links in e-mails point at %s", public_url)
+    sessions = SessionSettings(
+        idle_hours=_read(environ, "SESSION_IDLE_HOURS", _positive(float), 8.0),
+        max_days=_read(environ, "SESSION_MAX_DAYS", _positive(float), 30.0),
+        registrations_per_hour=_read(environ, "REGISTRATIONS_PER_HOUR", _positive(int), 10),
+    )
     return Settings(
         env=env,
         secret_key=secret_key,
@@ -107,7 +123,11 @@ def load_settings(environ: Mapping[str, Any], instance_path: str) -> Settings:
         jobs_refresh_at=_read(environ, "JOBS_REFRESH_AT", _clock_time, "03:30"),
         mail_url=mail_url,
         mail_from=str(environ.get("MAIL_FROM") or DEFAULT_MAIL_FROM),
+        public_url=public_url,
         trusted_proxies=_read(environ, "TRUSTED_PROXIES", _count, 0),
+        sessions=sessions,
+        database_timeout_seconds=_read(environ, "DATABASE_TIMEOUT_SECONDS", _positive(float), 5.0),
+        student_retention_days=_read(environ, "STUDENT_RETENTION_DAYS", _positive(int), 365),
     )
 
 
@@ -172,6 +192,13 @@ def _mail_url(name: str, raw: Any) -> str:
     url = str(raw).strip()
     if url != "console" and not url.startswith(("smtp://", "smtps://")):
         raise ConfigError(f"{name} must be console, smtp://... or smtps://..., not {url!r}")
+    return url
+
+
+def _url(name: str, raw: Any) -> str:
+    url = str(raw).strip().rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError(f"{name} must start with https:// or http://, not {raw!r}")
     return url
 
 

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from flask.cli import AppGroup
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from models import database
@@ -33,10 +33,22 @@ class Database:
 
 def init_app(app: Flask) -> None:
     """Give the app its engine, close each session at teardown, register `flask db`."""
-    url = settings_of(app).database_url
+    settings = settings_of(app)
+    url = settings.database_url
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    database = Database(make_engine(url, pool_pre_ping=True))
+    engine = make_engine(url, timeout_s=settings.database_timeout_seconds, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        limit_ms = int(settings.database_timeout_seconds * 1000)
+
+        def limit_statements(connection: Connection) -> None:
+            # A page must not wait on a slow statement; jobs, commands and the search
+            # index's background builds (no request) may take their time.
+            if has_request_context():
+                connection.exec_driver_sql(f"SET LOCAL statement_timeout = {limit_ms}")
+
+        event.listen(engine, "begin", limit_statements)
+    database = Database(engine)
     app.extensions[EXTENSION_KEY] = database
     app.teardown_appcontext(lambda _exc: database.session.remove())
     app.cli.add_command(db_commands)

@@ -13,6 +13,7 @@ from flask import Flask, Response, has_app_context, has_request_context, request
 from flask_babel import Babel, format_date, get_locale, gettext
 
 from models.base import day_in_belgium
+from web.config import get_settings
 from web.services.messages import install_translator
 
 LANGUAGES = ("nl", "en")
@@ -40,7 +41,7 @@ def _remember_choice(response: Response) -> Response:
             max_age=365 * 24 * 3600,
             samesite="Lax",
             httponly=True,
-            secure=request.is_secure,
+            secure=get_settings().is_production or request.is_secure,
         )
     return response
 

@@ -20,7 +20,7 @@ import os
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
@@ -38,6 +38,7 @@ from web.config import settings_of
 from web.db import get_db, get_session, unit_of_work
 from web.mail import mailer_from, send_outbox
 from web.services.reminders import queue_reminders
+from web.services.students import erase_students_who_left
 from web.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,12 @@ def refresh_availability_job(session: Session, settings: Settings, now: datetime
     return counts
 
 
+def erase_students_job(session: Session, settings: Settings, now: datetime) -> dict[str, int]:
+    """Erase the students who left their school longer ago than the retention time."""
+    erased = erase_students_who_left(session, day_in_belgium(now), settings.student_retention_days)
+    return asdict(erased)
+
+
 def send_mail_job(session: Session, settings: Settings, now: datetime) -> dict[str, int]:
     """Send the queued e-mails."""
     return send_outbox(session, mailer_from(settings), now)
@@ -89,9 +96,15 @@ JOBS = {
         Job(
             "send-mail",
             "Queued e-mails are sent.",
-            IntervalTrigger(minutes=5, timezone=BELGIUM),
+            IntervalTrigger(minutes=1, timezone=BELGIUM),
             send_mail_job,
             is_one_transaction=False,
+        ),
+        Job(
+            "erase-students",
+            "Students who left their school longer ago than STUDENT_RETENTION_DAYS are erased.",
+            CronTrigger(hour=4, minute=15, timezone=BELGIUM),
+            erase_students_job,
         ),
     )
 }

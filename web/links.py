@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 
+from web.config import get_settings
+
 SEARCH_PARAMS = (
     "programme",
     "postcode",
@@ -45,6 +47,12 @@ def link(endpoint: str, path: dict[str, Any] | None = None, **changes: Any) -> s
     """URL of `endpoint` with the current search parameters and `changes`."""
     query = urlencode(search_args(**changes))
     return url_for(endpoint, **(path or {})) + (f"?{query}" if query else "")
+
+
+def public_link(endpoint: str, **values: Any) -> str:
+    """A link for an e-mail: the site's own address (`PUBLIC_URL`), never the request's
+    Host header, which a client chooses."""
+    return get_settings().public_url + url_for(endpoint, **values)
 
 
 def init_app(app: Flask) -> None:

@@ -5,20 +5,28 @@ job hands them to the mailer, so a reminder is written once and sent once even w
 the mail server is down for a while (it is tried again on the next run).
 """
 
+import logging
 import smtplib
 import ssl
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol, TextIO
 from urllib.parse import unquote, urlsplit
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import OutboxMessage
+from models.base import utcnow
 from models.database import unit_of_work
+from web.config import settings_of
+from web.db import get_session
 from web.settings import Settings
+
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5  # a message that failed this often waits for a person to look
 
@@ -60,9 +68,9 @@ class SmtpMailer:
         context = ssl.create_default_context()
         smtp: smtplib.SMTP
         if self.secure:
-            smtp = smtplib.SMTP_SSL(self.host, self.port, context=context, timeout=30)
+            smtp = smtplib.SMTP_SSL(self.host, self.port, context=context, timeout=10)
         else:
-            smtp = smtplib.SMTP(self.host, self.port, timeout=30)
+            smtp = smtplib.SMTP(self.host, self.port, timeout=10)
             smtp.starttls(context=context)
         with smtp:
             if self.user:
@@ -78,21 +86,26 @@ def mailer_from(settings: Settings) -> Mailer:
 
 
 def send_outbox(
-    session: Session, mailer: Mailer, now: datetime, limit: int = 200
+    session: Session,
+    mailer: Mailer,
+    now: datetime,
+    limit: int = 200,
+    only: Sequence[int] | None = None,
 ) -> dict[str, int]:
-    """Send queued messages, oldest first, each in its own unit of work.
+    """Send queued messages (all, or `only` these), oldest first, each recorded in its
+    own unit of work.
 
     A message refused for good (a 5xx answer, a malformed address) counts an attempt
     and is given up after `MAX_ATTEMPTS`. When the server cannot be reached or answers
     "try later" (4xx), the run stops there without counting it against any message:
     an outage of the mail server loses nothing, the next run carries on.
     """
-    waiting = session.scalars(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
+    pending = select(OutboxMessage.id).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS
+    )
+    if only is not None:
+        pending = pending.where(OutboxMessage.id.in_(only))
+    waiting = session.scalars(pending.order_by(OutboxMessage.id).limit(limit)).all()
     counts = {"sent": 0, "failed": 0, "deferred": 0}
     for position, message_id in enumerate(waiting):
         message = session.get(OutboxMessage, message_id)
@@ -136,3 +149,12 @@ def _is_temporary(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return True
     return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def send_now(app: Flask, message_ids: Sequence[int]) -> None:
+    """Try to send just-queued messages at once (a page's own); the job retries any that
+    could not go."""
+    try:
+        send_outbox(get_session(), mailer_from(settings_of(app)), utcnow(), only=message_ids)
+    except Exception:  # the outbox keeps the message: send-mail sends it later
+        log.exception("sending at once failed; the send-mail job will retry")

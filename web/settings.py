@@ -34,6 +34,15 @@ class SearchSettings:
 
 
 @dataclass(frozen=True)
+class SessionSettings:
+    """How long a login lasts, and how often a form may be used from one network."""
+
+    idle_hours: float = 8.0  # a session unused for longer ends
+    max_days: float = 30.0  # and any session ends after this long
+    registrations_per_hour: int = 10  # per network
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of a deployment, read once when the app is created."""
 
@@ -41,10 +50,14 @@ class Settings:
     secret_key: str
     database_url: str
     search: SearchSettings = field(default_factory=SearchSettings)
+    sessions: SessionSettings = field(default_factory=SessionSettings)
     jobs_refresh_at: str = "03:30"
     mail_url: str = "console"
     mail_from: str = DEFAULT_MAIL_FROM
+    public_url: str = "http://127.0.0.1:5000"  # where links in e-mails point
     trusted_proxies: int = 0
+    database_timeout_seconds: float = 5.0  # connect, statement and lock waits
+    student_retention_days: int = 365  # after leaving the school, a student is erased
 
     @property
     def is_production(self) -> bool:

@@ -41,7 +41,7 @@ from models.rules import (
     recognition_valid_until,
 )
 from web.demo import vocabulary as words
-from web.services.accounts import create_user
+from web.services.accounts import create_user, hash_password
 
 SITES_PER_COMPANY = 1.2  # 10,225 companies, a little over 12,000 sites (DOMAIN.md, Scale)
 STUDENTS_PER_SCHOOL = 25
@@ -160,7 +160,7 @@ def add_demo_users(session: Session) -> None:
     }
     for role, email, password in DEMO_USERS:
         if role is Role.ADMIN or entity_of[role] is not None:
-            create_user(session, role, email, password, entity_of[role])
+            create_user(session, role, email, hash_password(password), entity_of[role])
 
 
 def _insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:

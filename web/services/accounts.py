@@ -1,4 +1,5 @@
-"""Accounts: creating users, checking passwords, and slowing down password guessing.
+"""Accounts: creating users, checking passwords, slowing down password guessing, and the
+login sessions that logout, a new password or a deactivation end.
 
 A login takes three steps, each its caller's unit of work, so that parallel guesses
 see each other and the slow password hash holds no write lock:
@@ -7,26 +8,31 @@ see each other and the slow password hash holds no write lock:
 2. `is_within_limits`: then counted (past a limit the attempt's row is removed with
    `forget_attempt`, so the lock lifts 15 minutes after the failures, however often
    someone knocks);
-3. `check_password` (reads only), and on success `complete_login`.
+3. `check_password` (reads only), and on success `complete_login`, which starts a
+   session and remembers the network.
 
 Limits over 15 minutes: 5 per account from one network, 20 per account from anywhere
 (guessing spread over networks), 30 per network (one password tried on many accounts).
+A network the account logged in from successfully within 90 days is not held by the
+20 failures from elsewhere: nobody can lock the owner out from afar.
 """
 
 import ipaddress
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import LoginFailure, User
+from models import LoginFailure, LoginNetwork, LoginSession, User
 from models.enums import Role
-from web.services.errors import InputError
+from web.services.errors import InputError, NotFoundError
 from web.services.messages import _l
+from web.services.secrets import digest, new_token
 
 # Argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes).
 PASSWORDS = PasswordHasher()
@@ -39,6 +45,8 @@ FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT_AND_CLIENT = 5
 MAX_FAILURES_PER_ACCOUNT = 20
 MAX_FAILURES_PER_CLIENT = 30
+KNOWN_NETWORK_DAYS = 90  # a network the owner logged in from stays theirs this long
+SESSION_TOUCH = timedelta(minutes=5)  # how stale "last seen" may be before it is written
 
 # The User column that ties each role to its party (admins act for nobody).
 ENTITY_OF_ROLE = {
@@ -65,9 +73,10 @@ def hash_password(password: str) -> str:
 
 
 def create_user(
-    session: Session, role: Role, email: str, password: str, entity_id: int | None
+    session: Session, role: Role, email: str, password_hash: str, entity_id: int | None
 ) -> User:
-    """Add a user for the entity of its role; an address already taken is refused."""
+    """Add a user for the entity of its role (its password hashed by `hash_password`);
+    an address already taken is refused."""
     address = normalize_email(email)
     if "@" not in address.strip("@") or len(address) > 254:
         raise InputError("email", _l("Geef een geldig e-mailadres."))
@@ -77,7 +86,7 @@ def create_user(
     if bool(kind) != (entity_id is not None):
         wanted = kind.removesuffix("_id") if kind else "no party"
         raise InputError("entity", f"a {role.value} user belongs to {wanted}")
-    user = User(email=address, password_hash=hash_password(password), role=role)
+    user = User(email=address, password_hash=password_hash, role=role)
     if kind:
         setattr(user, kind, entity_id)
     try:
@@ -123,13 +132,21 @@ def record_attempt(session: Session, email: str, remote_addr: str, now: datetime
 def is_within_limits(session: Session, attempt: LoginFailure, now: datetime) -> bool:
     """Count the recent failures, this attempt included (step 2)."""
     recent = select(func.count()).where(LoginFailure.at >= now - FAILURE_WINDOW)
+    known = session.scalar(
+        select(LoginNetwork.last_login_at).where(
+            LoginNetwork.email == attempt.email,
+            LoginNetwork.network == attempt.remote_addr,
+            LoginNetwork.last_login_at >= now - timedelta(days=KNOWN_NETWORK_DAYS),
+        )
+    )
     counts = (
         session.scalar(
             recent.where(
                 LoginFailure.email == attempt.email, LoginFailure.remote_addr == attempt.remote_addr
             )
         ),
-        session.scalar(recent.where(LoginFailure.email == attempt.email)),
+        # From a network the owner logged in from, failures elsewhere do not count.
+        0 if known else session.scalar(recent.where(LoginFailure.email == attempt.email)),
         session.scalar(recent.where(LoginFailure.remote_addr == attempt.remote_addr)),
     )
     limits = (
@@ -156,14 +173,110 @@ def check_password(session: Session, email: str, password: str) -> User | None:
     return user if user is not None and matches else None
 
 
-def complete_login(session: Session, user_id: int, password: str) -> None:
-    """After a correct password: clear the account's failures, rehash if parameters changed."""
+def complete_login(
+    session: Session, user_id: int, password: str, remote_addr: str, now: datetime
+) -> str:
+    """After a correct password: clear the account's failures, rehash if the parameters
+    changed, remember the network, and start a session; return the session's token."""
     user = session.get(User, user_id)
     if user is None:
-        return
+        raise NotFoundError
     if PASSWORDS.check_needs_rehash(user.password_hash or ""):
         user.password_hash = PASSWORDS.hash(password)
     session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+    network = client_of(remote_addr)
+    known = session.get(LoginNetwork, (user.email, network))
+    if known is None:
+        session.add(LoginNetwork(email=user.email, network=network, last_login_at=now))
+    else:
+        known.last_login_at = now
+    return start_session(session, user.id, now)
+
+
+# --- Sessions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """When a session ends by itself: unused for `idle`, or `lifetime` after login."""
+
+    idle: timedelta
+    lifetime: timedelta
+
+
+def start_session(session: Session, user_id: int, now: datetime) -> str:
+    """Start a login session for a user; return its token (kept only in the cookie)."""
+    token = new_token()
+    session.add(
+        LoginSession(user_id=user_id, token_digest=digest(token), created_at=now, last_seen_at=now)
+    )
+    session.flush()
+    return token
+
+
+def find_session(
+    session: Session, user_id: int, token: str, now: datetime, limits: SessionLimits
+) -> tuple[User, LoginSession] | None:
+    """Return the active user of a session that still runs, or None."""
+    found = session.execute(
+        select(User, LoginSession)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.is_active,
+            LoginSession.token_digest == digest(token),
+            LoginSession.ended_at.is_(None),
+            LoginSession.last_seen_at > now - limits.idle,
+            LoginSession.created_at > now - limits.lifetime,
+        )
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
+def touch_session(session: Session, session_id: int, now: datetime) -> None:
+    """Note that a session is in use (its idle time starts again)."""
+    session.execute(
+        update(LoginSession).where(LoginSession.id == session_id).values(last_seen_at=now)
+    )
+
+
+def end_session(session: Session, token: str, now: datetime) -> None:
+    """End one session (logout): the cookie no longer opens anything, wherever it went."""
+    session.execute(
+        update(LoginSession)
+        .where(LoginSession.token_digest == digest(token), LoginSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+
+
+def end_sessions(session: Session, user_id: int, now: datetime) -> int:
+    """End every session of a user; return how many were running."""
+    ended = session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    return int(ended.rowcount)  # type: ignore[attr-defined]
+
+
+def set_password(session: Session, email: str, password: str, now: datetime) -> User:
+    """Give an account a new password; every session of it ends."""
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        raise NotFoundError
+    user.password_hash = hash_password(password)
+    end_sessions(session, user.id, now)
+    return user
+
+
+def deactivate(session: Session, email: str, now: datetime) -> User:
+    """Close an account: it can no longer log in, and every session of it ends."""
+    user = session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        raise NotFoundError
+    user.is_active = False
+    end_sessions(session, user.id, now)
+    return user
 
 
 @cache

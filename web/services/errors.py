@@ -35,3 +35,11 @@ class NotRecognisedError(ConflictError):
         super().__init__(
             _l("Plaatsen kunnen alleen bijgehouden worden voor een erkenning die nu geldt.")
         )
+
+
+class TooManyRequestsError(Exception):
+    """This network used the form too often lately: it waits a while (a 429)."""
+
+
+class LinkExpiredError(Exception):
+    """An e-mailed link that was used already, or whose time ran out."""

@@ -5,12 +5,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from models import Company, OutboxMessage, Recognition, Site, User
+from models import Company, Recognition, Site, User
 from models.enums import Role
 from models.refresh import Reminder, reminders_due
-from web.services.messages import _l
-
-SIGNATURE = _l("Met vriendelijke groeten,\nDuaal Match")
+from web.services.messages import Message, _l
+from web.services.outbox import queue_mail
 
 
 def queue_reminders(
@@ -33,24 +32,25 @@ def queue_reminders(
             unreachable += 1
             continue
         subject, body = compose(reminder, recognition, stale_after_days)
-        session.add(
-            OutboxMessage(
-                kind=reminder.kind,
-                recognition_id=reminder.recognition_id,
-                about=reminder.about,
-                recipient=recipient,
-                subject=subject,
-                body=body,
-                created_at=now,
-            )
+        queue_mail(
+            session,
+            reminder.kind,
+            recipient,
+            subject,
+            body,
+            now,
+            recognition_id=reminder.recognition_id,
+            about=reminder.about,
         )
         queued += 1
     session.flush()
     return {"reminded": queued, "unreachable": unreachable}
 
 
-def compose(reminder: Reminder, recognition: Recognition, stale_after_days: int) -> tuple[str, str]:
-    """Return the subject and body of a reminder, in the current language (Dutch for jobs)."""
+def compose(
+    reminder: Reminder, recognition: Recognition, stale_after_days: int
+) -> tuple[Message, Message]:
+    """Return the subject and body of a reminder."""
     programme = recognition.programme.name
     site = recognition.site
     where = f"{site.name}, {site.street}, {site.postcode} {site.place.municipality_nl}"
@@ -83,7 +83,7 @@ def compose(reminder: Reminder, recognition: Recognition, stale_after_days: int)
             programme=programme,
             when=reminder.about,
         )
-    return str(subject), f"{body}\n\n{SIGNATURE}"
+    return subject, body
 
 
 def _load(session: Session, ids: list[int]) -> dict[int, Recognition]:

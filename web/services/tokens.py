@@ -1,7 +1,5 @@
 """API tokens: a company creates them for its own systems and revokes them when it wants."""
 
-import hashlib
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,13 +11,9 @@ from web.services import policy
 from web.services.errors import InputError
 from web.services.messages import _l
 from web.services.policy import Party
+from web.services.secrets import digest, new_token
 
 TOKEN_PREFIX = "dm_"  # noqa: S105 (a prefix, not a secret): lets secret scanners and people recognise a leaked token
-
-
-def digest(token: str) -> str:
-    """Return the SHA-256 hex digest a token is stored and found by."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_token(session: Session, party: Party, name: str) -> tuple[ApiToken, str]:
@@ -28,7 +22,7 @@ def create_token(session: Session, party: Party, name: str) -> tuple[ApiToken, s
     name = name.strip()
     if not name or len(name) > 80:
         raise InputError("name", _l("Geef de sleutel een naam van hoogstens 80 tekens."))
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret = new_token(TOKEN_PREFIX)
     token = ApiToken(
         company_id=party.company_id, name=name, token_digest=digest(secret), hint=secret[-4:]
     )

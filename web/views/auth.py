@@ -4,11 +4,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from models.base import utcnow
-from web.auth import SignedIn, home_of, signed_in
+from web.auth import SESSION_TOKEN, SignedIn, home_of, sign_in, signed_in
 from web.db import get_session, unit_of_work
 from web.forms import LoginForm
 from web.services import accounts
@@ -22,6 +22,8 @@ TOO_MANY = _l("Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.
 def _safe_next(target: str | None) -> str | None:
     """Follow ?next= only to a path on this site, never to another host."""
     if not target:
+        return None
+    if any(c < " " or c in "\\\x7f" for c in target):  # line breaks end a header
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -50,7 +52,8 @@ def _authenticate(email: str, password: str) -> SignedIn | None:
     if user is None:
         return None
     with unit_of_work() as db:
-        accounts.complete_login(db, user.id, password)
+        token = accounts.complete_login(db, user.id, password, request.remote_addr or "", now)
+    sign_in(user, token)
     return signed_in(user)
 
 
@@ -68,9 +71,6 @@ def login() -> Response | tuple[str, int] | str:
             form.form_errors.append(TOO_MANY)
             return render_template("auth/login.html", form=form), 429
         if user is not None:
-            # A fresh session on login: whatever was in the old one cannot be carried over.
-            session.clear()
-            login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_of(user))
         form.form_errors.append(WRONG)
         status = 401
@@ -82,7 +82,12 @@ def login() -> Response | tuple[str, int] | str:
 
 @bp.post("/afmelden")
 def logout() -> Response:
-    """Log out (a POST with the CSRF token, so no other site can log you out)."""
+    """Log out (a POST with the CSRF token, so no other site can log you out): the
+    session ends on the server too, so a copy of the cookie opens nothing."""
+    token = session.get(SESSION_TOKEN)
+    if isinstance(token, str):
+        with unit_of_work() as db:
+            accounts.end_session(db, token, utcnow())
     logout_user()
     session.clear()
     return redirect(url_for("search.home"))

@@ -9,9 +9,19 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -19,7 +29,7 @@ from models import Mentor, Recognition
 from models.base import today_in_belgium, utcnow
 from models.enums import Role, TrainingStatus
 from models.rules import is_recognition_valid
-from web.auth import home_of, me, role_required, signed_in
+from web.auth import home_of, me, role_required, sign_in
 from web.config import get_settings
 from web.db import get_session, unit_of_work
 from web.forms import (
@@ -34,8 +44,16 @@ from web.forms import (
     TokenForm,
     show_error,
 )
-from web.services import companies, mentors, places, recognitions, sites, tokens
-from web.services.errors import InputError, NotFoundError, NotRecognisedError
+from web.links import public_link
+from web.mail import send_now
+from web.services import accounts, companies, mentors, places, recognitions, sites, tokens
+from web.services.errors import (
+    InputError,
+    LinkExpiredError,
+    NotFoundError,
+    NotRecognisedError,
+    TooManyRequestsError,
+)
 from web.services.reference import list_programmes
 
 bp = Blueprint("company", __name__, url_prefix="/bedrijf")
@@ -60,7 +78,7 @@ def _invalid(template: str, **context: Any) -> tuple[str, int]:
 
 @bp.route("/registreren", methods=["GET", "POST"])
 def register() -> Page:
-    """Register a company and its first user, then log that user in."""
+    """Register a company: checked here, kept until the login's address is confirmed."""
     if current_user.is_authenticated:
         return redirect(home_of(current_user))
     form = CompanyRegistrationForm()
@@ -74,21 +92,68 @@ def register() -> Page:
             n_employees=form.n_employees.data,
             **{name: bool(form[name].data) for name in companies.DECLARATIONS},
         )
+        settings = get_settings()
         try:
             with unit_of_work() as db:
-                _company, user = companies.register_company(
-                    db, details, form.user_email.data or "", form.password.data or ""
+                message_id = companies.request_registration(
+                    db,
+                    details,
+                    form.user_email.data or "",
+                    form.password.data or "",
+                    request.remote_addr or "",
+                    utcnow(),
+                    settings.sessions.registrations_per_hour,
+                    link_for=lambda token: public_link("company.confirm_registration", token=token),
+                    login_link=public_link("auth.login"),
                 )
         except InputError as error:
             show_error(form, error)
+        except TooManyRequestsError:
+            form.form_errors.append(TOO_MANY_REGISTRATIONS)
+            return render_template("company/register.html", form=form), 429
         else:
-            session.clear()  # a fresh session for the new login, as at /aanmelden
-            login_user(signed_in(user))
-            flash(_l("Je bedrijf is geregistreerd. Voeg nu een vestiging toe."))
-            return redirect(url_for("company.dashboard"))
+            send_now(current_app._get_current_object(), [message_id])  # type: ignore[attr-defined]
+            session["registration_sent_to"] = (form.user_email.data or "").strip()
+            return redirect(url_for("company.registration_sent"))
     if form.is_submitted():
         return _invalid("company/register.html", form=form)
     return render_template("company/register.html", form=form)
+
+
+TOO_MANY_REGISTRATIONS = _l(
+    "Vanaf dit netwerk kwamen het voorbije uur te veel registraties binnen. Probeer het later."
+)
+
+
+@bp.get("/registreren/verstuurd")
+def registration_sent() -> Page:
+    """Say where the confirmation went: the same answer whatever the address."""
+    return render_template(
+        "company/register_sent.html", address=session.get("registration_sent_to", "")
+    )
+
+
+@bp.route("/registreren/bevestigen/<token>", methods=["GET", "POST"])
+def confirm_registration(token: str) -> Page:
+    """Confirm a registration from its e-mailed link (a button: mail scanners that open
+    links do not confirm anything), then log the new company in."""
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        return render_template("company/register_confirm.html", form=form)
+    try:
+        with unit_of_work() as db:
+            _company, user = companies.confirm_registration(db, token[:200], utcnow())
+            login_token = accounts.start_session(db, user.id, utcnow())
+    except LinkExpiredError:
+        return render_template("company/register_confirm.html", form=form, expired=True), 410
+    except InputError as error:
+        return render_template(
+            "company/register_confirm.html", form=form, problem=error.message
+        ), 409
+    sign_in(user, login_token)
+    session.pop("registration_sent_to", None)
+    flash(_l("Je bedrijf is geregistreerd. Voeg nu een vestiging toe."))
+    return redirect(url_for("company.dashboard"))
 
 
 @bp.get("")
