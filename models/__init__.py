@@ -5,7 +5,7 @@ Never imports `web` or `flask` (see ARCHITECTURE.md); plain SQLAlchemy only.
 
 from models.access import ApiToken, EmailToken, LoginFailure, LoginNetwork, LoginSession, RateEvent
 from models.base import Base, utcnow
-from models.intake import Agreement, Intake
+from models.intake import Agreement, Announcement, Intake, IntakeSlot, StudentInterest
 from models.jobs import JobLock, JobRun, OutboxMessage
 from models.people import School, Student, User
 from models.reference import Partnership, Postcode, Programme
@@ -14,12 +14,14 @@ from models.workplaces import Company, Mentor, Recognition, Site
 
 __all__ = [
     "Agreement",
+    "Announcement",
     "ApiToken",
     "Base",
     "Company",
     "DataVersion",
     "EmailToken",
     "Intake",
+    "IntakeSlot",
     "JobLock",
     "JobRun",
     "LoginFailure",
@@ -35,6 +37,7 @@ __all__ = [
     "School",
     "Site",
     "Student",
+    "StudentInterest",
     "User",
     "utcnow",
 ]

@@ -61,12 +61,40 @@ class Mobility(enum.StrEnum):
 
 
 class IntakeStatus(enum.StrEnum):
-    PROPOSED = "proposed"
-    ACCEPTED = "accepted"
+    """Where an intake proposal stands (DOMAIN.md, "Intake proposal").
+
+    proposed → accepted | declined | countered | expired | withdrawn;
+    countered → accepted | withdrawn; an open one (proposed, countered) → full when the
+    workplace's last place goes. An accepted one then gets its outcome.
+    """
+
+    PROPOSED = "proposed"  # waiting for the company, until the deadline
+    COUNTERED = "countered"  # the company offered other times: waiting for the coach
+    ACCEPTED = "accepted"  # a time is agreed: the interview is planned
     DECLINED = "declined"
-    HELD = "held"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
+    EXPIRED = "expired"  # the company did not answer in time
+    WITHDRAWN = "withdrawn"  # by the coach
+    FULL = "full"  # "volzet": the workplace's last place went meanwhile
+
+
+OPEN_INTAKE_STATUSES = (IntakeStatus.PROPOSED, IntakeStatus.COUNTERED)
+
+
+class IntakeOutcome(enum.StrEnum):
+    """How an accepted intake interview went."""
+
+    MATCH = "match"  # where an agreement starts
+    NO_MATCH = "no_match"  # with a reason
+    NOT_HELD = "not_held"  # the interview did not take place
+
+
+class DeclineReason(enum.StrEnum):
+    """Why a company declines a proposal (with free text beside it)."""
+
+    NO_PLACE = "no_place"
+    PROFILE = "profile"
+    TIMING = "timing"
+    OTHER = "other"
 
 
 class IntakeLocation(enum.StrEnum):
@@ -74,7 +102,6 @@ class IntakeLocation(enum.StrEnum):
 
     SCHOOL = "school"
     COMPANY = "company"
-    ONLINE = "online"
 
 
 class Role(enum.StrEnum):

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher import StudentWishes
@@ -36,6 +36,13 @@ class Student(Base):
     """A learner. Mostly a minor: never public, shown only to whom DOMAIN.md allows."""
 
     __tablename__ = "students"
+    __table_args__ = (
+        # A class list imported twice updates its students: a school knows each by name
+        # and birth date.
+        UniqueConstraint(
+            "school_id", "first_name", "last_name", "birth_date", name="uq_students_identity"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
@@ -73,6 +80,7 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str | None] = mapped_column(String(120))  # shown to others (a coach's name)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)

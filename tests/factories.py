@@ -112,11 +112,12 @@ def school(session: Session, **fields: Any) -> School:
 
 
 def student(session: Session, **fields: Any) -> Student:
+    # A school knows a student by name and birth date: each made here is another one.
     values: dict[str, Any] = {
         "school": fields.pop("school", None) or school(session),
         "programme": programme(session),
         "first_name": "Lotte",
-        "last_name": "Maes",
+        "last_name": f"Maes {next(_sequence)}",
         "birth_date": date(2010, 3, 3),
         "home_postcode": "8500",
         "mobility": Mobility.BIKE,

@@ -29,6 +29,8 @@ Each setting is an environment variable with a documented default:
 - `DATABASE_TIMEOUT_SECONDS` (`5`): the longest wait for the database (to connect, for a
   statement, for a lock); past it, pages answer 503 instead of hanging.
 - `STUDENT_RETENTION_DAYS` (`365`): a student who left the school is erased this long after.
+- `INTAKE_MAX_OPEN` (`3`): open intake proposals a student may have at once.
+- `INTAKE_RESPOND_DAYS` (`5`): the default deadline for a company's answer, in working days.
 
 Tests hand `create_app` a mapping with the same names; its values may already be typed
 (`SEARCH_VERSION_CHECK_SECONDS=0.0`), and `SEARCH_BACKGROUND_REBUILD=False` makes a
@@ -47,7 +49,13 @@ from flask import Flask, current_app
 from matcher import MAX_RADIUS_KM, MAX_WIDEN_KM, InvalidQueryError, ScoreWeights
 from models.refresh import STALE_WARNING_DAYS
 from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
-from web.settings import DEFAULT_MAIL_FROM, SearchSettings, SessionSettings, Settings
+from web.settings import (
+    DEFAULT_MAIL_FROM,
+    IntakeSettings,
+    SearchSettings,
+    SessionSettings,
+    Settings,
+)
 
 ENVIRONMENTS = ("development", "test", "production")
 EXTENSION_KEY = "duaal_settings"
@@ -115,6 +123,14 @@ def load_settings(environ: Mapping[str, Any], instance_path: str) -> Settings:
         max_days=_read(environ, "SESSION_MAX_DAYS", _positive(float), 30.0),
         registrations_per_hour=_read(environ, "REGISTRATIONS_PER_HOUR", _positive(int), 10),
     )
+    intakes = IntakeSettings(
+        max_open_per_student=_read(environ, "INTAKE_MAX_OPEN", _positive(int), 3),
+        respond_within_working_days=_read(environ, "INTAKE_RESPOND_DAYS", _positive(int), 5),
+    )
+    if intakes.respond_within_working_days < intakes.min_respond_working_days:
+        raise ConfigError(
+            f"INTAKE_RESPOND_DAYS must be at least {intakes.min_respond_working_days}"
+        )
     return Settings(
         env=env,
         secret_key=secret_key,
@@ -126,6 +142,7 @@ def load_settings(environ: Mapping[str, Any], instance_path: str) -> Settings:
         public_url=public_url,
         trusted_proxies=_read(environ, "TRUSTED_PROXIES", _count, 0),
         sessions=sessions,
+        intakes=intakes,
         database_timeout_seconds=_read(environ, "DATABASE_TIMEOUT_SECONDS", _positive(float), 5.0),
         student_retention_days=_read(environ, "STUDENT_RETENTION_DAYS", _positive(int), 365),
     )

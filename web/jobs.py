@@ -36,7 +36,9 @@ from models.base import BELGIUM, day_in_belgium, utcnow
 from models.refresh import refresh_availability
 from web.config import settings_of
 from web.db import get_db, get_session, unit_of_work
+from web.links import public_link
 from web.mail import mailer_from, send_outbox
+from web.services import intakes
 from web.services.reminders import queue_reminders
 from web.services.students import erase_students_who_left
 from web.settings import Settings
@@ -72,6 +74,15 @@ def refresh_availability_job(session: Session, settings: Settings, now: datetime
     return counts
 
 
+def intake_deadlines_job(session: Session, settings: Settings, now: datetime) -> dict[str, int]:
+    """Expire proposals unanswered past their deadline; remind companies 2 working days before."""
+    today = day_in_belgium(now)
+    return {
+        "expired": intakes.expire_overdue(session, today, now, public_link),
+        "reminded": intakes.remind_before_deadline(session, today, now, public_link),
+    }
+
+
 def erase_students_job(session: Session, settings: Settings, now: datetime) -> dict[str, int]:
     """Erase the students who left their school longer ago than the retention time."""
     erased = erase_students_who_left(session, day_in_belgium(now), settings.student_retention_days)
@@ -99,6 +110,13 @@ JOBS = {
             IntervalTrigger(minutes=1, timezone=BELGIUM),
             send_mail_job,
             is_one_transaction=False,
+        ),
+        Job(
+            "intake-deadlines",
+            "Intake proposals unanswered past their deadline expire (their coaches are told); "
+            "companies are reminded two working days before a deadline.",
+            CronTrigger(hour=3, minute=45, timezone=BELGIUM),
+            intake_deadlines_job,
         ),
         Job(
             "erase-students",

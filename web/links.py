@@ -7,7 +7,7 @@ options (`_external`, `_method`, `endpoint`, ...) or a path argument.
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 
 from web.config import get_settings
 
@@ -51,8 +51,9 @@ def link(endpoint: str, path: dict[str, Any] | None = None, **changes: Any) -> s
 
 def public_link(endpoint: str, **values: Any) -> str:
     """A link for an e-mail: the site's own address (`PUBLIC_URL`), never the request's
-    Host header, which a client chooses."""
-    return get_settings().public_url + url_for(endpoint, **values)
+    Host header, which a client chooses. Works in a job too (no request needed)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return get_settings().public_url + path
 
 
 def init_app(app: Flask) -> None:

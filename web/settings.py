@@ -43,6 +43,15 @@ class SessionSettings:
 
 
 @dataclass(frozen=True)
+class IntakeSettings:
+    """The rules of intake proposals that are policy, not law (DOMAIN.md)."""
+
+    max_open_per_student: int = 3  # so a few popular companies are not flooded
+    respond_within_working_days: int = 5  # the default deadline
+    min_respond_working_days: int = 2  # the shortest a coach may set
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of a deployment, read once when the app is created."""
 
@@ -51,6 +60,7 @@ class Settings:
     database_url: str
     search: SearchSettings = field(default_factory=SearchSettings)
     sessions: SessionSettings = field(default_factory=SessionSettings)
+    intakes: IntakeSettings = field(default_factory=IntakeSettings)
     jobs_refresh_at: str = "03:30"
     mail_url: str = "console"
     mail_from: str = DEFAULT_MAIL_FROM

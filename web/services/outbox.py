@@ -6,9 +6,11 @@ now, for every page (the recipients read Dutch first).
 
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import OutboxMessage
+from models import Company, OutboxMessage, User
+from models.enums import Role
 from web.services.messages import Text, _l
 
 SIGNATURE = _l("Met vriendelijke groeten,\nDuaal Match")
@@ -39,3 +41,21 @@ def queue_mail(
     )
     session.add(message)
     return message
+
+
+def company_addresses(session: Session, company_ids: set[int]) -> dict[int, str]:
+    """Where each company is written to: its contact address, else its oldest active login."""
+    addresses: dict[int, str] = {}
+    rows = session.execute(
+        select(Company.id, Company.email, User.email)
+        .outerjoin(
+            User, (User.company_id == Company.id) & (User.role == Role.COMPANY) & User.is_active
+        )
+        .where(Company.id.in_(company_ids))
+        .order_by(User.id)
+    )
+    for company_id, contact, login in rows:
+        address = contact or login
+        if address:
+            addresses.setdefault(company_id, address)
+    return addresses

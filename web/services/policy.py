@@ -173,7 +173,7 @@ STUDENT_FIELDS = (
 # through the coach, so never the birth date, the address or the student's own contacts.
 FOR_A_COMPANY = frozenset({"first_name", "programme", "school", "age", "start_wish"})
 # ... and the last name once it has accepted the intake.
-LAST_NAME_FROM = frozenset({IntakeStatus.ACCEPTED, IntakeStatus.HELD})
+LAST_NAME_FROM = frozenset({IntakeStatus.ACCEPTED})
 
 
 def student_fields(party: Party, student: Student, intake: Intake | None = None) -> frozenset[str]:

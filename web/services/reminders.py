@@ -5,11 +5,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from models import Company, Recognition, Site, User
-from models.enums import Role
+from models import Recognition, Site
 from models.refresh import Reminder, reminders_due
 from web.services.messages import Message, _l
-from web.services.outbox import queue_mail
+from web.services.outbox import company_addresses, queue_mail
 
 
 def queue_reminders(
@@ -22,12 +21,12 @@ def queue_reminders(
     """
     due = reminders_due(session, today, stale_after_days)
     recognitions = _load(session, [r.recognition_id for r in due])
-    logins = _login_addresses(session, {r.site.company_id for r in recognitions.values()})
+    addresses = company_addresses(session, {r.site.company_id for r in recognitions.values()})
     queued = unreachable = 0
     for reminder in due:
         recognition = recognitions[reminder.recognition_id]
         company = recognition.site.company
-        recipient = company.email or logins.get(company.id)
+        recipient = addresses.get(company.id)
         if not recipient:
             unreachable += 1
             continue
@@ -100,18 +99,3 @@ def _load(session: Session, ids: list[int]) -> dict[int, Recognition]:
         )
         found.update((r.id, r) for r in rows)
     return found
-
-
-def _login_addresses(session: Session, company_ids: set[int]) -> dict[int, str]:
-    """Each company's oldest active company login."""
-    addresses: dict[int, str] = {}
-    rows = session.execute(
-        select(User.company_id, User.email)
-        .join(Company, Company.id == User.company_id)
-        .where(User.role == Role.COMPANY, User.is_active, User.company_id.in_(company_ids))
-        .order_by(User.id)
-    )
-    for company_id, email in rows:
-        if company_id is not None:
-            addresses.setdefault(company_id, email)
-    return addresses

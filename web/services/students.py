@@ -26,6 +26,7 @@ from models import (
     Recognition,
     Site,
     Student,
+    StudentInterest,
     User,
 )
 from models.codecs import student_wishes_to_json
@@ -39,6 +40,7 @@ ERASED = {
     ("intakes", "student_id"): "kept without the student, their notes emptied",
     ("agreements", "student_id"): "kept without the student",
     ("outbox", "student_id"): "deleted",
+    ("student_interests", "student_id"): "deleted",
 }
 
 
@@ -193,6 +195,7 @@ def erase(session: Session, student_ids: list[int]) -> Erasure:
     messages = _count(
         session.execute(delete(OutboxMessage).where(OutboxMessage.student_id.in_(student_ids)))
     )
+    session.execute(delete(StudentInterest).where(StudentInterest.student_id.in_(student_ids)))
     students = _count(session.execute(delete(Student).where(Student.id.in_(student_ids))))
     session.expire_all()
     return Erasure(students, logins, intakes, agreements, messages)

@@ -97,7 +97,7 @@ def test_each_student_field_through_each_party(world: World, who: str, field: st
     assert (getattr(card, field) is not None) is expected
 
 
-@pytest.mark.parametrize("status", [IntakeStatus.ACCEPTED, IntakeStatus.HELD])
+@pytest.mark.parametrize("status", [IntakeStatus.ACCEPTED])
 def test_a_company_sees_the_last_name_once_it_accepted(world: World, status: IntakeStatus) -> None:
     world.intake.status = status
     party = world.parties["company with the intake"]

@@ -1,8 +1,4 @@
-"""The pages' forms (WTForms via Flask-WTF, which adds the CSRF token to each).
-
-Fields check their own shape (a number, a date); the services check the domain rules,
-and `show_error` puts a service's refusal next to the field it names.
-"""
+"""The company's forms: registration, sites, recognitions, mentors, places, API keys."""
 
 from typing import Any
 
@@ -16,9 +12,7 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -30,60 +24,21 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher import HOURS_PATTERNS, LANGUAGES, IntakePreferences
-from models.base import MAX_ID
+from web.forms.common import (
+    DATE,
+    POSTCODE,
+    WHOLE_NUMBER,
+    CheckboxesField,
+    required,
+    row_id,
+)
 from web.services.accounts import MIN_PASSWORD_LENGTH
 from web.services.companies import read_kbo
 from web.services.errors import InputError
 from web.services.places import MAX_INTAKE_AGE, MAX_PLACES, MIN_INTAKE_AGE
 from web.vocabulary import HOURS_NAMES, LANGUAGE_NAMES, MONTH_NAMES, TRAINING_NAMES, lazy
-
-REQUIRED = _l("Vul dit in.")
-POSTCODE = r"\s*([0-9]{4})\b"  # "8500" or "8500 Kortrijk": the digits place the site
-WHOLE_NUMBER = _l("Geef een geheel getal.")
-DATE = _l("Geef een datum, bijvoorbeeld 2026-09-01.")
-
-
-def row_id(value: Any) -> int:
-    """Coerce a chosen id; one beyond what the database holds is no valid choice."""
-    number = int(value)
-    if not 0 <= number <= MAX_ID:
-        raise ValueError("no such row")
-    return number
-
-
-def required() -> DataRequired:
-    return DataRequired(message=REQUIRED)
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def show_error(form: FlaskForm, error: InputError) -> None:
-    """Show a service's refusal at the field it names, or above the form."""
-    name = error.field.rpartition(".")[2]
-    field = form._fields.get(name)
-    message = str(error.message)
-    if field is None:
-        form.form_errors.append(message)
-    else:
-        field.errors = [*field.errors, message]
-
-
-class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[required(), Length(max=254)])
-    password = PasswordField(_l("Wachtwoord"), validators=[required(), Length(max=200)])
-
-
-class ButtonForm(FlaskForm):
-    """A form that is only a button: it carries the CSRF token and nothing else."""
-
 
 DECLARATION_NEEDED = _l("Bevestig deze voorwaarde: zonder kan je bedrijf geen leerlingen opleiden.")
 
@@ -272,17 +227,4 @@ class TokenForm(FlaskForm):
         _l("Naam van de sleutel"),
         description=_l("Bijvoorbeeld het systeem dat ze gebruikt."),
         validators=[required(), Length(max=80)],
-    )
-
-
-class ApproveForm(FlaskForm):
-    note = TextAreaField(
-        _l("Opmerking voor het bedrijf (niet verplicht)"), validators=[Length(max=2000)]
-    )
-    grant_age_waiver = BooleanField(_l("Het partnerschap staat een mentor van 23 of 24 jaar toe."))
-
-
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reden (het bedrijf krijgt ze te zien)"), validators=[required(), Length(max=2000)]
     )
