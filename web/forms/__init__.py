@@ -22,6 +22,7 @@ from web.forms.company import (
     SiteForm,
     TokenForm,
 )
+from web.forms.intake import OutcomeForm, SlotChoiceForm, in_belgium, moment_field
 from web.forms.partnership import ApproveForm, ReasonForm
 
 __all__ = [
@@ -37,10 +38,14 @@ __all__ = [
     "LoginForm",
     "MentorChoiceForm",
     "MentorForm",
+    "OutcomeForm",
     "ReasonForm",
     "RecognitionRequestForm",
     "SiteForm",
+    "SlotChoiceForm",
     "TokenForm",
+    "in_belgium",
+    "moment_field",
     "required",
     "row_id",
     "show_error",
