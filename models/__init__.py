@@ -5,7 +5,15 @@ Never imports `web` or `flask` (see ARCHITECTURE.md); plain SQLAlchemy only.
 
 from models.access import ApiToken, EmailToken, LoginFailure, LoginNetwork, LoginSession, RateEvent
 from models.base import Base, utcnow
-from models.intake import Agreement, Announcement, Intake, IntakeSlot, StudentInterest
+from models.intake import (
+    Agreement,
+    Announcement,
+    Intake,
+    IntakeSlot,
+    SchoolDayOff,
+    StudentInterest,
+    TrainingClockWarning,
+)
 from models.jobs import JobLock, JobRun, OutboxMessage
 from models.people import School, Student, User
 from models.reference import Partnership, Postcode, Programme
@@ -35,9 +43,11 @@ __all__ = [
     "RateEvent",
     "Recognition",
     "School",
+    "SchoolDayOff",
     "Site",
     "Student",
     "StudentInterest",
+    "TrainingClockWarning",
     "User",
     "utcnow",
 ]

@@ -14,7 +14,7 @@ from models.enums import (
     IntakeStatus,
 )
 from models.people import Student, User
-from models.workplaces import Recognition
+from models.workplaces import Mentor, Recognition
 
 OPEN_OR_PLANNED = "status IN ('proposed', 'countered') OR (status = 'accepted' AND outcome IS NULL)"
 
@@ -118,14 +118,28 @@ class Announcement(Base):
 
 
 class Agreement(Base):
-    """The contract between company, learner and school (DOMAIN.md step 6)."""
+    """The contract between company, learner and school (DOMAIN.md step 6).
+
+    It starts from an interview recorded as a match; company and school each confirm it,
+    and it is signed when both have. Signing takes one free place of the workplace, in
+    the same transaction; ending it early gives the place back.
+    """
 
     __tablename__ = "agreements"
     __table_args__ = (
-        CheckConstraint("end_date IS NULL OR end_date > start_date", name="ends_after_start"),
+        CheckConstraint("end_date > start_date", name="ends_after_start"),
         CheckConstraint(
             "weekly_workplace_hours > 0 AND weekly_workplace_hours <= 40",
             name="weekly_workplace_hours_in_week",
+        ),
+        CheckConstraint(
+            "signed_at IS NULL OR (company_confirmed_at IS NOT NULL "
+            "AND school_confirmed_at IS NOT NULL)",
+            name="signed_once_both_confirmed",
+        ),
+        CheckConstraint(
+            "ended_on IS NULL OR (signed_at IS NOT NULL AND ended_on >= start_date)",
+            name="ended_once_signed",
         ),
     )
 
@@ -133,12 +147,59 @@ class Agreement(Base):
     # None once the student is erased: the agreement still counts, anonymously.
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
     recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intakes.id"), unique=True)
+    mentor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentors.id", ondelete="SET NULL"), index=True
+    )
     agreement_type: Mapped[AgreementType] = mapped_column(str_enum(AgreementType, "agreement_type"))
     start_date: Mapped[date]
-    end_date: Mapped[date | None]
+    end_date: Mapped[date]  # as agreed (an OAO lasts at most 3 years)
     weekly_workplace_hours: Mapped[float]
-    signed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    company_confirmed_at: Mapped[datetime | None]
+    company_confirmed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    school_confirmed_at: Mapped[datetime | None]
+    school_confirmed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    signed_at: Mapped[datetime | None]
+    ended_on: Mapped[date | None]  # ended early on this day
+    end_reason: Mapped[str | None] = mapped_column(Text)
 
     student: Mapped[Student | None] = relationship()
     recognition: Mapped[Recognition] = relationship()
+    intake: Mapped[Intake | None] = relationship()
+    mentor: Mapped[Mentor | None] = relationship()
+    company_confirmed_by: Mapped[User | None] = relationship(foreign_keys=[company_confirmed_by_id])
+    school_confirmed_by: Mapped[User | None] = relationship(foreign_keys=[school_confirmed_by_id])
+
+
+class SchoolDayOff(Base):
+    """A day off a school picks itself (a study day): no training day for its learners."""
+
+    __tablename__ = "school_days_off"
+
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(120), default="")
+
+
+class TrainingClockWarning(Base):
+    """A warning about a student's 20-training-day clock, written once per threshold.
+
+    `clock_start` is where the clock started (lessons, or the end of an agreement): a new
+    start warns anew.
+    """
+
+    __tablename__ = "training_clock_warnings"
+
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), primary_key=True
+    )
+    clock_start: Mapped[date] = mapped_column(primary_key=True)
+    days_left: Mapped[int] = mapped_column(primary_key=True)  # 10, 5 or 0
+    warned_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -58,6 +58,9 @@ class Student(Base):
     lessons_start_date: Mapped[date | None]
     # The day the student left the school; their data is erased a while later.
     left_on: Mapped[date | None]
+    # The day the 20 training days ran out without an agreement ("uitgestroomd?"): the
+    # coach confirms (the student leaves) or not; nothing is deleted meanwhile.
+    time_up_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school: Mapped[School] = relationship(back_populates="students")

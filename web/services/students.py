@@ -27,6 +27,7 @@ from models import (
     Site,
     Student,
     StudentInterest,
+    TrainingClockWarning,
     User,
 )
 from models.codecs import student_wishes_to_json
@@ -41,6 +42,7 @@ ERASED = {
     ("agreements", "student_id"): "kept without the student",
     ("outbox", "student_id"): "deleted",
     ("student_interests", "student_id"): "deleted",
+    ("training_clock_warnings", "student_id"): "deleted",
 }
 
 
@@ -196,6 +198,9 @@ def erase(session: Session, student_ids: list[int]) -> Erasure:
         session.execute(delete(OutboxMessage).where(OutboxMessage.student_id.in_(student_ids)))
     )
     session.execute(delete(StudentInterest).where(StudentInterest.student_id.in_(student_ids)))
+    session.execute(
+        delete(TrainingClockWarning).where(TrainingClockWarning.student_id.in_(student_ids))
+    )
     students = _count(session.execute(delete(Student).where(Student.id.in_(student_ids))))
     session.expire_all()
     return Erasure(students, logins, intakes, agreements, messages)

@@ -77,6 +77,7 @@ def make_student(session: Session, school: School, **fields: Any) -> Student:
             recognition=factories.recognition(session),
             agreement_type=AgreementType.OAO,
             start_date=date(2026, 9, 1),
+            end_date=date(2029, 6, 30),
             weekly_workplace_hours=24,
         )
     )
