@@ -1,6 +1,6 @@
 """Reference data: the programme catalogue, the partnerships and the postcode gazetteer."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher import BELGIUM_LAT_RANGE, BELGIUM_LON_RANGE
@@ -37,6 +37,9 @@ class Programme(Base):
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
     learner_type: Mapped[LearnerType] = mapped_column(str_enum(LearnerType, "learner_type"))
     workplace_hours: Mapped[int]
+    # A part-time employment contract (DA) is a sector's choice under social Maribel, never
+    # a consequence of the hours (DOMAIN.md step 6): only a programme marked so offers it.
+    allows_da: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     partnership: Mapped[Partnership] = relationship(back_populates="programmes")
 

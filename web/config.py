@@ -31,6 +31,7 @@ Each setting is an environment variable with a documented default:
 - `STUDENT_RETENTION_DAYS` (`365`): a student who left the school is erased this long after.
 - `INTAKE_MAX_OPEN` (`3`): open intake proposals a student may have at once.
 - `INTAKE_RESPOND_DAYS` (`5`): the default deadline for a company's answer, in working days.
+- `MENTOR_MAX_LEARNERS` (`2`): learners one mentor may coach at once.
 
 Tests hand `create_app` a mapping with the same names; its values may already be typed
 (`SEARCH_VERSION_CHECK_SECONDS=0.0`), and `SEARCH_BACKGROUND_REBUILD=False` makes a
@@ -51,6 +52,7 @@ from models.refresh import STALE_WARNING_DAYS
 from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
 from web.settings import (
     DEFAULT_MAIL_FROM,
+    AgreementSettings,
     IntakeSettings,
     SearchSettings,
     SessionSettings,
@@ -143,6 +145,9 @@ def load_settings(environ: Mapping[str, Any], instance_path: str) -> Settings:
         trusted_proxies=_read(environ, "TRUSTED_PROXIES", _count, 0),
         sessions=sessions,
         intakes=intakes,
+        agreements=AgreementSettings(
+            max_learners_per_mentor=_read(environ, "MENTOR_MAX_LEARNERS", _positive(int), 2)
+        ),
         database_timeout_seconds=_read(environ, "DATABASE_TIMEOUT_SECONDS", _positive(float), 5.0),
         student_retention_days=_read(environ, "STUDENT_RETENTION_DAYS", _positive(int), 365),
     )

@@ -38,7 +38,7 @@ from web.config import settings_of
 from web.db import get_db, get_session, unit_of_work
 from web.links import public_link
 from web.mail import mailer_from, send_outbox
-from web.services import intakes
+from web.services import agreements, intakes
 from web.services.reminders import queue_reminders
 from web.services.students import erase_students_who_left
 from web.settings import Settings
@@ -83,6 +83,11 @@ def intake_deadlines_job(session: Session, settings: Settings, now: datetime) ->
     }
 
 
+def training_clocks_job(session: Session, settings: Settings, now: datetime) -> dict[str, int]:
+    """Count each learner's training days left; warn coaches at 10, 5 and 0."""
+    return agreements.check_clocks(session, day_in_belgium(now), now, public_link)
+
+
 def erase_students_job(session: Session, settings: Settings, now: datetime) -> dict[str, int]:
     """Erase the students who left their school longer ago than the retention time."""
     erased = erase_students_who_left(session, day_in_belgium(now), settings.student_retention_days)
@@ -117,6 +122,13 @@ JOBS = {
             "companies are reminded two working days before a deadline.",
             CronTrigger(hour=3, minute=45, timezone=BELGIUM),
             intake_deadlines_job,
+        ),
+        Job(
+            "training-clocks",
+            "Each learner's 20 training days to sign an agreement are counted; coaches are "
+            "warned at 10 and 5 days left and when the time is up.",
+            CronTrigger(hour=6, minute=30, timezone=BELGIUM),
+            training_clocks_job,
         ),
         Job(
             "erase-students",

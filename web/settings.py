@@ -52,6 +52,13 @@ class IntakeSettings:
 
 
 @dataclass(frozen=True)
+class AgreementSettings:
+    """Agreement rules that are policy, not law (DOMAIN.md, "Agreement")."""
+
+    max_learners_per_mentor: int = 2  # no legal maximum found: configurable
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of a deployment, read once when the app is created."""
 
@@ -61,6 +68,7 @@ class Settings:
     search: SearchSettings = field(default_factory=SearchSettings)
     sessions: SessionSettings = field(default_factory=SessionSettings)
     intakes: IntakeSettings = field(default_factory=IntakeSettings)
+    agreements: AgreementSettings = field(default_factory=AgreementSettings)
     jobs_refresh_at: str = "03:30"
     mail_url: str = "console"
     mail_from: str = DEFAULT_MAIL_FROM

@@ -1,4 +1,5 @@
-"""rebuild agreements for confirmation and signing; add schools' days off and clock warnings
+"""rebuild agreements for confirmation and signing; add schools' days off, clock warnings,
+and which programmes allow a part-time employment contract
 
 Revision ID: 0008
 Revises: 0007
@@ -135,9 +136,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("students") as batch:
         batch.add_column(sa.Column("time_up_on", sa.Date(), nullable=True))
+    # A plain ADD COLUMN: on SQLite a batch rebuild would drop the table's data-version
+    # triggers (migration 0002).
+    op.add_column(
+        "programmes",
+        sa.Column("allows_da", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("programmes", "allows_da")  # plain, as in upgrade: the triggers stay
     with op.batch_alter_table("students") as batch:
         batch.drop_column("time_up_on")
     op.drop_table("training_clock_warnings")
