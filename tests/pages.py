@@ -1,5 +1,6 @@
 """Helpers the page tests share: reading a page and its form errors, counting rows, the
-company registration form, and what search and the availability rule say of a workplace."""
+company registration form and its e-mailed link, and what search and the availability
+rule say of a workplace."""
 
 import re
 from datetime import date, timedelta
@@ -10,9 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from models import Company, Recognition, User
+from models import Company, EmailToken, OutboxMessage, Recognition, User
 from models.base import day_in_belgium, today_in_belgium
 from models.rules import add_years, is_available_now
+from tests.clients import post
 from web.db import get_session
 
 # A company that meets every condition of DOMAIN.md step 1, with its first login.
@@ -58,6 +60,50 @@ def registered(app: Flask) -> tuple[int, int]:
         count(app, Company, Company.name == REGISTRATION["name"]),
         count(app, User, func.lower(User.email) == REGISTRATION["user_email"].lower()),
     )
+
+
+def pending(app: Flask) -> int:
+    """Count the registrations of `REGISTRATION`'s login address waiting for their link."""
+    address = REGISTRATION["user_email"].lower()
+    return count(app, EmailToken, EmailToken.email == address, EmailToken.used_at.is_(None))
+
+
+# The path of a registration's confirmation link, as the e-mail shows it.
+CONFIRMATION_LINK = re.compile(r"/bedrijf/registreren/bevestigen/[A-Za-z0-9_-]+")
+
+
+def confirmation_link(app: Flask, address: str = REGISTRATION["user_email"]) -> str:
+    """Return the path of the confirmation link last e-mailed to `address`."""
+    with app.app_context():
+        body = get_session().scalar(
+            select(OutboxMessage.body)
+            .where(
+                OutboxMessage.recipient == address.strip().lower(),
+                OutboxMessage.kind == "registration",
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+    assert body is not None, f"no confirmation link was e-mailed to {address}"
+    match = CONFIRMATION_LINK.search(body)
+    assert match is not None, body
+    return match.group(0)
+
+
+def confirm(client: FlaskClient, link: str) -> TestResponse:
+    """Follow a confirmation link as its recipient does: open it, then press its button."""
+    opened = client.get(link)
+    assert opened.status_code == 200, html(opened)
+    return post(client, link)
+
+
+def register_and_confirm(
+    app: Flask, client: FlaskClient, form: dict[str, str] = REGISTRATION
+) -> TestResponse:
+    """Register through the form and follow the e-mailed link; return the link's answer."""
+    response = post(client, "/bedrijf/registreren", form)
+    assert response.status_code == 302, html(response)
+    return confirm(client, confirmation_link(app, form["user_email"]))
 
 
 def birth_date_for_age(age: int) -> date:

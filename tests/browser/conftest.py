@@ -5,6 +5,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -73,9 +74,15 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: object, server_url: str) -> Iterator[object]:
-    """A fresh page that may only talk to the server under test."""
+    """A fresh page that may only talk to the server under test, and on which the site's
+    Content-Security-Policy blocks nothing the site itself serves."""
     context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
     outside: list[str] = []
+    blocked: list[str] = []
+
+    def note_blocked(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
 
     def guard(route: object) -> None:
         url = route.request.url  # type: ignore[attr-defined]
@@ -87,9 +94,11 @@ def page(browser: object, server_url: str) -> Iterator[object]:
 
     context.route("**/*", guard)
     page = context.new_page()
+    page.on("console", note_blocked)
     yield page
     context.close()
     assert outside == [], f"requests left loopback: {outside}"
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
 
 
 def shoot(page: Any, name: str) -> None:
@@ -99,11 +108,23 @@ def shoot(page: Any, name: str) -> None:
         page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
 
 
+# Where the page finds axe-core: a path on the server under test, answered by the test
+# itself, so that the site's Content-Security-Policy (scripts from 'self' only, no inline
+# script) stays in force while axe runs.
+AXE_PATH = "/__tests__/axe.min.js"
+
+
 def serious_violations(page: Any) -> list[Any]:
     """Run axe-core on the page; return its serious and critical violations."""
     if not AXE.exists():
         pytest.skip(f"axe-core not found at {AXE} (make test installs it with npm)")
-    page.add_script_tag(path=str(AXE))
+    parts = urlsplit(page.url)
+    axe_url = f"{parts.scheme}://{parts.netloc}{AXE_PATH}"
+    page.route(
+        axe_url,
+        lambda route: route.fulfill(path=str(AXE), content_type="application/javascript"),
+    )
+    page.add_script_tag(url=axe_url)
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])

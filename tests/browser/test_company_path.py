@@ -1,13 +1,16 @@
-"""The supply side in a real browser, as the README's demo walk: a company registers, adds
-a site and a mentor, requests a recognition; the demo consultant approves it; the
-company opens places; a student finds the workplace in search within 5 seconds."""
+"""The supply side in a real browser, as the README's demo walk: a company registers and
+follows the link e-mailed to it, adds a site and a mentor, requests a recognition; the
+demo consultant approves it; the company opens places; a student finds the workplace in
+search within 5 seconds."""
 
 import time
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from tests.browser.conftest import serious_violations, shoot
+from tests.pages import confirmation_link
 from web.demo.generator import DEMO_USERS
 
 pytestmark = pytest.mark.browser
@@ -15,6 +18,7 @@ pytestmark = pytest.mark.browser
 PROGRAMME = "Koelinstallaties duaal"  # decided by the demo consultant's partnership
 PROGRAMME_CODE = "koelinstallaties-duaal"
 COMPANY = "Koeltechniek Desmet"
+LOGIN_EMAIL = "an@desmet.example"
 CONSULTANT_EMAIL, CONSULTANT_PASSWORD = next(
     (email, password) for role, email, password in DEMO_USERS if role == "consultant"
 )
@@ -38,14 +42,14 @@ def register(page: Any, server_url: str) -> None:
         "declares_commitments",
     ):
         page.check(f"#{declaration}")
-    page.fill("#user_email", "an@desmet.example")
+    page.fill("#user_email", LOGIN_EMAIL)
     page.fill("#password", "een-lang-wachtwoord")
     page.fill("#password_again", "een-lang-wachtwoord")
     submit(page)
 
 
 def test_register_request_approve_open_places_and_be_found(
-    browser: Any, server_url: str, page: Any
+    browser: Any, live_app: Flask, server_url: str, page: Any
 ) -> None:
     # A typo first: the form says what is wrong, in Dutch, and keeps what was typed.
     page.goto(f"{server_url}/bedrijf/registreren")
@@ -58,7 +62,17 @@ def test_register_request_approve_open_places_and_be_found(
     shoot(page, "company-register-errors")
     assert serious_violations(page) == []
 
+    # Registered, the company waits for its e-mail (sent through the console mailer and
+    # kept in the outbox, where the test reads it).
     register(page, server_url)
+    assert page.url.endswith("/bedrijf/registreren/verstuurd")
+    assert LOGIN_EMAIL in page.inner_text("main")
+    shoot(page, "company-register-sent")
+    assert serious_violations(page) == []
+    page.goto(server_url + confirmation_link(live_app, LOGIN_EMAIL))
+    shoot(page, "company-register-confirm")
+    assert serious_violations(page) == []
+    submit(page)
     assert page.url.endswith("/bedrijf")
     assert COMPANY in page.inner_text("h1")
 

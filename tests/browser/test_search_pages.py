@@ -132,7 +132,8 @@ def test_suggestions_appear_as_you_type(page: Any, server_url: str) -> None:
     page.goto(f"{server_url}/")
     shoot(page, "home-phone")
     page.type("#postcode", "Heule", delay=30)
-    page.wait_for_function("document.querySelectorAll('#postcode-suggestions option').length > 0")
+    # A selector, not a JavaScript expression: the Content-Security-Policy forbids eval.
+    page.wait_for_selector("#postcode-suggestions option", state="attached")
     values = page.eval_on_selector_all("#postcode-suggestions option", "o => o.map(x => x.value)")
     assert "8501" in values
 

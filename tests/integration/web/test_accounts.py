@@ -1,5 +1,6 @@
 """Logging in and out: passwords, the login limits, redirects, CSRF and the session cookie."""
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,12 +14,13 @@ from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from models import LoginFailure, User
+from models import EmailToken, LoginFailure, User
 from models.base import utcnow
 from models.database import unit_of_work
 from models.enums import Role
 from tests import clients, factories
 from tests.conftest import app_bound_to
+from tests.pages import REGISTRATION, confirm, confirmation_link
 from web import create_app
 from web.config import load_settings, settings_of
 from web.db import get_db, get_session
@@ -85,7 +87,7 @@ def signed_in_user(client: FlaskClient) -> str | None:
     [
         (Role.COMPANY, "/bedrijf"),
         (Role.CONSULTANT, "/partnerschap"),
-        (Role.SCHOOL_STAFF, "/"),
+        (Role.SCHOOL_STAFF, "/school"),
         (Role.STUDENT, "/"),
         (Role.ADMIN, "/beheer/taken"),
     ],
@@ -198,7 +200,7 @@ def authenticate(
     if user is None:
         return None
     with unit_of_work(session):
-        accounts.complete_login(session, user.id, password)
+        accounts.complete_login(session, user.id, password, remote_addr, now)
     return user
 
 
@@ -263,23 +265,129 @@ def test_four_failures_from_one_network_still_let_the_right_password_in(app: Fla
         assert authenticate(session, email, factories.PASSWORD, ADDRESS, now=START) is not None
 
 
-@pytest.mark.usefixtures("quick_password_check")
-def test_twenty_failures_spread_over_networks_lock_the_account_everywhere(app: Flask) -> None:
-    _user_id, email = make_user(app)
-    # Four networks, each staying within its own limit of five.
+def log_in_before(session: Session, email: str, remote_addr: str, ago: timedelta) -> None:
+    """The owner logged in successfully from `remote_addr`, `ago` before START."""
+    user = authenticate(session, email, factories.PASSWORD, remote_addr, now=START - ago)
+    assert user is not None
+
+
+def spread_failures(session: Session, email: str) -> list[str]:
+    """Twenty failures on one account from four networks, each within its own limit of
+    five; return the networks."""
     networks = [f"203.0.113.{n}" for n in range(1, 5)]
     assert len(networks) * MAX_FAILURES_PER_ACCOUNT_AND_CLIENT == MAX_FAILURES_PER_ACCOUNT
+    for network in networks:
+        for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+            fail(session, email, network)
+    return networks
+
+
+def test_a_known_network_is_one_logged_in_from_within_ninety_days() -> None:
+    assert accounts.KNOWN_NETWORK_DAYS == 90
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_twenty_failures_spread_over_networks_hold_every_new_network(app: Flask) -> None:
+    _user_id, email = make_user(app)
     with app.app_context():
         session = get_session()
-        for network in networks:
-            for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
-                fail(session, email, network)
+        networks = spread_failures(session, email)
         for fresh in ("203.0.113.99", OTHER_ADDRESS, "2001:db8:5::1"):
             with pytest.raises(RefusedError):
                 authenticate(session, email, factories.PASSWORD, fresh, now=START)
-        # Only this account is locked: the same networks still reach other accounts.
+        # Only this account is held: the same networks still reach other accounts.
         _other_id, other = make_user(app)
         assert authenticate(session, other, factories.PASSWORD, networks[0], now=START) is not None
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_twenty_failures_from_elsewhere_do_not_lock_the_owner_out_of_a_known_network(
+    app: Flask,
+) -> None:
+    user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        log_in_before(session, email, ADDRESS, ago=timedelta(days=30))
+        spread_failures(session, email)
+        # A network the owner never logged in from is still held ...
+        with pytest.raises(RefusedError):
+            authenticate(session, email, factories.PASSWORD, OTHER_ADDRESS, now=START)
+        # ... the owner's own network lets the right password in.
+        user = authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
+        assert user is not None and user.id == user_id
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_a_known_ipv6_network_is_the_whole_64(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        log_in_before(session, email, "2001:db8:1:2::1", ago=timedelta(days=1))
+        spread_failures(session, email)
+        assert authenticate(session, email, factories.PASSWORD, "2001:db8:1:2::abcd", now=START)
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_a_network_last_used_over_ninety_days_ago_is_held_like_a_new_one(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        log_in_before(session, email, ADDRESS, ago=timedelta(days=90, seconds=1))
+        log_in_before(session, email, OTHER_ADDRESS, ago=timedelta(days=89))
+        spread_failures(session, email)
+        with pytest.raises(RefusedError):
+            authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
+        assert authenticate(session, email, factories.PASSWORD, OTHER_ADDRESS, now=START)
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_a_known_network_of_another_account_does_not_count(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    _other_id, other = make_user(app)
+    with app.app_context():
+        session = get_session()
+        log_in_before(session, other, ADDRESS, ago=timedelta(days=1))
+        spread_failures(session, email)
+        with pytest.raises(RefusedError):
+            authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
+
+
+def test_five_failures_from_a_known_network_still_hold_it(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        log_in_before(session, email, ADDRESS, ago=timedelta(days=1))
+        for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
+            fail(session, email, ADDRESS)
+        with pytest.raises(RefusedError):
+            authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_thirty_failures_from_a_known_network_still_hold_it(app: Flask) -> None:
+    _user_id, email = make_user(app)
+    with app.app_context():
+        session = get_session()
+        log_in_before(session, email, ADDRESS, ago=timedelta(days=1))
+        for n in range(MAX_FAILURES_PER_CLIENT):
+            fail(session, f"gok{n}@example.be", ADDRESS)
+        with pytest.raises(RefusedError):
+            authenticate(session, email, factories.PASSWORD, ADDRESS, now=START)
+
+
+@pytest.mark.usefixtures("quick_password_check")
+def test_the_owners_network_stays_open_through_the_form(app: Flask, client: FlaskClient) -> None:
+    user_id, email = make_user(app)
+    home = {"REMOTE_ADDR": "192.0.2.50"}
+    assert log_in(client, email, environ_base=home).status_code == 302
+    clients.post(client, "/afmelden")
+    for n in range(MAX_FAILURES_PER_ACCOUNT):
+        network = {"REMOTE_ADDR": f"203.0.113.{n + 1}"}
+        assert log_in(client, email, WRONG_PASSWORD, environ_base=network).status_code == 401
+    elsewhere = log_in(client, email, environ_base={"REMOTE_ADDR": "203.0.113.200"})
+    assert elsewhere.status_code == 429
+    assert log_in(client, email, environ_base=home).status_code == 302
+    assert signed_in_user(client) == str(user_id)
 
 
 @pytest.mark.usefixtures("quick_password_check")
@@ -877,21 +985,25 @@ def test_a_deactivated_user_is_signed_out_on_the_next_request(
 def test_stored_passwords_are_argon2id_hashes(session: Session) -> None:
     company = factories.company(session)
     password = "een lang genoeg wachtwoord"
-    user = create_user(session, Role.COMPANY, " Nieuw@Example.BE ", password, company.id)
+    user = create_user(
+        session, Role.COMPANY, " Nieuw@Example.BE ", hash_password(password), company.id
+    )
     session.flush()
     assert user.email == "nieuw@example.be"
     assert user.password_hash is not None
     assert user.password_hash.startswith("$argon2id$")
     assert password not in user.password_hash
+    assert accounts.check_password(session, "nieuw@example.be", password) == user
     # A salt per hash: the same password never gives the same hash twice.
     assert hash_password(password) != hash_password(password)
 
 
 def test_a_taken_address_is_refused_however_it_is_spelled(session: Session) -> None:
     company = factories.company(session)
-    create_user(session, Role.COMPANY, "bezet@example.be", "een lang genoeg wachtwoord", company.id)
+    password_hash = hash_password("een lang genoeg wachtwoord")
+    create_user(session, Role.COMPANY, "bezet@example.be", password_hash, company.id)
     with pytest.raises(InputError) as refused:
-        create_user(session, Role.COMPANY, " Bezet@Example.be", "een ander wachtwoord", company.id)
+        create_user(session, Role.COMPANY, " Bezet@Example.be", password_hash, company.id)
     assert refused.value.field == "email"
     assert str(refused.value.message) == str(EMAIL_IN_USE)
     assert session.scalar(select(func.count()).where(User.email == "bezet@example.be")) == 1
@@ -907,23 +1019,21 @@ def test_a_password_under_ten_characters_is_refused() -> None:
 
 def test_registering_a_company_stores_an_argon2id_hash(app: Flask, client: FlaskClient) -> None:
     password = "registratie-wachtwoord"
-    response = clients.post(
-        client,
-        "/bedrijf/registreren",
-        {
-            "name": "Elektro Hash",
-            "kbo_number": "0202.239.951",
-            "user_email": "hash@example.be",
-            "password": password,
-            "password_again": password,
-            "declares_activities": "y",
-            "declares_financial_capacity": "y",
-            "declares_organisation": "y",
-            "declares_no_convictions": "y",
-            "declares_commitments": "y",
-        },
-    )
+    form = {
+        **REGISTRATION,
+        "kbo_number": "0202.239.951",
+        "user_email": "hash@example.be",
+        "password": password,
+        "password_again": password,
+    }
+    response = clients.post(client, "/bedrijf/registreren", form)
     assert response.status_code == 302, response.get_data(as_text=True)
+    # While it waits for its link, the registration holds the hash, never the password.
+    with app.app_context():
+        waiting = get_session().scalars(select(EmailToken)).one()
+        assert waiting.payload["password_hash"].startswith("$argon2id$")
+        assert password not in json.dumps(waiting.payload)
+    assert confirm(client, confirmation_link(app, "hash@example.be")).status_code == 302
     with app.app_context():
         user = get_session().query(User).filter_by(email="hash@example.be").one()
         assert user.password_hash is not None

@@ -2,9 +2,11 @@
 
 The matrix below proves that each party reads and changes only its own: a company its
 sites, mentors, recognitions and API keys; a partnership consultant the recognitions of
-the programmes their partnership decides on. Anonymous visitors reach only the public
-search (pages and API), the favicon, and the forms to log in or register. Nothing a
-company records about its mentors is ever public.
+the programmes their partnership decides on; school staff their own school's students.
+Anonymous visitors reach only the public search (pages and API), the favicon, the health
+checks, the forms to log in or register and a registration's e-mailed link. Nothing a
+company records about its mentors is ever public, and nobody but the student's school
+sees the student.
 
 For each (route, method, visitor) the test asserts the exact answer, where a redirect
 leads, that a refused request changed nothing in the database (and an allowed write did
@@ -23,16 +25,29 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from models import Company, Mentor, Recognition, Site, User
+from models import (
+    Company,
+    EmailToken,
+    LoginSession,
+    Mentor,
+    OutboxMessage,
+    Recognition,
+    Site,
+    Student,
+    User,
+)
 from models.access import ApiToken
+from models.base import utcnow
 from models.enums import RecognitionStatus, Role
 from models.rules import format_kbo
 from tests import factories
 from tests.clients import login, post
 from tests.pages import REGISTRATION
 from web.db import get_session, unit_of_work
+from web.services.companies import DECLARATIONS, CompanyDetails, request_registration
 from web.services.policy import Party
 from web.services.tokens import create_token, revoke_token
 
@@ -40,7 +55,8 @@ from web.services.tokens import create_token, revoke_token
 
 ANONYMOUS = "anonymous"
 STUDENT = "student"
-SCHOOL_STAFF = "school_staff"
+SCHOOL_STAFF = "school_staff"  # of the school of the student the routes point at
+SCHOOL_STAFF_B = "school_staff_b"  # of another school
 COMPANY_A = "company_a"  # owns every object the routes below point at
 COMPANY_B = "company_b"  # another company
 CONSULTANT_A = "consultant_a"  # of the partnership deciding company A's programmes
@@ -51,6 +67,7 @@ VISITORS = (
     ANONYMOUS,
     STUDENT,
     SCHOOL_STAFF,
+    SCHOOL_STAFF_B,
     COMPANY_A,
     COMPANY_B,
     CONSULTANT_A,
@@ -60,7 +77,8 @@ VISITORS = (
 
 HOME_PAGES = {
     STUDENT: "/",
-    SCHOOL_STAFF: "/",
+    SCHOOL_STAFF: "/school",
+    SCHOOL_STAFF_B: "/school",
     COMPANY_A: "/bedrijf",
     COMPANY_B: "/bedrijf",
     CONSULTANT_A: "/partnerschap",
@@ -88,6 +106,22 @@ MENTOR_MARKERS = (
     "23.11.1969",
     "23 november 1969",
     "November 23, 1969",
+)
+
+# --- What school A holds about its student, and must stay its own ---------------------
+
+STUDENT_FIRST_NAME = "Philomena"
+STUDENT_LAST_NAME = "Vercruysse"
+STUDENT_BIRTH_DATE = date(2009, 8, 17)
+STUDENT_MARKERS = (
+    STUDENT_FIRST_NAME,
+    STUDENT_LAST_NAME,
+    STUDENT_BIRTH_DATE.isoformat(),
+    "17/08/2009",
+    "17-08-2009",
+    "17.08.2009",
+    "17 augustus 2009",
+    "August 17, 2009",
 )
 
 # --- Expected answers -----------------------------------------------------------------
@@ -119,6 +153,8 @@ NOT_FOUND = Expect(404)
 TO_LOGIN = Expect(302, LOGIN_PAGE)
 TO_HOME = Expect(302, HOME_PAGE)
 IMAGE = Expect(200, mimetype="image/")
+JSON_FILE = Expect(200, mimetype="application/json")
+TEXT = Expect(200, mimetype="text/plain")
 
 
 def saved(redirect: str) -> Expect:
@@ -152,6 +188,16 @@ def consultants_only(*, consultant_a: Expect, consultant_b: Expect) -> dict[str,
         ANONYMOUS: TO_LOGIN,
         CONSULTANT_A: consultant_a,
         CONSULTANT_B: consultant_b,
+    }
+
+
+def schools_only(*, school_a: Expect, school_b: Expect) -> dict[str, Expect]:
+    """A /school page: others log in first, or are refused."""
+    return {
+        **everyone(FORBIDDEN),
+        ANONYMOUS: TO_LOGIN,
+        SCHOOL_STAFF: school_a,
+        SCHOOL_STAFF_B: school_b,
     }
 
 
@@ -209,25 +255,48 @@ MATRIX = (
     Route("api.postcodes", "GET", "/api/v1/postcodes?q=8500", everyone(OK)),
     Route("api.search", "GET", f"/api/v1/search?{SEARCH}", everyone(OK)),
     Route("api.workplace", "GET", "/api/v1/workplaces/{recognised}", everyone(OK)),
-    # What a browser asks for by itself.
+    # What a browser asks for by itself; what load balancers ask.
     Route("favicon", "GET", "/favicon.ico", everyone(IMAGE)),
-    # Logging in and out; registering a company.
+    Route("health.healthz", "GET", "/healthz", everyone(TEXT)),
+    Route("health.readyz", "GET", "/readyz", everyone(JSON_FILE)),
+    # Logging in (a session starts) and out (the visitor's session ends).
     Route("auth.login", "GET", "/aanmelden", anonymous_only(OK)),
     Route(
         "auth.login",
         "POST",
         "/aanmelden",
-        anonymous_only(Expect(302, "/bedrijf")),
+        anonymous_only(saved("/bedrijf")),
         form=LOGIN_FORM,
     ),
-    Route("auth.logout", "POST", "/afmelden", everyone(Expect(302, "/"))),
+    Route(
+        "auth.logout",
+        "POST",
+        "/afmelden",
+        {**everyone(saved("/")), ANONYMOUS: Expect(302, "/")},
+    ),
+    # Registering a company: the form keeps it and e-mails a link; the link's button
+    # creates the company and signs its login in. The link is what entitles: whoever
+    # holds it confirms, signed in or not.
     Route("company.register", "GET", "/bedrijf/registreren", anonymous_only(OK)),
     Route(
         "company.register",
         "POST",
         "/bedrijf/registreren",
-        anonymous_only(saved("/bedrijf")),
+        anonymous_only(saved("/bedrijf/registreren/verstuurd")),
         form=REGISTRATION,
+    ),
+    Route("company.registration_sent", "GET", "/bedrijf/registreren/verstuurd", everyone(OK)),
+    Route(
+        "company.confirm_registration",
+        "GET",
+        "/bedrijf/registreren/bevestigen/{registration}",
+        everyone(OK),
+    ),
+    Route(
+        "company.confirm_registration",
+        "POST",
+        "/bedrijf/registreren/bevestigen/{registration}",
+        everyone(saved("/bedrijf")),
     ),
     # The company's pages: a company sees its own; another's ids do not exist for it.
     Route("company.dashboard", "GET", "/bedrijf", companies_only(company_a=OK, company_b=OK)),
@@ -328,6 +397,26 @@ MATRIX = (
         "/bedrijf/sleutels/{token}/intrekken",
         companies_only(company_a=saved("/bedrijf/sleutels"), company_b=NOT_FOUND),
     ),
+    # The school's pages: its own students; another school's do not exist for it.
+    Route("school.dashboard", "GET", "/school", schools_only(school_a=OK, school_b=OK)),
+    Route(
+        "school.export",
+        "GET",
+        "/school/leerlingen/{student}/gegevens.json",
+        schools_only(school_a=JSON_FILE, school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.erase",
+        "GET",
+        "/school/leerlingen/{student}/wissen",
+        schools_only(school_a=OK, school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.erase",
+        "POST",
+        "/school/leerlingen/{student}/wissen",
+        schools_only(school_a=saved("/school"), school_b=NOT_FOUND),
+    ),
     # The admin's page: the scheduled jobs and their runs.
     Route(
         "admin.jobs",
@@ -415,10 +504,21 @@ def world(app: Flask) -> World:
 
 
 def build_world(app: Flask) -> World:
-    """Two companies, two partnerships, and a user of every role."""
+    """Two companies, two partnerships, two schools (the first with a student), a
+    registration waiting for its link, and a user of every role."""
     now = datetime.now(UTC)
     with app.app_context():
         session = get_session()
+        school_a = factories.school(session, name="Sint-Lucas Aalst")
+        student = factories.student(
+            session,
+            school=school_a,
+            first_name=STUDENT_FIRST_NAME,
+            last_name=STUDENT_LAST_NAME,
+            birth_date=STUDENT_BIRTH_DATE,
+        )
+        school_b = factories.school(session, name="VTI Brugge")
+        registration = waiting_registration(session)
         company_a = factories.company(session, name=COMPANY_A_NAME)
         site = factories.site(session, owner=company_a, name=COMPANY_A_SITE)
         mentor = factories.mentor(
@@ -462,7 +562,8 @@ def build_world(app: Flask) -> World:
         _token_b, secret_b = create_token(session, Party.of_company(company_b.id), "ERP")
         users = {
             STUDENT: factories.user(session, Role.STUDENT),
-            SCHOOL_STAFF: factories.user(session, Role.SCHOOL_STAFF),
+            SCHOOL_STAFF: factories.user(session, Role.SCHOOL_STAFF, school_a),
+            SCHOOL_STAFF_B: factories.user(session, Role.SCHOOL_STAFF, school_b),
             COMPANY_A: factories.user(session, Role.COMPANY, company_a),
             COMPANY_B: factories.user(session, Role.COMPANY, company_b),
             CONSULTANT_A: factories.user(
@@ -488,16 +589,57 @@ def build_world(app: Flask) -> World:
                 "mentor_b": mentor_b.id,
                 "new_programme": factories.programme(session, NEW_PROGRAMME).id,
                 "company_a_email": users[COMPANY_A].email,
+                "student": student.id,
+                "registration": registration,
             },
             company_a_id=company_a.id,
             company_a_kbo=company_a.kbo_number,
         )
 
 
+def waiting_registration(session: Session) -> str:
+    """A company registered through the form, its link not yet followed; return the
+    link's token."""
+    tokens: list[str] = []
+
+    def link_for(token: str) -> str:
+        tokens.append(token)
+        return f"/bedrijf/registreren/bevestigen/{token}"
+
+    details = CompanyDetails(
+        kbo_number="0202.239.951", name="Installaties Claus", **dict.fromkeys(DECLARATIONS, True)
+    )
+    request_registration(
+        session,
+        details,
+        "nieuw@claus.example",
+        "een lang wachtwoord",
+        "192.0.2.1",
+        utcnow(),
+        per_hour=10,
+        link_for=link_for,
+        login_link="/aanmelden",
+    )
+    (token,) = tokens
+    return token
+
+
 # --- What the database holds ----------------------------------------------------------
 
-OWNED_MODELS = (Company, Site, Mentor, Recognition, ApiToken, User)
-BOOKKEEPING = {("api_tokens", "last_used_at")}  # using a token notes when; it changes nothing
+OWNED_MODELS = (
+    Company,
+    Site,
+    Mentor,
+    Recognition,
+    ApiToken,
+    User,
+    Student,
+    LoginSession,
+    EmailToken,
+    OutboxMessage,
+)
+# Using a token or a session notes when; it changes nothing.
+BOOKKEEPING = {("api_tokens", "last_used_at"), ("login_sessions", "last_seen_at")}
 
 State = dict[tuple[str, int], dict[str, Any]]
 
@@ -573,20 +715,24 @@ def check_redirect(
 
 
 def must_not_show(world: World, route: Route, visitor: str) -> tuple[str, ...]:
-    """What an answer to `visitor` may not contain: company A's private details."""
+    """What an answer to `visitor` may not contain: company A's private details, and
+    school A's student."""
     area = route.endpoint.partition(".")[0]
+    if (visitor, area) == (SCHOOL_STAFF, "school"):
+        return MENTOR_MARKERS
     if (visitor, area) in {(COMPANY_A, "company"), (CONSULTANT_A, "partnership")}:
-        return ()
+        return STUDENT_MARKERS
     if area in ("company", "partnership"):
         # Another party's own pages show nothing of company A at all.
         return (
             *MENTOR_MARKERS,
+            *STUDENT_MARKERS,
             COMPANY_A_NAME,
             COMPANY_A_SITE,
             world.company_a_kbo,
             format_kbo(world.company_a_kbo),
         )
-    return MENTOR_MARKERS
+    return (*MENTOR_MARKERS, *STUDENT_MARKERS)
 
 
 # --- The tests ------------------------------------------------------------------------
@@ -636,7 +782,14 @@ def test_every_route_of_the_app_is_in_the_matrix(app: Flask) -> None:
 
 def test_each_matrix_path_reaches_its_endpoint(app: Flask) -> None:
     adapter = app.url_map.bind("localhost")
-    any_id = {"recognised": 1, "requested": 2, "mentor": 3, "token": 4}
+    any_id = {
+        "recognised": 1,
+        "requested": 2,
+        "mentor": 3,
+        "token": 4,
+        "student": 5,
+        "registration": "a-token",
+    }
     for route in MATRIX:
         path = urlsplit(route.path.format_map(any_id)).path
         endpoint, _arguments = adapter.match(path, method=route.method)

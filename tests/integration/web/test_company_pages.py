@@ -1,8 +1,8 @@
 """The company's pages under /bedrijf, through the test client.
 
-Registering, adding sites and mentors, asking for recognitions, keeping places current
-and managing API keys: what each page accepts, what it refuses in Dutch, and that a
-refusal stores nothing.
+Registering (the company exists once its e-mailed link is followed), adding sites and
+mentors, asking for recognitions, keeping places current and managing API keys: what
+each page accepts, what it refuses in Dutch, and that a refusal stores nothing.
 """
 
 import hashlib
@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from matcher import IntakePreferences
-from models import ApiToken, Company, Mentor, Postcode, Recognition, Site, User
+from models import ApiToken, Company, Mentor, OutboxMessage, Postcode, Recognition, Site, User
 from models.base import today_in_belgium
 from models.enums import RecognitionStatus, Role
 from models.rules import add_months
@@ -25,10 +25,13 @@ from tests.clients import login, post
 from tests.pages import (
     REGISTRATION,
     birth_date_for_age,
+    confirm,
+    confirmation_link,
     count,
     field_error,
     html,
     is_available,
+    pending,
     registered,
     search_ids,
 )
@@ -107,12 +110,22 @@ def programme_id(app: Flask, code: str = PROGRAMME) -> int:
         ("403170701", "0403170701"),
     ],
 )
-def test_registration_creates_the_company_and_its_user_and_logs_in(
+def test_registration_creates_the_company_and_its_user_once_confirmed_and_logs_in(
     app: Flask, client: FlaskClient, typed: str, stored: str
 ) -> None:
-    response = post(client, "/bedrijf/registreren", {**REGISTRATION, "kbo_number": typed})
+    form = {**REGISTRATION, "kbo_number": typed}
+    response = post(client, "/bedrijf/registreren", form)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/bedrijf")
+    assert response.headers["Location"].endswith("/bedrijf/registreren/verstuurd")
+    sent = client.get("/bedrijf/registreren/verstuurd")
+    assert sent.status_code == 200 and REGISTRATION["user_email"] in html(sent)
+    # Nothing exists, and nobody is logged in, until the link is followed.
+    assert registered(app) == (0, 0) and pending(app) == 1
+    assert client.get("/bedrijf").status_code == 302
+
+    confirmed = confirm(client, confirmation_link(app))
+    assert confirmed.status_code == 302
+    assert confirmed.headers["Location"].endswith("/bedrijf")
     with app.app_context():
         session = get_session()
         company = session.scalar(select(Company).where(Company.name == REGISTRATION["name"]))
@@ -124,6 +137,7 @@ def test_registration_creates_the_company_and_its_user_and_logs_in(
         assert user is not None
         assert user.role is Role.COMPANY and user.email == "an.delbeke@example.be"
         assert user.password_hash and REGISTRATION["password"] not in user.password_hash
+    assert pending(app) == 0
     dashboard = client.get("/bedrijf")
     assert dashboard.status_code == 200
     assert "Schrijnwerkerij Delbeke" in html(dashboard) and "0403.170.701" in html(dashboard)
@@ -151,7 +165,7 @@ def test_an_invalid_kbo_number_is_refused_at_its_field_and_kept(
     assert f'value="{kbo}"' in page
     assert 'value="Schrijnwerkerij Delbeke"' in page
     assert 'value="An.Delbeke@Example.be"' in page
-    assert registered(app) == (0, 0)
+    assert registered(app) == (0, 0) and pending(app) == 0
 
 
 @pytest.mark.parametrize("typed", ["0403.170.701", "BE0403170701", "403 170 701"])
@@ -165,7 +179,7 @@ def test_a_kbo_number_already_registered_is_refused(
     response = post(client, "/bedrijf/registreren", {**REGISTRATION, "kbo_number": typed})
     assert response.status_code == 400
     assert "al geregistreerd" in field_error(html(response), "kbo_number")
-    assert registered(app) == (0, 0)
+    assert registered(app) == (0, 0) and pending(app) == 0
     assert count(app, Company, Company.kbo_number == "0403170701") == 1
 
 
@@ -178,7 +192,7 @@ def test_every_declaration_is_required(app: Flask, client: FlaskClient, declarat
     assert response.status_code == 400
     message = field_error(html(response), declaration)
     assert "Bevestig" in message and "voorwaarde" in message
-    assert registered(app) == (0, 0)
+    assert registered(app) == (0, 0) and pending(app) == 0
 
 
 @pytest.mark.parametrize(
@@ -203,10 +217,10 @@ def test_registration_form_errors_are_dutch_and_store_nothing(
     assert 'value="Schrijnwerkerij Delbeke"' in page or field == "name"
     assert 'value="0403.170.701"' in page or field == "kbo_number"
     assert count(app, Company, Company.kbo_number == "0403170701") == 0
-    assert registered(app)[1] == 0
+    assert registered(app)[1] == 0 and pending(app) == 0
 
 
-def test_an_email_address_already_in_use_is_refused_at_the_login_address(
+def test_an_email_address_already_in_use_is_not_revealed_and_its_owner_is_told(
     app: Flask, client: FlaskClient
 ) -> None:
     with app.app_context():
@@ -214,11 +228,16 @@ def test_an_email_address_already_in_use_is_refused_at_the_login_address(
         factories.user(session, Role.COMPANY, email="an.delbeke@example.be")
         session.commit()
     response = post(client, "/bedrijf/registreren", REGISTRATION)
-    assert response.status_code == 400
-    page = html(response)
-    assert "Er bestaat al een account met dit e-mailadres." in page
-    assert "al een account" in field_error(page, "user_email")
-    assert "al een account" not in field_error(page, "email")
+    # The answer a new address gets: the form says nothing of the account.
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/bedrijf/registreren/verstuurd")
+    assert "al een account" not in html(client.get("/bedrijf/registreren/verstuurd"))
+    with app.app_context():
+        kinds = get_session().scalars(
+            select(OutboxMessage.kind).where(OutboxMessage.recipient == "an.delbeke@example.be")
+        )
+        assert list(kinds) == ["registration-known"]
+    assert pending(app) == 0  # no link to follow: nothing can come of it
     assert count(app, Company, Company.kbo_number == "0403170701") == 0
     assert registered(app)[1] == 1  # only the earlier account
 

@@ -10,7 +10,8 @@ This proves that:
 - a chosen site, programme or mentor id beyond MAX_ID is a form error (400), not a 500;
 - pages for a signed-in user are sent with `Cache-Control: no-store`, anonymous pages not;
 - a company, a user or a recognition request inserted by someone else between the
-  pre-check and the commit is answered like the pre-check's own refusal;
+  pre-check and the commit is answered like the pre-check's own refusal (at a
+  registration's link: 409, and nothing of the registration is stored);
 - a decision taken meanwhile (approve, refuse, withdraw) is answered 409 and leaves the
   first decision as it was, and an expired recognition can no longer be withdrawn;
 - `seed-demo` refuses production, and `users create` refuses a taken e-mail address in
@@ -36,7 +37,17 @@ from models.rules import add_years, recognition_valid_until
 from tests import factories
 from tests.clients import login, post
 from tests.conftest import app_bound_to
-from tests.pages import REGISTRATION, count, field_error, html, registered
+from tests.pages import (
+    REGISTRATION,
+    confirm,
+    confirmation_link,
+    count,
+    field_error,
+    html,
+    pending,
+    register_and_confirm,
+    registered,
+)
 from web.db import get_session, unit_of_work
 from web.services import accounts, partnerships, tokens
 from web.services.errors import InputError
@@ -264,11 +275,11 @@ def test_a_nul_in_a_registration_field_is_400_and_stores_nothing(
     form[field] = form[field][:4] + "\x00" + form[field][4:]
     response = post(client, "/bedrijf/registreren", form)
     assert response.status_code == 400
-    assert registered(app) == (0, 0)
+    assert registered(app) == (0, 0) and pending(app) == 0
 
 
 def test_the_same_registration_without_the_nul_is_stored(app: Flask, client: FlaskClient) -> None:
-    response = post(client, "/bedrijf/registreren", REGISTRATION)
+    response = register_and_confirm(app, client)
     assert response.status_code == 302, html(response)
     assert registered(app) == (1, 1)
 
@@ -296,7 +307,7 @@ def test_a_70_kib_form_is_413(app: Flask, client: FlaskClient) -> None:
 def test_a_70_kib_registration_is_413_and_stores_nothing(app: Flask, client: FlaskClient) -> None:
     form = {**REGISTRATION, "name": "N" * 70 * 1024}
     assert post(client, "/bedrijf/registreren", form).status_code == 413
-    assert registered(app) == (0, 0)
+    assert registered(app) == (0, 0) and pending(app) == 0
 
 
 def test_a_form_under_the_limit_is_read(app: Flask, client: FlaskClient) -> None:
@@ -487,32 +498,38 @@ def blind_check(monkeypatch: pytest.MonkeyPatch) -> Any:
 def test_a_kbo_number_registered_meanwhile_is_answered_like_the_check(
     app: Flask, client: FlaskClient, blind_check: Any
 ) -> None:
+    assert post(client, "/bedrijf/registreren", REGISTRATION).status_code == 302
+    link = confirmation_link(app)
     with app.app_context():
         session = get_session()
         factories.company(session, kbo_number="0403170701", name="Wie eerst kwam")
         session.commit()
     blinded = blind_check("companies.kbo_number")
-    response = post(client, "/bedrijf/registreren", REGISTRATION)
-    assert blinded, "the registration never checked the KBO number"
-    assert response.status_code == 400, html(response)
-    assert KBO_TAKEN in field_error(html(response), "kbo_number")
+    response = confirm(client, link)
+    assert blinded, "the confirmation never checked the KBO number"
+    assert response.status_code == 409, html(response)
+    assert KBO_TAKEN in html(response)
     assert registered(app) == (0, 0)
     assert count(app, Company, Company.kbo_number == "0403170701") == 1
     assert count(app, Company, Company.name == "Wie eerst kwam") == 1
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
 
 
 def test_a_login_address_taken_meanwhile_is_answered_like_the_check(
     app: Flask, client: FlaskClient, blind_check: Any
 ) -> None:
+    assert post(client, "/bedrijf/registreren", REGISTRATION).status_code == 302
+    link = confirmation_link(app)
     with app.app_context():
         session = get_session()
         factories.user(session, Role.ADMIN, email=REGISTRATION["user_email"].lower())
         session.commit()
     blinded = blind_check("users.email")
-    response = post(client, "/bedrijf/registreren", REGISTRATION)
-    assert blinded, "the registration never checked the e-mail address"
-    assert response.status_code == 400, html(response)
-    assert EMAIL_TAKEN in field_error(html(response), "user_email")
+    response = confirm(client, link)
+    assert blinded, "the confirmation never checked the e-mail address"
+    assert response.status_code == 409, html(response)
+    assert EMAIL_TAKEN in html(response)
     assert registered(app) == (0, 1)  # no company without its login
     with client.session_transaction() as session:
         assert "_user_id" not in session
@@ -555,9 +572,10 @@ def test_create_user_answers_an_address_taken_meanwhile_like_the_check(
         session = get_session()
         factories.user(session, Role.ADMIN, email="dubbel@duaal.be")
         session.commit()
+        password_hash = accounts.hash_password(PASSWORD)
         blinded = blind_check("users.email")
         with pytest.raises(InputError) as refused, unit_of_work(session):
-            accounts.create_user(session, Role.ADMIN, "Dubbel@Duaal.be", PASSWORD, None)
+            accounts.create_user(session, Role.ADMIN, "Dubbel@Duaal.be", password_hash, None)
         assert blinded
         assert refused.value.field == "email"
         assert str(refused.value.message) == EMAIL_TAKEN

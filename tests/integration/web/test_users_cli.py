@@ -1,10 +1,12 @@
-"""`flask --app web users create`: one user per role, tied to the party its role acts for."""
+"""`flask --app web users create`: one user per role, tied to the party its role acts for;
+`users set-password` and `users deactivate`, which end the account's sessions."""
 
 from typing import Any
 
 import pytest
 from click.testing import Result
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from models import User
@@ -310,7 +312,7 @@ def test_an_invalid_email_is_refused(app: Flask, email: str) -> None:
     [
         ("company", "company", "--company", "/bedrijf"),
         ("partnership", "consultant", "--partnership", "/partnerschap"),
-        ("school", "school_staff", "--school", "/"),
+        ("school", "school_staff", "--school", "/school"),
         (None, "admin", None, "/beheer/taken"),
     ],
 )
@@ -329,3 +331,89 @@ def test_the_created_user_can_log_in(
     assert clients.post(client, "/afmelden").status_code == 302
     refused = clients.post(client, "/aanmelden", {"email": email, "password": PASSWORD + "x"})
     assert refused.status_code == 401
+
+
+# A new password, or a closed account: the old way in and every session end.
+
+NEW_PASSWORD = "een-heel-nieuw-wachtwoord"
+
+
+def users_command(app: Flask, command: str, *args: str) -> Result:
+    return app.test_cli_runner().invoke(args=["users", command, *args])
+
+
+def signed_in_client(app: Flask, email: str) -> FlaskClient:
+    """A browser that logged in to `email` through the form, before the command ran."""
+    client = app.test_client()
+    response = clients.post(client, "/aanmelden", {"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/beheer/taken").status_code == 200
+    return client
+
+
+def log_in_status(app: Flask, email: str, password: str) -> int:
+    response = clients.post(app.test_client(), "/aanmelden", {"email": email, "password": password})
+    return response.status_code
+
+
+@pytest.mark.parametrize("spelling", ["beheer@duaal.be", " Beheer@Duaal.BE "])
+def test_set_password_lets_only_the_new_password_in_and_ends_the_sessions(
+    app: Flask, spelling: str
+) -> None:
+    assert users_create(app, "--role", "admin", "--email", "beheer@duaal.be").exit_code == 0
+    browser = signed_in_client(app, "beheer@duaal.be")
+    result = users_command(app, "set-password", "--email", spelling, "--password", NEW_PASSWORD)
+    assert result.exit_code == 0, result.output
+    assert "New password set for beheer@duaal.be" in result.output
+    assert NEW_PASSWORD not in result.output
+    assert browser.get("/beheer/taken").status_code == 302
+    assert log_in_status(app, "beheer@duaal.be", PASSWORD) == 401
+    assert log_in_status(app, "beheer@duaal.be", NEW_PASSWORD) == 302
+    assert stored_user(app, "beheer@duaal.be")["password_hash"].startswith("$argon2id$")
+
+
+def test_set_password_asks_twice_when_left_out(app: Flask) -> None:
+    assert users_create(app, "--role", "admin", "--email", "beheer@duaal.be").exit_code == 0
+    result = app.test_cli_runner().invoke(
+        args=["users", "set-password", "--email", "beheer@duaal.be"],
+        input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert NEW_PASSWORD not in result.output  # a hidden prompt: not echoed
+    assert log_in_status(app, "beheer@duaal.be", NEW_PASSWORD) == 302
+
+
+def test_set_password_refuses_a_short_one_and_keeps_the_old(app: Flask) -> None:
+    assert users_create(app, "--role", "admin", "--email", "beheer@duaal.be").exit_code == 0
+    browser = signed_in_client(app, "beheer@duaal.be")
+    before = stored_user(app, "beheer@duaal.be")["password_hash"]
+    result = users_command(app, "set-password", "--email", "beheer@duaal.be", "--password", "kort")
+    assert result.exit_code == 2, result.output
+    assert "--password" in result.output and "10 tekens" in result.output
+    assert stored_user(app, "beheer@duaal.be")["password_hash"] == before
+    assert browser.get("/beheer/taken").status_code == 200
+
+
+def test_deactivate_closes_the_account_and_ends_its_sessions(app: Flask) -> None:
+    assert users_create(app, "--role", "admin", "--email", "beheer@duaal.be").exit_code == 0
+    browser = signed_in_client(app, "beheer@duaal.be")
+    result = users_command(app, "deactivate", "--email", "Beheer@Duaal.be")
+    assert result.exit_code == 0, result.output
+    assert "beheer@duaal.be is deactivated" in result.output
+    assert stored_user(app, "beheer@duaal.be")["is_active"] is False
+    assert browser.get("/beheer/taken").status_code == 302
+    assert log_in_status(app, "beheer@duaal.be", PASSWORD) == 401
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["set-password", "--password", NEW_PASSWORD], ["deactivate"]],
+    ids=["set-password", "deactivate"],
+)
+def test_an_unknown_address_is_refused(app: Flask, args: list[str]) -> None:
+    assert users_create(app, "--role", "admin", "--email", "beheer@duaal.be").exit_code == 0
+    result = users_command(app, *args[:1], "--email", "niemand@duaal.be", *args[1:])
+    assert result.exit_code == 2, result.output
+    assert "no account with niemand@duaal.be" in result.output
+    assert stored_user(app, "beheer@duaal.be")["is_active"] is True
+    assert log_in_status(app, "beheer@duaal.be", PASSWORD) == 302

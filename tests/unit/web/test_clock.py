@@ -43,7 +43,8 @@ def test_the_clock_schedules_each_job_once_on_its_trigger(
     assert by_name["refresh-at-start"]["args"][1:] == ("refresh-availability", "start")
     refresh = by_name["refresh-availability"]
     assert str(refresh["trigger"]) == "cron[hour='3', minute='15']"
-    assert str(by_name["send-mail"]["trigger"]) == "interval[0:05:00]"
+    assert str(by_name["send-mail"]["trigger"]) == "interval[0:01:00]"
+    assert str(by_name["erase-students"]["trigger"]) == "cron[hour='4', minute='15']"
     for job in (j for j in scheduler.jobs if j["id"] in JOBS):
         assert job["func"] is clock.run_job
         assert job["args"][1:] == (job["id"], "schedule")
