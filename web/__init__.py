@@ -21,7 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from models.base import MAX_ID
-from web import api, auth, cli, db, filters, i18n, json, links, reasons, views
+from web import api, auth, cli, db, filters, i18n, json, links, logs, reasons, views
 from web.api.errors import error_response, handle_http_error
 from web.config import EXTENSION_KEY, load_settings, settings_from_os, settings_of
 
@@ -58,6 +58,7 @@ class RowIdConverter(IntegerConverter):
 
 
 def register_extensions(app: Flask) -> None:
+    logs.init_app(app)
     json.init_app(app)
     db.init_app(app)
     auth.init_app(app)

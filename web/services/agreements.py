@@ -28,6 +28,7 @@ from models import (
     TrainingClockWarning,
     User,
 )
+from models.base import day_in_belgium
 from models.enums import AgreementType, IntakeOutcome, IntakeStatus, LearnerType, Role
 from models.rules import (
     AGREEMENT_HOURS_THRESHOLD,
@@ -494,7 +495,12 @@ def _check_terms(
     end_date: date,
     weekly_hours: float,
 ) -> None:
-    if not is_recognition_valid(recognition.status, recognition.valid_until, start_date):
+    decided_on = day_in_belgium(recognition.decided_at) if recognition.decided_at else None
+    if (
+        not is_recognition_valid(recognition.status, recognition.valid_until, start_date)
+        or decided_on is None
+        or start_date < decided_on
+    ):
         raise InputError(
             "start_date",
             _l(

@@ -23,6 +23,7 @@ from tests import factories
 from tests.clients import login, post
 from web import create_app
 from web.db import get_db, unit_of_work
+from web.logs import redact
 
 
 @pytest.fixture
@@ -132,12 +133,16 @@ def test_statement_parameters_stay_out_of_errors_and_logs(
     address = "geheim.adres@example.be"
     with app.app_context(), pytest.raises(IntegrityError) as failed, unit_of_work() as db:
         db.execute(
-            text("INSERT INTO users (email, role, is_active, created_at) VALUES (:e, 'x', 1, 1)"),
+            text(
+                "INSERT INTO users (email, role, is_active, created_at) "
+                "VALUES (:e, 'x', true, CURRENT_TIMESTAMP)"
+            ),
             {"e": address},
         )
-    assert address not in str(failed.value)
+    # PostgreSQL writes the failing row back into the error: it must not reach a log.
     with caplog.at_level(logging.ERROR):
-        logging.getLogger("test").exception("failed", exc_info=failed.value)
+        logging.getLogger("web").exception("failed: %s", failed.value, exc_info=failed.value)
+    assert "failed" in caplog.text
     assert address not in caplog.text
 
 
@@ -164,3 +169,16 @@ def test_production_asks_for_https_and_secure_cookies(database_url: str) -> None
     assert cookies and all("Secure" in cookie for cookie in cookies)
     with app.app_context():
         get_db().engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        'duplicate key value violates unique constraint "uq_users_email"\n'
+        "DETAIL:  Key (email)=(an@example.be) already exists.",
+        "Key (email)=(an@example.be) already exists",
+        "Failing row contains (7, an@example.be, null, x).",
+    ],
+)
+def test_what_a_database_writes_back_about_a_row_is_cut_out(said: str) -> None:
+    assert "an@example.be" not in redact(said)
