@@ -1,6 +1,9 @@
 """Read and check query parameters; every failure is a `ParameterError` naming the field.
 
-The API answers it as a 400 JSON error; the pages show it as a form message.
+The `parse_*` functions read one value as it is written in a query string, the same way
+for the pages and the JSON API (whose pydantic types call them, web/api/schemas.py).
+The `*_param` functions read the current request for the pages, where a blank value
+is the same as a missing one; the API refuses a blank value like any other bad one.
 """
 
 import math
@@ -21,10 +24,62 @@ class ParameterError(ValueError):
 
 
 MAX_PARAM_LENGTH = 200
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
 # ASCII only: Python's int() and float() also take "1_0" and other scripts' digits.
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# date.fromisoformat also takes "20270201" and week dates: the API documents YYYY-MM-DD.
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_int(name: str, text: str) -> int:
+    """Read a whole number written in ASCII digits."""
+    if not _INTEGER.fullmatch(text):
+        raise ParameterError("invalid_parameter", f"{name} must be a whole number", name)
+    if len(text) > MAX_PARAM_LENGTH:  # int() refuses thousands of digits, and no range needs them
+        raise ParameterError("invalid_parameter", f"{name} is too long", name)
+    return int(text)
+
+
+def parse_float(name: str, text: str) -> float:
+    """Read a finite number written in ASCII digits (no "inf", "nan" or "1_0")."""
+    if not _NUMBER.fullmatch(text):
+        raise ParameterError("invalid_parameter", f"{name} must be a number", name)
+    number = float(text)
+    if not math.isfinite(number):
+        raise ParameterError("invalid_parameter", f"{name} must be a finite number", name)
+    return number
+
+
+def parse_bool(name: str, text: str) -> bool:
+    """Read true/false, 1/0, yes/no or on/off, in any case."""
+    lowered = text.lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in FALSE_WORDS:
+        return False
+    raise ParameterError("invalid_parameter", f"{name} must be true or false", name)
+
+
+def parse_date(name: str, text: str) -> date:
+    """Read a date written YYYY-MM-DD."""
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(
+            "invalid_parameter", f"{name} must be a date YYYY-MM-DD", name
+        ) from None
+
+
+def check_range(name: str, number: float, minimum: float, maximum: float) -> None:
+    """Refuse a number outside [minimum, maximum]."""
+    if not minimum <= number <= maximum:
+        raise ParameterError(
+            "out_of_range", f"{name} must be between {minimum:g} and {maximum:g}", name
+        )
 
 
 def _raw(name: str) -> str | None:
@@ -52,13 +107,8 @@ def int_param(name: str, default: int, minimum: int, maximum: int) -> int:
     value = _raw(name)
     if not value:
         return default
-    if not _INTEGER.fullmatch(value):
-        raise ParameterError("invalid_parameter", f"{name} must be a whole number", name)
-    number = int(value)
-    if not minimum <= number <= maximum:
-        raise ParameterError(
-            "out_of_range", f"{name} must be between {minimum} and {maximum}", name
-        )
+    number = parse_int(name, value)
+    check_range(name, number, minimum, maximum)
     return number
 
 
@@ -67,29 +117,15 @@ def float_param(name: str, minimum: float, maximum: float) -> float | None:
     value = _raw(name)
     if not value:
         return None
-    if not _NUMBER.fullmatch(value):
-        raise ParameterError("invalid_parameter", f"{name} must be a number", name)
-    number = float(value)
-    if not math.isfinite(number):
-        raise ParameterError("invalid_parameter", f"{name} must be a finite number", name)
-    if not minimum <= number <= maximum:
-        raise ParameterError(
-            "out_of_range", f"{name} must be between {minimum:g} and {maximum:g}", name
-        )
+    number = parse_float(name, value)
+    check_range(name, number, minimum, maximum)
     return number
 
 
 def bool_param(name: str, default: bool) -> bool:
     """Return a boolean parameter given as true/false, 1/0, yes/no or on/off."""
     value = _raw(name)
-    if not value:
-        return default
-    lowered = value.lower()
-    if lowered in ("true", "1", "yes", "on"):
-        return True
-    if lowered in ("false", "0", "no", "off"):
-        return False
-    raise ParameterError("invalid_parameter", f"{name} must be true or false", name)
+    return parse_bool(name, value) if value else default
 
 
 def choice_param(name: str, choices: tuple[str, ...]) -> str | None:
@@ -107,13 +143,4 @@ def choice_param(name: str, choices: tuple[str, ...]) -> str | None:
 def date_param(name: str) -> date | None:
     """Return a date parameter given as YYYY-MM-DD, or None when absent."""
     value = _raw(name)
-    if not value:
-        return None
-    try:
-        if not _DATE.fullmatch(value):
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ParameterError(
-            "invalid_parameter", f"{name} must be a date YYYY-MM-DD", name
-        ) from None
+    return parse_date(name, value) if value else None

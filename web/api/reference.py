@@ -3,18 +3,19 @@
 from flask import Response, jsonify
 
 from matcher import InvalidQueryError
-from web.api.blueprint import bp
+from web.api import schemas
+from web.api.spec import route
 from web.db import get_session
-from web.params import ParameterError, int_param, string_param
+from web.params import ParameterError
 from web.resources import get_gazetteer
 from web.services.reference import list_programmes
 
 
-@bp.get("/programmes")
+@route("GET", "/programmes", answer=schemas.Programmes)
 def programmes() -> Response:
     """List every programme with its study domain, level and agreement type."""
-    return jsonify(
-        programmes=[
+    answer: schemas.Programmes = {
+        "programmes": [
             {
                 "code": p.code,
                 "name": p.name,
@@ -27,21 +28,23 @@ def programmes() -> Response:
             }
             for p in list_programmes(get_session())
         ]
-    )
+    }
+    return jsonify(answer)
 
 
-@bp.get("/postcodes")
-def postcodes() -> Response:
-    """Find postcodes by prefix or by municipality name (Dutch or French)."""
-    query = string_param("q", required=True)
-    assert query is not None
-    limit = int_param("limit", default=10, minimum=1, maximum=50)
+@route("GET", "/postcodes", answer=schemas.Postcodes, query=schemas.PostcodeParams)
+def postcodes(query: schemas.PostcodeParams) -> Response:
+    """Find postcodes by prefix or by municipality name (Dutch or French).
+
+    Names are matched case- and accent-insensitively, villages and former
+    municipalities too.
+    """
     try:
-        places = get_gazetteer().search(query, limit=limit)
-    except InvalidQueryError as error:
+        places = get_gazetteer().search(query.q, limit=query.limit)
+    except InvalidQueryError as error:  # the parameter's pattern leaves nothing it refuses
         raise ParameterError("invalid_parameter", error.message, error.field) from None
-    return jsonify(
-        postcodes=[
+    answer: schemas.Postcodes = {
+        "postcodes": [
             {
                 "postcode": p.postcode,
                 "municipality_nl": p.municipality_nl,
@@ -52,4 +55,5 @@ def postcodes() -> Response:
             }
             for p in places
         ]
-    )
+    }
+    return jsonify(answer)

@@ -1,26 +1,40 @@
 """GET /api/v1/search and GET /api/v1/workplaces/<id>: public, no student data."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from flask import Response, jsonify
 
-from matcher import Check, Reason
+from matcher import (
+    Check,
+    InvalidQueryError,
+    Reason,
+    SearchQuery,
+    StudentWishes,
+    UnknownPostcodeError,
+)
 from models.base import today_in_belgium
 from models.codecs import intake_preferences_to_json
-from web.api.blueprint import bp
+from web.api import schemas
 from web.api.errors import ApiError
+from web.api.spec import route
 from web.config import get_settings
 from web.db import get_session
-from web.i18n import LANGUAGES, page_language
-from web.params import choice_param, string_param
+from web.i18n import page_language
+from web.params import ParameterError
 from web.reasons import Wording, wording
-from web.resources import get_search_index
-from web.search_request import read_explain_query, read_origin, read_search_query
-from web.services.search import Origin, WorkplaceHit, find_workplace, search_workplaces
+from web.resources import get_gazetteer, get_search_index
+from web.services.search import (
+    Origin,
+    WorkplaceHit,
+    find_workplace,
+    origin_from_point,
+    origin_from_postcode,
+    search_workplaces,
+)
 
 
-def reason_json(reason: Reason, origin: Origin | None, words: Wording) -> dict[str, Any]:
+def reason_json(reason: Reason, origin: Origin | None, words: Wording) -> schemas.Reason:
     """A reason as data (its code and values) and in words (in the `lang` asked for)."""
     return {
         "factor": reason.factor,
@@ -58,7 +72,7 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def hit_json(hit: WorkplaceHit, origin: Origin | None, words: Wording) -> dict[str, Any]:
+def hit_json(hit: WorkplaceHit, origin: Origin | None, words: Wording) -> schemas.Hit:
     """The public fields of one workplace, as the API shows them."""
     return {
         "recognition_id": hit.recognition_id,
@@ -80,57 +94,127 @@ def hit_json(hit: WorkplaceHit, origin: Origin | None, words: Wording) -> dict[s
     }
 
 
-@bp.get("/search")
-def search() -> Response:
-    """Rank recognised workplaces for a programme around a place."""
-    session = get_session()
-    choice_param("lang", LANGUAGES)  # the reasons' words follow it (web/i18n.py)
-    programme = string_param("programme", required=True)
-    assert programme is not None
-    state = get_search_index().current(session)
-    if programme not in state.programme_names:
-        raise ApiError(400, "unknown_programme", f"unknown programme {programme}", "programme")
-    origin = read_origin(required=True)
-    assert origin is not None
-    page = search_workplaces(
-        state, read_search_query(origin, programme, today_in_belgium()), origin
+def find_origin(params: schemas.WorkplaceParams | schemas.SearchParams) -> Origin | None:
+    """Look up the origin the parameters name (one at most: the model checked that)."""
+    if params.postcode is not None:
+        try:
+            return origin_from_postcode(get_gazetteer().get(params.postcode))
+        except UnknownPostcodeError:
+            raise ParameterError(
+                "unknown_postcode", f"unknown postcode {params.postcode}", "postcode"
+            ) from None
+    if params.lat is not None and params.lon is not None:
+        return origin_from_point(get_gazetteer(), params.lat, params.lon)
+    return None
+
+
+def student_wishes(params: schemas.WorkplaceParams | schemas.SearchParams) -> StudentWishes:
+    """Read what the student tells about themselves and wishes."""
+    return StudentWishes(
+        age=params.age,
+        start_date=params.start_date,
+        languages=frozenset(params.languages or ()),
+        hours_pattern=params.hours_pattern,
+        company_size=params.company_size,
     )
+
+
+@route(
+    "GET",
+    "/search",
+    answer=schemas.SearchResult,
+    query=schemas.SearchParams,
+)
+def search(query: schemas.SearchParams) -> Response:
+    """Rank recognised workplaces for a programme around a place.
+
+    Give the origin as a postcode, or as lat and lon. Each result has its score and the
+    reasons why, each as a code with its values and in words.
+    """
+    state = get_search_index().current(get_session())
+    if query.programme not in state.programme_names:
+        raise ApiError(
+            400, "unknown_programme", f"unknown programme {query.programme}", "programme"
+        )
+    origin = find_origin(query)
+    assert origin is not None  # SearchParams asks for one
+    try:
+        search_query = SearchQuery(
+            programme=query.programme,
+            lat=origin.lat,
+            lon=origin.lon,
+            day=today_in_belgium(),
+            radius_km=query.radius_km,
+            mobility=query.mobility,
+            only_available=query.only_available,
+            sort=query.sort,
+            limit=query.limit,
+            offset=query.offset,
+            widen=query.widen,
+            wishes=student_wishes(query),
+        )
+    except InvalidQueryError as error:
+        raise ParameterError("invalid_parameter", error.message, error.field) from None
+    page = search_workplaces(state, search_query, origin)
     words = wording(page_language())
-    return jsonify(
-        {
-            "total": page.total,
-            "radius_km": page.radius_km,
-            "widened": page.widened,
-            "origin": {
-                "postcode": origin.postcode,
-                "municipality": origin.municipality,
-                "lat": origin.lat,
-                "lon": origin.lon,
-            },
-            "results": [hit_json(h, origin, words) for h in page.hits],
-        }
-    )
+    answer: schemas.SearchResult = {
+        "total": page.total,
+        "radius_km": page.radius_km,
+        "widened": page.widened,
+        "origin": {
+            "postcode": origin.postcode,
+            "municipality": origin.municipality,
+            "lat": origin.lat,
+            "lon": origin.lon,
+        },
+        "results": [hit_json(h, origin, words) for h in page.hits],
+    }
+    return jsonify(answer)
 
 
-@bp.get("/workplaces/<int:recognition_id>")
-def workplace(recognition_id: int) -> Response:
-    """Show one recognised workplace with its intake preferences and contact."""
+@route(
+    "GET",
+    "/workplaces/<int:recognition_id>",
+    answer=schemas.Workplace,
+    query=schemas.WorkplaceParams,
+    errors=(404,),
+    path={"recognition_id": schemas.ROW_ID},
+)
+def workplace(recognition_id: int, query: schemas.WorkplaceParams) -> Response:
+    """Show one recognised workplace with its intake preferences and contact.
+
+    With an origin (a postcode, or lat and lon) it has a distance and a score; the
+    student's wishes explain how its intake preferences fit.
+    """
     day = today_in_belgium()
-    choice_param("lang", LANGUAGES)
-    query, origin = read_explain_query(day)
+    origin = find_origin(query)
+    # Without an origin the distance factor is left out: the coordinates are a placeholder.
+    explain_query = SearchQuery(
+        programme="",
+        lat=origin.lat if origin else 0.0,
+        lon=origin.lon if origin else 0.0,
+        day=day,
+        mobility=query.mobility,
+        wishes=student_wishes(query),
+    )
     detail = find_workplace(
-        get_session(), recognition_id, query, origin, get_settings().search, day
+        get_session(), recognition_id, explain_query, origin, get_settings().search, day
     )
     if detail is None:
         raise ApiError(404, "not_found", "no recognised workplace with this id")
-    body = hit_json(detail.hit, origin, wording(page_language()))
-    body["intake_preferences"] = intake_preferences_to_json(detail.intake_preferences)
-    body["contact"] = {
-        "street": detail.street,
-        "postcode": detail.hit.postcode,
-        "municipality": detail.hit.municipality,
-        "email": detail.email,
-        "phone": detail.phone,
-        "website": detail.website,
+    hit = hit_json(detail.hit, origin, wording(page_language()))
+    answer: schemas.Workplace = {
+        **hit,
+        "intake_preferences": cast(
+            schemas.IntakePreferences, intake_preferences_to_json(detail.intake_preferences)
+        ),
+        "contact": {
+            "street": detail.street,
+            "postcode": detail.hit.postcode,
+            "municipality": detail.hit.municipality,
+            "email": detail.email,
+            "phone": detail.phone,
+            "website": detail.website,
+        },
     }
-    return jsonify(body)
+    return jsonify(answer)

@@ -591,6 +591,7 @@ def test_the_openapi_document_describes_the_call(client: FlaskClient) -> None:
         content = operation["responses"][status]["content"]["application/json"]
         assert content["schema"] == error_schema
     body = operation["requestBody"]["content"]["application/json"]["schema"]
+    body = document["components"]["schemas"][body["$ref"].rpartition("/")[2]]
     assert set(body["properties"]) == {
         "n_places",
         "n_free_places",

@@ -72,7 +72,7 @@ def test_an_unknown_name_finds_nothing(client: FlaskClient) -> None:
     [
         ("/api/v1/postcodes", "q", "missing_parameter"),
         ("/api/v1/postcodes?q=", "q", "missing_parameter"),
-        ("/api/v1/postcodes?q=%20%20", "q", "missing_parameter"),
+        ("/api/v1/postcodes?q=%20%20", "q", "invalid_parameter"),
         ("/api/v1/postcodes?q=12345", "q", "invalid_parameter"),
         ("/api/v1/postcodes?q=%25%25", "q", "invalid_parameter"),
         ("/api/v1/postcodes?q=" + "a" * 500, "q", "invalid_parameter"),
