@@ -1,9 +1,21 @@
-"""Jinja filters that write numbers, dates and preferences in the page's language."""
+"""Jinja filters that write numbers, dates and preferences in the page's language, and
+the page's `gettext` and `ngettext` (`page_words`)."""
 
+from collections.abc import Hashable
 from datetime import date, datetime
+from typing import Any
 
-from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
+from babel.support import NullTranslations
+from flask import Flask, current_app
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_translations,
+    gettext,
+)
+from markupsafe import Markup
 
 from models.base import BELGIUM, day_in_belgium
 from models.enums import MentorProblem, RecognitionStatus, TrainingStatus
@@ -20,12 +32,18 @@ from web.vocabulary import (
 
 def number(value: int) -> str:
     """25063 → "25.063" in Dutch, "25,063" in English."""
+    language = str(get_locale() or "nl")
+    if isinstance(value, int) and language in ("nl", "en"):
+        # Babel's answer for whole numbers in our two languages, without parsing its
+        # pattern and locale data at every call.
+        text = f"{value:,}"
+        return text.replace(",", ".") if language == "nl" else text
     return str(format_decimal(value, format="#,##0"))
 
 
-def km(value: float) -> str:
-    """A distance in the page's language (see `format_km`)."""
-    return format_km(value, str(get_locale() or "nl"))
+def km(value: float, language: str | None = None) -> str:
+    """A distance in `language`, by default the page's (see `format_km`)."""
+    return format_km(value, language or str(get_locale() or "nl"))
 
 
 def format_km(value: float, language: str) -> str:
@@ -80,6 +98,75 @@ def training(value: str) -> str:
 
 def mentor_problem(value: str) -> str:
     return str(gettext(MENTOR_PROBLEM_TEXTS[MentorProblem(value)]))
+
+
+MAX_KEPT = 10_000  # sentences per language; past this the memory starts afresh
+PAGE_WORDS_KEY = "duaal_page_words"
+
+
+class PageWords:
+    """`gettext` and `ngettext` for HTML pages in one language, with the sentences said so far.
+
+    Jinja's i18n extension looks these names up in a page's context before the app's own
+    (Flask-Babel's, which look for the request's locale and catalogue at every call, and
+    format anew): a page that binds them (`page_words()`) says most of its hundred
+    sentences with one dictionary lookup. The results are Jinja's for an autoescaped
+    template: markup-safe, always %-formatted with the values escaped, `num` set for
+    plurals.
+    """
+
+    def __init__(self, catalogue: NullTranslations) -> None:
+        self._catalogue = catalogue
+        self._said: dict[Hashable, Markup] = {}
+
+    def gettext(self, string: str, **variables: Any) -> Markup:
+        """Translate and format `string` (`_()` and `gettext()` in a template)."""
+        key = self._key(string, variables)
+        said = None if key is None else self._said.get(key)
+        if said is None:
+            # The catalogue is ours, trusted as Jinja trusts it; the values are escaped.
+            said = Markup(self._catalogue.gettext(string)) % variables  # noqa: S704
+            self._keep(key, said)
+        return said
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> Markup:
+        """Translate and format the form for `num` (`ngettext()` in a template)."""
+        variables.setdefault("num", num)
+        key = self._key((singular, plural), variables)
+        said = None if key is None else self._said.get(key)
+        if said is None:
+            said = Markup(self._catalogue.ngettext(singular, plural, num)) % variables  # noqa: S704
+            self._keep(key, said)
+        return said
+
+    @staticmethod
+    def _key(message: Hashable, variables: dict[str, Any]) -> Hashable | None:
+        """The memory's key, or None for values whose text may change (a lazy string)."""
+        values = []
+        for name, value in variables.items():
+            if not isinstance(value, str | int | float):
+                return None
+            # The type too: 1 and 1.0 are equal keys but say "1" and "1.0", and a str
+            # and an equal Markup are escaped differently.
+            values.append((name, type(value), value))
+        return (message, *values)
+
+    def _keep(self, key: Hashable | None, said: Markup) -> None:
+        if key is None:
+            return
+        if len(self._said) >= MAX_KEPT:
+            self._said = {}
+        self._said[key] = said
+
+
+def page_words() -> dict[str, Any]:
+    """The request's `gettext` and `ngettext`, to bind in a template's context (PageWords)."""
+    language = str(get_locale() or "nl")
+    kept: dict[str, PageWords] = current_app.extensions.setdefault(PAGE_WORDS_KEY, {})
+    words = kept.get(language)
+    if words is None:
+        words = kept[language] = PageWords(get_translations())
+    return {"_": words.gettext, "gettext": words.gettext, "ngettext": words.ngettext}
 
 
 def init_app(app: Flask) -> None:

@@ -7,7 +7,7 @@ options (`_external`, `_method`, `endpoint`, ...) or a path argument.
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 
 from web.config import get_settings
 
@@ -45,8 +45,23 @@ def search_args(**changes: Any) -> dict[str, str]:
 
 def link(endpoint: str, path: dict[str, Any] | None = None, **changes: Any) -> str:
     """URL of `endpoint` with the current search parameters and `changes`."""
-    query = urlencode(search_args(**changes))
-    return url_for(endpoint, **(path or {})) + (f"?{query}" if query else "")
+    return url_for(endpoint, **(path or {})) + _query_string(changes)
+
+
+def _query_string(changes: dict[str, Any]) -> str:
+    """`?` and the search parameters with `changes`, encoded once per request and changes
+    (a results page links twenty workplaces with the same ones)."""
+    key = tuple(changes.items())
+    encoded: dict[tuple[Any, ...], str] = g.setdefault("search_query_strings", {})
+    try:
+        return encoded[key]
+    except KeyError:
+        query = urlencode(search_args(**changes))
+        encoded[key] = f"?{query}" if query else ""
+        return encoded[key]
+    except TypeError:  # a value that cannot be a key: encode it every time
+        query = urlencode(search_args(**changes))
+        return f"?{query}" if query else ""
 
 
 def public_link(endpoint: str, **values: Any) -> str:

@@ -1,9 +1,11 @@
 """What each web process builds once from the database and keeps: the gazetteer and the
-search index. Services receive them; only the web layer knows where they live."""
+search index, with what pages show of the same data version (IndexState.derive).
+Services receive them; only the web layer knows where they live."""
 
 from flask import current_app
 
 from matcher import Gazetteer
+from models.base import today_in_belgium
 from web.config import get_settings
 from web.db import get_db, get_session
 from web.services.geography import build_gazetteer
@@ -35,7 +37,9 @@ def get_search_index() -> SearchIndex:
     if index is None:
         search = get_settings().search
         index = SearchIndex(
-            build=lambda session, version: build_index_state(session, version, search),
+            build=lambda session, version: build_index_state(
+                session, version, search, today_in_belgium()
+            ),
             session_factory=get_db().session_factory,
             check_interval_s=search.version_check_seconds,
             background=search.background_rebuild,

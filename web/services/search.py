@@ -1,10 +1,12 @@
 """Search recognised workplaces: rows → snapshot → engine, and matches → answers."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+import numpy as np
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from matcher import (
@@ -21,7 +23,8 @@ from matcher import (
 from models import Company, Postcode, Programme, Recognition, Site
 from models.base import BELGIUM, MAX_ID
 from models.enums import RecognitionStatus
-from web.services.search_index import IndexState
+from web.services.overview import overview_on
+from web.services.search_index import IndexState, ProgrammeListing
 from web.settings import SearchSettings
 
 
@@ -54,6 +57,28 @@ def _workplace_rows() -> Select[*tuple[Any, ...]]:
     )
 
 
+def _record(r: Sequence[Any]) -> WorkplaceRecord:
+    return WorkplaceRecord(
+        recognition_id=r[0],
+        programme=r[1],
+        company_id=r[2],
+        company_name=r[3],
+        n_employees=r[4],
+        site_id=r[5],
+        postcode=r[6],
+        municipality=r[7],
+        lat=r[8],
+        lon=r[9],
+        valid_until=r[10],
+        n_places=r[11],
+        n_free_places=r[12],
+        available_from=r[13],
+        confirmed_at=r[14],
+        updated_at=r[15],
+        preferences=r[16],
+    )
+
+
 def load_workplace_records(
     session: Session, recognition_id: int | None = None
 ) -> list[WorkplaceRecord]:
@@ -61,36 +86,38 @@ def load_workplace_records(
     statement = _workplace_rows()
     if recognition_id is not None:
         statement = statement.where(Recognition.id == recognition_id)
-    return [
-        WorkplaceRecord(
-            recognition_id=r[0],
-            programme=r[1],
-            company_id=r[2],
-            company_name=r[3],
-            n_employees=r[4],
-            site_id=r[5],
-            postcode=r[6],
-            municipality=r[7],
-            lat=r[8],
-            lon=r[9],
-            valid_until=r[10],
-            n_places=r[11],
-            n_free_places=r[12],
-            available_from=r[13],
-            confirmed_at=r[14],
-            updated_at=r[15],
-            preferences=r[16],
-        )
-        for r in session.execute(statement)
-    ]
+    return [_record(r) for r in session.execute(statement)]
 
 
-def build_index_state(session: Session, version: int, search: SearchSettings) -> IndexState:
-    """Snapshot every recognised workplace and fit an engine on it."""
+# One workplace's record and what its page shows besides, in one query. Built once:
+# building the statement costs as much as running it.
+_ONE_WORKPLACE = (
+    _workplace_rows()
+    .add_columns(Programme.name, Site.street, Company.email, Company.phone, Company.website)
+    .where(Recognition.id == bindparam("recognition_id"))
+)
+
+
+def build_index_state(
+    session: Session, version: int, search: SearchSettings, today: date | None = None
+) -> IndexState:
+    """Snapshot every recognised workplace and fit an engine on it; with `today`, also
+    count the home page's figures of that day, so that no request waits for them."""
     snapshot = WorkplaceSnapshot(load_workplace_records(session), tz=BELGIUM)
-    names = {code: name for code, name in session.execute(select(Programme.code, Programme.name))}
+    programmes = tuple(
+        ProgrammeListing(code, name, domain)
+        for code, name, domain in session.execute(
+            select(Programme.code, Programme.name, Programme.study_domain).order_by(
+                Programme.study_domain, Programme.name, Programme.code
+            )
+        )
+    )
+    names = {p.code: p.name for p in programmes}
     engine = search.new_engine().fit(snapshot)
-    return IndexState(version, engine, names)
+    state = IndexState(version, engine, names, programmes)
+    if today is not None:
+        overview_on(state, session, today, search.stale_after_days)
+    return state
 
 
 @dataclass(frozen=True)
@@ -147,34 +174,52 @@ class SearchPage:
     hits: list[WorkplaceHit]
 
 
-def _hit(state: IndexState, match: Match, *, with_distance: bool = True) -> WorkplaceHit:
+def _hits(
+    state: IndexState, matches: Sequence[Match], *, with_distance: bool = True
+) -> list[WorkplaceHit]:
+    """The matches as hits; each column of the snapshot is read once for the whole page."""
     snap = state.engine.snapshot_
-    row = match.row
-    code = snap.programme_codes[int(snap.programme[row])]
-    confirmed = float(snap.confirmed_at[row])
-    reasons = (
-        match.reasons
-        if with_distance
-        else tuple(r for r in match.reasons if r.factor != "distance")
-    )
-    return WorkplaceHit(
-        recognition_id=match.recognition_id,
-        company_id=int(snap.company_id[row]),
-        company_name=str(snap.company_name[row]),
-        site_id=int(snap.site_id[row]),
-        postcode=str(snap.postcode[row]),
-        municipality=str(snap.municipality[row]),
-        lat=float(snap.lat[row]),
-        lon=float(snap.lon[row]),
-        programme_code=code,
-        programme_name=state.programme_names.get(code, code),
-        distance_km=match.distance_km if with_distance else None,
-        open_places=int(snap.n_free_places[row]),
-        available=match.is_available,
-        confirmed_at=None if confirmed != confirmed else datetime.fromtimestamp(confirmed, UTC),
-        score=match.score if with_distance else None,
-        reasons=reasons,
-    )
+    rows = np.fromiter((m.row for m in matches), dtype=np.int64, count=len(matches))
+    programme = snap.programme[rows].tolist()
+    company_id = snap.company_id[rows].tolist()
+    company_name = snap.company_name[rows].tolist()
+    site_id = snap.site_id[rows].tolist()
+    postcode = snap.postcode[rows].tolist()
+    municipality = snap.municipality[rows].tolist()
+    lat = snap.lat[rows].tolist()
+    lon = snap.lon[rows].tolist()
+    n_free_places = snap.n_free_places[rows].tolist()
+    confirmed_at = snap.confirmed_at[rows].tolist()
+    hits = []
+    for i, match in enumerate(matches):
+        code = snap.programme_codes[programme[i]]
+        confirmed = confirmed_at[i]
+        hits.append(
+            WorkplaceHit(
+                recognition_id=match.recognition_id,
+                company_id=company_id[i],
+                company_name=str(company_name[i]),
+                site_id=site_id[i],
+                postcode=str(postcode[i]),
+                municipality=str(municipality[i]),
+                lat=lat[i],
+                lon=lon[i],
+                programme_code=code,
+                programme_name=state.programme_names.get(code, code),
+                distance_km=match.distance_km if with_distance else None,
+                open_places=n_free_places[i],
+                available=match.is_available,
+                # NaN (never confirmed) is the one value unequal to itself.
+                confirmed_at=None
+                if confirmed != confirmed
+                else datetime.fromtimestamp(confirmed, UTC),
+                score=match.score if with_distance else None,
+                reasons=match.reasons
+                if with_distance
+                else tuple(r for r in match.reasons if r.factor != "distance"),
+            )
+        )
+    return hits
 
 
 def search_workplaces(state: IndexState, query: SearchQuery, origin: Origin) -> SearchPage:
@@ -185,7 +230,7 @@ def search_workplaces(state: IndexState, query: SearchQuery, origin: Origin) -> 
         radius_km=result.radius_km,
         widened=result.widened,
         origin=origin,
-        hits=[_hit(state, m) for m in result.matches],
+        hits=_hits(state, result.matches),
     )
 
 
@@ -215,23 +260,17 @@ def find_workplace(
     """
     if not 0 < recognition_id <= MAX_ID:
         return None
-    records = load_workplace_records(session, recognition_id)
-    if not records or records[0].valid_until <= day:
+    row = session.execute(_ONE_WORKPLACE, {"recognition_id": recognition_id}).one_or_none()
+    if row is None:
         return None
-    record = records[0]
-    engine = search.new_engine().fit(WorkplaceSnapshot(records, tz=BELGIUM))
+    record = _record(row)
+    if record.valid_until <= day:
+        return None
+    engine = search.new_engine().fit(WorkplaceSnapshot([record], tz=BELGIUM))
     has_origin = origin is not None
     if not has_origin:
         query = replace(query, lat=record.lat, lon=record.lon)
-    name = session.scalar(select(Programme.name).where(Programme.code == record.programme))
-    names = {record.programme: name or record.programme}
-    state = IndexState(0, engine, names)
-    hit = _hit(state, engine.explain(0, query), with_distance=has_origin)
-    company = session.execute(
-        select(Site.street, Company.email, Company.phone, Company.website)
-        .join(Company, Company.id == Site.company_id)
-        .where(Site.id == record.site_id)
-    ).one()
-    return WorkplaceDetail(
-        hit, origin, company[0], record.preferences, company[1], company[2], company[3]
-    )
+    name, street, email, phone, website = row[17:]
+    state = IndexState(0, engine, {record.programme: name or record.programme})
+    (hit,) = _hits(state, [engine.explain(0, query)], with_distance=has_origin)
+    return WorkplaceDetail(hit, origin, street, record.preferences, email, phone, website)

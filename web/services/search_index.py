@@ -11,8 +11,9 @@ makes a request wait.
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.orm import Session
 
@@ -21,14 +22,44 @@ from models.versioning import read_data_version
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ProgrammeListing:
+    """A programme as the search form lists it."""
+
+    code: str
+    name: str
+    study_domain: str
+
 
 @dataclass(frozen=True)
 class IndexState:
-    """A fitted engine, the data version it was built from, and programme names."""
+    """A fitted engine, the data version it was built from, and what pages show of it.
+
+    Whatever a page works out from the data alone (the home page's figures, the
+    programme list) is kept here through `derive`: it is worked out once per data
+    version, and a new version starts afresh.
+    """
 
     version: int
     engine: SearchEngine
     programme_names: dict[str, str]
+    programmes: tuple[ProgrammeListing, ...] = ()  # by study domain, name and code
+    _derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derive(self, key: Hashable, make: Callable[[], T]) -> T:
+        """Return what `make` works out from this version, making it once per `key`.
+
+        Two requests may both make it at first; either answer is right, and the dict
+        assignment is atomic.
+        """
+        try:
+            return cast(T, self._derived[key])
+        except KeyError:
+            made = self._derived[key] = make()
+            return made
 
 
 Builder = Callable[[Session, int], IndexState]

@@ -5,26 +5,27 @@ parameters as the API, so it can be shared and bookmarked.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from matcher import DEFAULT_RADIUS_KM, MOBILITIES, InvalidQueryError, SearchQuery
-from models import Programme
 from models.base import today_in_belgium
 from web.config import get_settings
 from web.db import get_session
+from web.filters import page_words
+from web.i18n import LANGUAGES, page_language
 from web.links import search_args
 from web.params import ParameterError
 from web.resources import get_gazetteer, get_search_index
 from web.search_request import read_explain_query, read_origin, read_search_query
-from web.services.overview import count_overview
-from web.services.reference import list_programmes
+from web.services.overview import overview_on
 from web.services.search import Origin, find_workplace, search_workplaces
+from web.services.search_index import IndexState, ProgrammeListing
 from web.vocabulary import MOBILITY_NAMES
 
 bp = Blueprint("search", __name__)
@@ -51,20 +52,35 @@ def _radius_choices(asked: str) -> list[int]:
     return choices
 
 
-def _form(programmes: Sequence[Programme], errors: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What the search form needs: the programmes by study domain, options, values."""
-    by_domain: dict[str, list[Any]] = defaultdict(list)
-    for programme in programmes:
-        by_domain[programme.study_domain].append(programme)
+def _programme_options(state: IndexState, selected: str) -> Markup:
+    """The programme list's options by study domain, rendered once per data version and
+    selected programme (the same in every language: names of the reference data)."""
+
+    def render() -> Markup:
+        by_domain: dict[str, list[ProgrammeListing]] = defaultdict(list)
+        for programme in state.programmes:
+            by_domain[programme.study_domain].append(programme)
+        macros = current_app.jinja_env.get_template("_search_form.html").module
+        options: Markup = macros.programme_optgroups(sorted(by_domain.items()), key)  # type: ignore[attr-defined]
+        return options
+
+    # The key is a known code or nothing: a URL cannot fill the memory with new keys.
+    key = selected if selected in state.programme_names else ""
+    return state.derive(("programme_options", key), render)
+
+
+def _form(state: IndexState, errors: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the search form needs: the programme options, the other choices, values."""
     mobility = request.args.get("mobility", "bike")
     if mobility not in MOBILITIES:
         mobility = "bike"
+    programme = request.args.get("programme", "")
     return {
-        "programmes_by_domain": sorted(by_domain.items()),
+        "programme_options": _programme_options(state, programme),
         "radius_choices": _radius_choices(request.args.get("radius_km", "")),
         "mobility_labels": MOBILITY_NAMES,
         "values": {
-            "programme": request.args.get("programme", ""),
+            "programme": programme,
             "postcode": request.args.get("postcode", ""),
             "mobility": mobility,
             "radius_km": request.args.get("radius_km", ""),
@@ -74,15 +90,35 @@ def _form(programmes: Sequence[Programme], errors: dict[str, Any] | None = None)
             "sort": request.args.get("sort", "score"),
         },
         "errors": errors or {},
+        **page_words(),
     }
 
 
 @bp.get("/")
 def home() -> str:
     """The search form, and figures that show the service is alive."""
+    session = get_session()
+    state = get_search_index().current(session)
     stale_after_days = get_settings().search.stale_after_days
-    overview = count_overview(get_session(), today_in_belgium(), stale_after_days)
-    return render_template("home.html", overview=overview, **_form(list_programmes(get_session())))
+    overview = overview_on(state, session, today_in_belgium(), stale_after_days)
+    form = _form(state)
+    lang = request.args.get("lang")
+    if request.args.keys() <= {"lang"} and lang in (None, *LANGUAGES):
+        # The home page as most visitors see it: its form is the same for everyone in a
+        # language, so it is rendered once per data version.
+        form["form_html"] = state.derive(
+            ("home form", page_language(), lang), lambda: _render_search_form(form)
+        )
+    return render_template("home.html", overview=overview, **form)
+
+
+def _render_search_form(form: dict[str, Any]) -> Markup:
+    """The search form alone, rendered outside a page with the same context."""
+    template = current_app.jinja_env.get_template("_search_form.html")
+    macros = template.make_module({"request": request, **form})
+    names = ("values", "errors", "programme_options", "radius_choices", "mobility_labels")
+    html: Markup = macros.search_form(*(form[name] for name in names))  # type: ignore[attr-defined]
+    return html
 
 
 @bp.get("/zoeken")
@@ -90,8 +126,8 @@ def results() -> str | Response | tuple[str, int]:
     """Rank workplaces for the form's search; say why when nothing is found."""
     errors: dict[str, Any] = {}
     programme = request.args.get("programme", "").strip()
-    programmes = list_programmes(get_session())
-    names = {p.code: p.name for p in programmes}
+    state = get_search_index().current(get_session())
+    names = state.programme_names
     if programme not in names:
         errors["programme"] = FIELD_MESSAGES["programme"]
     # Complete the URL before searching: a postcode for a place name and the travel mode's
@@ -123,15 +159,15 @@ def results() -> str | Response | tuple[str, int]:
         except ParameterError as error:
             errors[error.field] = FIELD_MESSAGES.get(error.field, OTHER_FIELD)
     if errors or origin is None:
-        return render_template("home.html", overview=None, **_form(programmes, errors)), 400
-    page = search_workplaces(get_search_index().current(get_session()), query, origin)
+        return render_template("home.html", overview=None, **_form(state, errors)), 400
+    page = search_workplaces(state, query, origin)
     return render_template(
         "results.html",
         page=page,
         query=query,
         programme_name=names[programme],
         max_widen_km=get_settings().search.max_widen_km,
-        **_form(programmes),
+        **_form(state),
     )
 
 
@@ -149,4 +185,6 @@ def workplace(recognition_id: int) -> str:
     )
     if detail is None:
         abort(404)
-    return render_template("workplace.html", detail=detail, has_search="programme" in request.args)
+    return render_template(
+        "workplace.html", detail=detail, has_search="programme" in request.args, **page_words()
+    )
