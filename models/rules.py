@@ -175,3 +175,39 @@ def mentor_problems(
     if extract_shown_on is None:
         problems.append(MentorProblem.NO_EXTRACT_SHOWN)
     return problems
+
+
+# DOMAIN.md, "Learners": from 16, or 15 once the first grade of secondary school is done, up
+# to the school year in which the learner turns 25. A school year starts on 1 September.
+LEARNER_MIN_AGE = 16
+LEARNER_MIN_AGE_AFTER_FIRST_GRADE = 15
+LEARNER_LAST_AGE = 25
+LEARNER_TOO_YOUNG, LEARNER_TOO_OLD = "too_young", "too_old"
+
+
+def school_year_start(day: date) -> date:
+    """Return the 1 September that starts the school year `day` falls in."""
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def learner_age_problem(
+    birth_date: date,
+    day: date,
+    *,
+    after_first_grade: bool,
+    learner_type: LearnerType,
+) -> str | None:
+    """Say why someone born on `birth_date` cannot be a dual learner on `day`, or None.
+
+    Returns `LEARNER_TOO_YOUNG` under 15 (16 without the first grade done), or
+    `LEARNER_TOO_OLD` once the school year of `day` starts after the 25th birthday.
+    The upper age is the rule of secondary dual learning: adult programmes (CVO) have none.
+    """
+    minimum = LEARNER_MIN_AGE_AFTER_FIRST_GRADE if after_first_grade else LEARNER_MIN_AGE
+    if age_on(birth_date, day) < minimum:
+        return LEARNER_TOO_YOUNG
+    if learner_type is LearnerType.SECONDARY and add_years(
+        birth_date, LEARNER_LAST_AGE
+    ) < school_year_start(day):
+        return LEARNER_TOO_OLD
+    return None

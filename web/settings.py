@@ -91,6 +91,8 @@ class Settings:
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.is_production,
+            # Times are shown as Belgian clocks show them.
+            "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
             # A form's CSRF token lives as long as the login session, not one hour: filling
             # in a company's registration may well take longer.
             "WTF_CSRF_TIME_LIMIT": None,

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, RadioField, SelectField, TextAreaField
+from wtforms import DateTimeLocalField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from models.base import BELGIUM
@@ -47,7 +47,8 @@ class OutcomeForm(FlaskForm):
     """How the interview went; a reason is asked for when it was no match."""
 
     outcome = SelectField(
-        _l("Uitkomst"), choices=[(o.value, label) for o, label in OUTCOME_NAMES.items()]
+        _l("Uitkomst"),
+        choices=[SelectChoice(o.value, label) for o, label in OUTCOME_NAMES.items()],
     )
     note = TextAreaField(
         _l("Toelichting (verplicht bij geen match)"), validators=[Length(max=2000)]

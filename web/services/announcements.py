@@ -89,12 +89,22 @@ def announce(
                 day=day_in_belgium(latest + ONCE_PER),
             ),
         )
+    reached = _schools_reached(session, recognition, radius_km)
+    if not reached:  # nobody would read it: it does not use up the week
+        raise InputError(
+            "radius_km",
+            _l(
+                "Binnen %(km)s km heeft geen school leerlingen in deze opleiding. Kies een "
+                "grotere afstand.",
+                km=int(radius_km),
+            ),
+        )
     announcement = Announcement(
         recognition_id=recognition.id, message=message, radius_km=radius_km, created_at=now
     )
     session.add(announcement)
     session.flush()
-    return announcement, len(_schools_reached(session, recognition, radius_km))
+    return announcement, len(reached)
 
 
 def offers_for(session: Session, party: Party, today: date) -> list[Offer]:

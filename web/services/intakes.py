@@ -73,6 +73,11 @@ TRANSITIONS = {
     "close_full": Transition(SYSTEM, OPEN_INTAKE_STATUSES, IntakeStatus.FULL),
 }
 
+# DOMAIN.md, Learners: without the class council's advice, a run-up phase comes first.
+RUN_UP_PHASE = _l(
+    "De klassenraad gaf nog geen advies dat de leerling arbeidsrijp is. Eerst volgt een "
+    "aanloopfase op school; daarna kan je een intakegesprek voorstellen."
+)
 CHANGED_MEANWHILE = _l(
     "Dit voorstel veranderde intussen (het werd al beantwoord, ingetrokken of het verliep). "
     "Bekijk het opnieuw."
@@ -179,13 +184,7 @@ def propose(
             _l("Deze werkplek is niet erkend voor de opleiding van de leerling."),
         )
     if not student.is_ready_for_work:
-        raise InputError(
-            "student_id",
-            _l(
-                "De klassenraad gaf nog geen advies dat de leerling arbeidsrijp is. Eerst volgt "
-                "een aanloopfase op school; daarna kan je een intakegesprek voorstellen."
-            ),
-        )
+        raise InputError("student_id", RUN_UP_PHASE)
     respond_by = proposal.respond_by or default_deadline(today, rules)
     if respond_by < earliest_deadline(today, rules):
         raise InputError(
@@ -195,7 +194,7 @@ def propose(
                 days=rules.min_respond_working_days,
             ),
         )
-    slots = _check_slots(proposal.slots, now, not_before=respond_by, field="slots")
+    slots = _check_slots(proposal.slots, now, "slots", after_day=respond_by)
     open_count = session.scalar(
         select(func.count())
         .select_from(Intake)
@@ -256,7 +255,8 @@ def accept(
     """The company takes one of the coach's times: the interview is planned."""
     policy.require(party, Role.COMPANY)
     intake = find_intake(session, party, intake_id)
-    slot = _slot(intake, slot_id, "school")
+    _still_open_for_the_company(intake, now)
+    slot = _slot(intake, slot_id, "school", now)
     _move(
         session,
         intake,
@@ -294,6 +294,7 @@ def decline(
     """The company declines, with a reason the coach reads."""
     policy.require(party, Role.COMPANY)
     intake = find_intake(session, party, intake_id)
+    _still_open_for_the_company(intake, now)
     note = note.strip()
     if reason is DeclineReason.OTHER and not note:
         raise InputError("company_note", _l("Zeg kort waarom het niet past."))
@@ -334,7 +335,8 @@ def counter(
     """The company offers other times; the coach chooses one or withdraws."""
     policy.require(party, Role.COMPANY)
     intake = find_intake(session, party, intake_id)
-    times = _check_slots(slots, now, not_before=day_in_belgium(now), field="slots")
+    _still_open_for_the_company(intake, now)
+    times = _check_slots(slots, now, "slots")
     _move(
         session,
         intake,
@@ -369,7 +371,7 @@ def accept_counter(
     """The coach takes one of the company's times: the interview is planned."""
     policy.require(party, Role.SCHOOL_STAFF)
     intake = find_intake(session, party, intake_id)
-    slot = _slot(intake, slot_id, "company")
+    slot = _slot(intake, slot_id, "company", now)
     _move(session, intake, "accept_counter", now, scheduled_at=slot.starts_at)
     _tell_company(
         session,
@@ -597,28 +599,44 @@ def _moved(session: Session, intake: Intake, action: str, now: datetime, **value
     return True
 
 
-def _slot(intake: Intake, slot_id: int, offered_by: str) -> IntakeSlot:
+def _slot(intake: Intake, slot_id: int, offered_by: str, now: datetime) -> IntakeSlot:
+    """One of the times on offer from that side, still to come."""
     for slot in intake.slots:
         if slot.id == slot_id and slot.offered_by == offered_by:
+            if slot.starts_at <= now:
+                raise InputError("slot_id", _l("Dit moment is al voorbij: kies een ander."))
             return slot
     raise InputError("slot_id", _l("Kies een van de voorgestelde momenten."))
 
 
 def _check_slots(
-    slots: Sequence[datetime], now: datetime, not_before: date, field: str
+    slots: Sequence[datetime], now: datetime, field: str, after_day: date | None = None
 ) -> list[datetime]:
+    """One to three distinct times, still to come; with `after_day`, on a later day
+    (a coach's times fall after the company's deadline, so it can answer first)."""
     times = sorted(set(slots))
     if not 1 <= len(times) <= MAX_SLOTS:
         raise InputError(field, _l("Geef één tot drie momenten."))
-    if any(day_in_belgium(time) < not_before or time <= now for time in times):
+    if after_day is not None and any(day_in_belgium(time) <= after_day for time in times):
         raise InputError(
             field,
             _l(
                 "Kies momenten na %(day)s, zodat het bedrijf eerst kan antwoorden.",
-                day=not_before,
+                day=after_day,
             ),
         )
+    if any(time <= now for time in times):
+        raise InputError(field, _l("Kies momenten die nog moeten komen."))
     return times
+
+
+def _still_open_for_the_company(intake: Intake, now: datetime) -> None:
+    """After its deadline's day a proposal can no longer be answered (the clock marks it
+    expired that night)."""
+    if day_in_belgium(now) > intake.respond_by:
+        raise ConflictError(
+            _l("De termijn om te antwoorden liep af op %(day)s.", day=intake.respond_by)
+        )
 
 
 def _text(value: str, field: str, limit: int) -> str | None:

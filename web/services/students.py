@@ -31,7 +31,7 @@ from models import (
     User,
 )
 from models.codecs import student_wishes_to_json
-from models.enums import Role
+from models.enums import OPEN_INTAKE_STATUSES, IntakeStatus, Role
 from web.services import policy
 from web.services.policy import Party
 
@@ -181,6 +181,12 @@ def erase(session: Session, student_ids: list[int]) -> Erasure:
         session.execute(delete(EmailToken).where(EmailToken.email.in_(emails)))
     logins = _count(
         session.execute(delete(User).where(User.student_id.in_(student_ids)))  # sessions cascade
+    )
+    # An open proposal for someone who is gone can no longer be answered.
+    session.execute(
+        update(Intake)
+        .where(Intake.student_id.in_(student_ids), Intake.status.in_(OPEN_INTAKE_STATUSES))
+        .values(status=IntakeStatus.WITHDRAWN)
     )
     intakes = _count(
         session.execute(

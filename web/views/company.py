@@ -1,4 +1,5 @@
-"""The company's pages under /bedrijf: register, sites, recognitions, mentors, places, API keys.
+"""The company's pages under /bedrijf: register, sites, recognitions, mentors, places, API keys,
+the inbox of intake proposals, and announcing a free place to the schools nearby.
 
 Every page needs a company login and finds rows through the signed-in company
 (web/services/policy.py), so another company's id answers 404. Each change runs in
@@ -7,8 +8,11 @@ one unit of work: it lands whole or not at all.
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TypeVar
 
+from babel.dates import format_datetime
 from flask import (
     Blueprint,
     abort,
@@ -20,15 +24,24 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from models import Mentor, Recognition
-from models.base import today_in_belgium, utcnow
-from models.enums import Role, TrainingStatus
-from models.rules import is_recognition_valid
+from models import Intake, Mentor, Recognition
+from models.base import BELGIUM, day_in_belgium, today_in_belgium, utcnow
+from models.enums import (
+    DeclineReason,
+    IntakeLocation,
+    IntakeOutcome,
+    IntakeStatus,
+    Role,
+    TrainingStatus,
+)
+from models.rules import is_available_now, is_recognition_valid
 from web.auth import home_of, me, role_required, sign_in
 from web.config import get_settings
 from web.db import get_session, unit_of_work
@@ -39,15 +52,38 @@ from web.forms import (
     CompanyRegistrationForm,
     MentorChoiceForm,
     MentorForm,
+    OutcomeForm,
     RecognitionRequestForm,
     SiteForm,
+    SlotChoiceForm,
     TokenForm,
+    in_belgium,
     show_error,
+)
+from web.forms.inbox import (
+    DECLINE_NAMES,
+    OUTCOME_STATUS_NAMES,
+    STATUS_NAMES,
+    AnnounceForm,
+    CounterForm,
+    DeclineForm,
 )
 from web.links import public_link
 from web.mail import send_now
-from web.services import accounts, companies, mentors, places, recognitions, sites, tokens
+from web.services import (
+    accounts,
+    announcements,
+    companies,
+    intakes,
+    mentors,
+    places,
+    policy,
+    recognitions,
+    sites,
+    tokens,
+)
 from web.services.errors import (
+    ConflictError,
     InputError,
     LinkExpiredError,
     NotFoundError,
@@ -161,7 +197,12 @@ def confirm_registration(token: str) -> Page:
 def dashboard() -> Page:
     """The company's overview: sites with their recognitions, mentors, what needs doing."""
     company = _or_404(companies.get_company)
-    return render_template("company/dashboard.html", company=company, today=today_in_belgium())
+    return render_template(
+        "company/dashboard.html",
+        company=company,
+        today=today_in_belgium(),
+        n_waiting=intakes.count_open(get_session(), me()),
+    )
 
 
 @bp.route("/vestigingen/nieuw", methods=["GET", "POST"])
@@ -269,9 +310,25 @@ def _recognition_page(
         confirm_form=ButtonForm(),
         mentor_problems=mentors.mentor_problems_of(mentor, today, recognition) if mentor else [],
         stale_after_days=get_settings().search.stale_after_days,
+        can_announce=_has_confirmed_free_place(recognition, today),
         today=today,
     )
     return page, status
+
+
+def _has_confirmed_free_place(recognition: Recognition, today: date) -> bool:
+    """Whether the search counts a place of this workplace as free today: only such a
+    place may be announced to schools."""
+    confirmed = recognition.last_confirmed_at
+    return is_available_now(
+        recognition.status,
+        recognition.valid_until,
+        recognition.n_free_places,
+        recognition.available_from,
+        day_in_belgium(confirmed) if confirmed else None,
+        today,
+        get_settings().search.stale_after_days,
+    )
 
 
 @bp.get("/erkenningen/<int:recognition_id>")
@@ -433,3 +490,283 @@ def revoke_token(token_id: int) -> Page:
             abort(404)
     flash(_l("De sleutel is ingetrokken."))
     return redirect(url_for("company.api_tokens"))
+
+
+# --- The inbox of intake proposals (DOMAIN.md, "Intake proposal") -----------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A proposal as the company may see it. Of the student only `card` (what the policy
+    allows); contact goes through the coach, so the school's phone and e-mail are here
+    and the student's never are."""
+
+    intake: Intake
+    card: policy.StudentCard | None  # None once the school erased the student
+    coach: str
+    school: str
+    school_phone: str | None
+    school_email: str | None
+    place: str
+    slots: list[tuple[int, str, str]]  # id, when, offered by ("school" or "company")
+    scheduled: str | None
+    days_left: int
+    status: str
+
+
+def _when(moment: datetime) -> str:
+    """A time of an interview in Belgian time, with its weekday: "maandag 14 september 2026,
+    10:00"."""
+    # Babel itself, with the zone: Flask-Babel's own formatter would turn it back into
+    # the app's default zone (UTC).
+    return format_datetime(
+        moment, "EEEE d MMMM y, HH:mm", tzinfo=BELGIUM, locale=get_locale() or "nl"
+    )
+
+
+def _status_of(intake: Intake) -> str:
+    if intake.outcome is not None:
+        return str(OUTCOME_STATUS_NAMES[intake.outcome])
+    return str(STATUS_NAMES[intake.status])
+
+
+def _shown(intake: Intake, today: date) -> Shown:
+    student = intake.student
+    school = student.school if student is not None else None
+    coach = intake.proposed_by
+    site = intake.recognition.site
+    if intake.location is IntakeLocation.SCHOOL and school is not None:
+        place = f"{school.name}, {school.street}, {school.postcode} {school.place.municipality_nl}"
+    elif intake.location is IntakeLocation.COMPANY:
+        place = f"{site.name}, {site.street}, {site.postcode} {site.place.municipality_nl}"
+    else:
+        place = ""
+    return Shown(
+        intake=intake,
+        card=policy.student_card(me(), student, today, intake) if student is not None else None,
+        coach=(coach.name or coach.email.partition("@")[0]) if coach is not None else "",
+        school=school.name if school is not None else "",
+        school_phone=school.phone if school is not None else None,
+        school_email=school.email if school is not None else None,
+        place=place,
+        slots=[(slot.id, _when(slot.starts_at), slot.offered_by) for slot in intake.slots],
+        scheduled=_when(intake.scheduled_at) if intake.scheduled_at else None,
+        days_left=(intake.respond_by - today).days,
+        status=_status_of(intake),
+    )
+
+
+def _is_planned(intake: Intake) -> bool:
+    return intake.status is IntakeStatus.ACCEPTED and intake.outcome is None
+
+
+@bp.get("/voorstellen")
+@company_only
+def inbox() -> Page:
+    """The proposals for the company's workplaces: those waiting for an answer first
+    (soonest deadline first), then the planned interviews, then the rest."""
+    today = today_in_belgium()
+    every = [_shown(intake, today) for intake in intakes.list_intakes(get_session(), me())]
+    waiting = [p for p in every if p.intake.status is IntakeStatus.PROPOSED]
+    planned = [p for p in every if _is_planned(p.intake)]
+    rest = [
+        p
+        for p in every
+        if p.intake.status is not IntakeStatus.PROPOSED and not _is_planned(p.intake)
+    ]
+    return render_template(
+        "company/inbox.html",
+        waiting=sorted(waiting, key=lambda p: (p.intake.respond_by, p.intake.id)),
+        planned=sorted(planned, key=lambda p: (p.intake.scheduled_at or utcnow(), p.intake.id)),
+        rest=rest,
+    )
+
+
+def _slot_choices(intake: Intake) -> list[SelectChoice]:
+    return [
+        (slot.id, _when(slot.starts_at)) for slot in intake.slots if slot.offered_by == "school"
+    ]
+
+
+def _proposal_page(
+    intake: Intake, status: int = 200, conflict: object = None, **forms: Any
+) -> tuple[str, int]:
+    """One proposal with the forms that fit its state; `forms` replace the empty ones."""
+    accept_form = forms.get("accept_form") or SlotChoiceForm(prefix="accept", formdata=None)
+    accept_form.slot_id.choices = _slot_choices(intake)
+    page = render_template(
+        "company/proposal.html",
+        p=_shown(intake, today_in_belgium()),
+        is_planned=_is_planned(intake),
+        is_past=intake.scheduled_at is not None and intake.scheduled_at <= utcnow(),
+        accept_form=accept_form,
+        decline_form=forms.get("decline_form") or DeclineForm(prefix="decline", formdata=None),
+        counter_form=forms.get("counter_form") or CounterForm(prefix="counter", formdata=None),
+        outcome_form=forms.get("outcome_form") or OutcomeForm(prefix="outcome", formdata=None),
+        decline_names=DECLINE_NAMES,
+        conflict=conflict,
+    )
+    return page, status
+
+
+@bp.get("/voorstellen/<int:intake_id>")
+@company_only
+def proposal(intake_id: int) -> Page:
+    """One proposal: the student as far as the company may see them, the coach to
+    contact, the times and place, and what the company can do now."""
+    return _proposal_page(_or_404(intakes.find_intake, intake_id))
+
+
+# Where a service names a field that the company's form calls otherwise.
+FIELD_NAMES = {"slots": "slot_1", "outcome_note": "note"}
+
+
+def _answer(
+    intake_id: int,
+    form_name: str,
+    form: Any,
+    act: Callable[[Session, Any], object],
+    done: str,
+) -> Page:
+    """Run one answer to a proposal in a unit of work; show its form again with what is
+    wrong (400), or say what happened meanwhile when someone else acted first (409)."""
+    _or_404(intakes.find_intake, intake_id)
+    if form.validate():
+        try:
+            with unit_of_work() as db:
+                act(db, form)
+        except ConflictError as error:  # the coach withdrew, a colleague answered, ...
+            return _proposal_page(
+                _or_404(intakes.find_intake, intake_id), status=409, conflict=error.message
+            )
+        except InputError as error:
+            show_error(form, InputError(FIELD_NAMES.get(error.field, error.field), error.message))
+        else:
+            flash(done)
+            return redirect(url_for("company.proposal", intake_id=intake_id))
+    return _proposal_page(_or_404(intakes.find_intake, intake_id), status=400, **{form_name: form})
+
+
+@bp.post("/voorstellen/<int:intake_id>/aanvaarden")
+@company_only
+def accept_proposal(intake_id: int) -> Page:
+    """Take one of the coach's times: the interview is planned, the coach is told."""
+    form = SlotChoiceForm(prefix="accept")
+    form.slot_id.choices = []  # any id: the service checks it is one of the coach's times
+    return _answer(
+        intake_id,
+        "accept_form",
+        form,
+        lambda db, f: intakes.accept(db, me(), intake_id, f.slot_id.data, utcnow(), public_link),
+        _l("Het intakegesprek is gepland. De school weet het."),
+    )
+
+
+@bp.post("/voorstellen/<int:intake_id>/afwijzen")
+@company_only
+def decline_proposal(intake_id: int) -> Page:
+    """Decline a proposal with a reason the coach reads (confirmed by a checkbox)."""
+    form = DeclineForm(prefix="decline")
+    return _answer(
+        intake_id,
+        "decline_form",
+        form,
+        lambda db, f: intakes.decline(
+            db,
+            me(),
+            intake_id,
+            DeclineReason(f.reason.data),
+            f.company_note.data or "",
+            utcnow(),
+            public_link,
+        ),
+        _l("Je hebt het voorstel afgewezen. De school ziet de reden."),
+    )
+
+
+@bp.post("/voorstellen/<int:intake_id>/andere-momenten")
+@company_only
+def counter_proposal(intake_id: int) -> Page:
+    """Offer one to three other times; the coach takes one or withdraws."""
+    form = CounterForm(prefix="counter")
+
+    def counter(db: Session, f: CounterForm) -> object:
+        moments = (in_belgium(f.slot_1.data), in_belgium(f.slot_2.data), in_belgium(f.slot_3.data))
+        times = [moment for moment in moments if moment is not None]
+        return intakes.counter(db, me(), intake_id, times, f.note.data or "", utcnow(), public_link)
+
+    return _answer(
+        intake_id,
+        "counter_form",
+        form,
+        counter,
+        _l("Je stelde andere momenten voor. De school kiest er een of trekt het voorstel in."),
+    )
+
+
+@bp.post("/voorstellen/<int:intake_id>/uitkomst")
+@company_only
+def record_outcome(intake_id: int) -> Page:
+    """Record how the interview went (the coach may do so too: the first word counts)."""
+    form = OutcomeForm(prefix="outcome")
+    return _answer(
+        intake_id,
+        "outcome_form",
+        form,
+        lambda db, f: intakes.record_outcome(
+            db, me(), intake_id, IntakeOutcome(f.outcome.data), f.note.data or "", utcnow()
+        ),
+        _l("De uitkomst van het gesprek is genoteerd."),
+    )
+
+
+# --- Announcing a free place to the schools nearby (step 4) ------------------------------
+
+
+@bp.route("/erkenningen/<int:recognition_id>/bekendmaken", methods=["GET", "POST"])
+@company_only
+def announce(recognition_id: int) -> Page:
+    """Announce a confirmed free place to the schools nearby that have students in the
+    programme (once a week per workplace); say how many schools it reached."""
+    recognition = _or_404(recognitions.find_recognition, recognition_id)
+    form = AnnounceForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work() as db:
+                _announcement, n_schools = announcements.announce(
+                    db,
+                    me(),
+                    recognition_id,
+                    form.message.data or "",
+                    float(form.radius_km.data or 0),
+                    utcnow(),
+                    get_settings().search.stale_after_days,
+                )
+        except InputError as error:
+            show_error(form, error)
+        else:
+            if n_schools:
+                flash(
+                    ngettext(
+                        "Je aanbod is bekendgemaakt aan %(num)s school in de buurt.",
+                        "Je aanbod is bekendgemaakt aan %(num)s scholen in de buurt.",
+                        n_schools,
+                    )
+                )
+            else:
+                flash(
+                    gettext(
+                        "Je aanbod is bekendgemaakt, maar binnen %(km)s km heeft geen school "
+                        "leerlingen in deze opleiding.",
+                        km=form.radius_km.data,
+                    )
+                )
+            return redirect(url_for("company.recognition", recognition_id=recognition_id))
+    context = {
+        "form": form,
+        "recognition": _or_404(recognitions.find_recognition, recognition_id),
+        "can_announce": _has_confirmed_free_place(recognition, today_in_belgium()),
+    }
+    if form.is_submitted():
+        return _invalid("company/announce.html", **context)
+    return render_template("company/announce.html", **context)

@@ -29,8 +29,11 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from models import (
+    Announcement,
     Company,
     EmailToken,
+    Intake,
+    IntakeSlot,
     LoginSession,
     Mentor,
     OutboxMessage,
@@ -40,9 +43,10 @@ from models import (
     User,
 )
 from models.access import ApiToken
-from models.base import utcnow
-from models.enums import RecognitionStatus, Role
-from models.rules import format_kbo
+from models.base import BELGIUM, today_in_belgium, utcnow
+from models.calendar import add_working_days
+from models.enums import IntakeStatus, RecognitionStatus, Role
+from models.rules import add_years, format_kbo
 from tests import factories
 from tests.clients import login, post
 from tests.pages import REGISTRATION
@@ -245,6 +249,25 @@ MENTOR_FORM = {
     "training_status": "not_started",
 }
 
+# A student in the learner ages, and an intake proposal whose times come after its deadline.
+STUDENT_FORM = {
+    "first_name": "Noor",
+    "last_name": "Declercq",
+    "birth_date": add_years(today_in_belgium(), -17).isoformat(),
+    "programme": PROGRAMME,
+    "home_postcode": "8500",
+    "mobility": "bike",
+    "is_ready_for_work": "y",
+    "lessons_start_date": "",
+}
+PROPOSAL_FORM = {
+    "slot_1": f"{add_working_days(today_in_belgium(), 8).isoformat()}T10:00",
+    "location": "school",
+    "note": "",
+    "location_note": "",
+    "respond_by": add_working_days(today_in_belgium(), 5).isoformat(),
+}
+
 MATRIX = (
     # The public search: pages and API answer everyone alike.
     Route("search.home", "GET", "/", everyone(OK)),
@@ -398,6 +421,65 @@ MATRIX = (
         companies_only(company_a=saved("/bedrijf/sleutels"), company_b=NOT_FOUND),
     ),
     # The school's pages: its own students; another school's do not exist for it.
+    Route(
+        "company.inbox",
+        "GET",
+        "/bedrijf/voorstellen",
+        companies_only(company_a=OK, company_b=OK),
+    ),
+    Route(
+        "company.proposal",
+        "GET",
+        "/bedrijf/voorstellen/{proposed}",
+        companies_only(company_a=OK, company_b=NOT_FOUND),
+    ),
+    Route(
+        "company.accept_proposal",
+        "POST",
+        "/bedrijf/voorstellen/{proposed}/aanvaarden",
+        companies_only(company_a=saved("/bedrijf/voorstellen/{proposed}"), company_b=NOT_FOUND),
+        form={"accept-slot_id": "{school_slot}"},
+    ),
+    Route(
+        "company.decline_proposal",
+        "POST",
+        "/bedrijf/voorstellen/{proposed}/afwijzen",
+        companies_only(company_a=saved("/bedrijf/voorstellen/{proposed}"), company_b=NOT_FOUND),
+        form={"decline-reason": "no_place", "decline-company_note": "", "decline-confirm": "y"},
+    ),
+    Route(
+        "company.counter_proposal",
+        "POST",
+        "/bedrijf/voorstellen/{proposed}/andere-momenten",
+        companies_only(company_a=saved("/bedrijf/voorstellen/{proposed}"), company_b=NOT_FOUND),
+        form={
+            "counter-slot_1": f"{add_working_days(today_in_belgium(), 9).isoformat()}T14:00",
+            "counter-slot_2": "",
+            "counter-slot_3": "",
+            "counter-note": "",
+        },
+    ),
+    Route(
+        "company.record_outcome",
+        "POST",
+        "/bedrijf/voorstellen/{planned}/uitkomst",
+        companies_only(company_a=saved("/bedrijf/voorstellen/{planned}"), company_b=NOT_FOUND),
+        form={"outcome-outcome": "no_match", "outcome-note": "Het profiel paste niet."},
+    ),
+    Route(
+        "company.announce",
+        "GET",
+        "/bedrijf/erkenningen/{recognised}/bekendmaken",
+        companies_only(company_a=OK, company_b=NOT_FOUND),
+    ),
+    Route(
+        "company.announce",
+        "POST",
+        "/bedrijf/erkenningen/{recognised}/bekendmaken",
+        # Announced, even when no school nearby has students in the programme yet.
+        companies_only(company_a=saved("/bedrijf/erkenningen/{recognised}"), company_b=NOT_FOUND),
+        form={"message": "Een plaats vrij vanaf september.", "radius_km": "25"},
+    ),
     Route("school.dashboard", "GET", "/school", schools_only(school_a=OK, school_b=OK)),
     Route(
         "school.export",
@@ -416,6 +498,86 @@ MATRIX = (
         "POST",
         "/school/leerlingen/{student}/wissen",
         schools_only(school_a=saved("/school"), school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.new_student",
+        "GET",
+        "/school/leerlingen/nieuw",
+        schools_only(school_a=OK, school_b=OK),
+    ),
+    Route(
+        "school.new_student",
+        "POST",
+        "/school/leerlingen/nieuw",
+        # Each school adds the student to itself.
+        schools_only(
+            school_a=saved(r"/school/leerlingen/\d+"), school_b=saved(r"/school/leerlingen/\d+")
+        ),
+        form=STUDENT_FORM,
+    ),
+    Route(
+        "school.import_class",
+        "GET",
+        "/school/leerlingen/importeren",
+        schools_only(school_a=OK, school_b=OK),
+    ),
+    Route(
+        "school.import_class",
+        "POST",
+        "/school/leerlingen/importeren",
+        # No file: refused as a form (test_school_pages.py imports files).
+        schools_only(school_a=INVALID, school_b=INVALID),
+    ),
+    Route(
+        "school.student",
+        "GET",
+        "/school/leerlingen/{student}",
+        schools_only(school_a=OK, school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.propose",
+        "GET",
+        "/school/leerlingen/{student}/voorstellen/{recognised}",
+        schools_only(school_a=OK, school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.propose",
+        "POST",
+        "/school/leerlingen/{student}/voorstellen/{recognised}",
+        schools_only(school_a=saved(r"/school/voorstellen/\d+"), school_b=NOT_FOUND),
+        form=PROPOSAL_FORM,
+    ),
+    Route(
+        "school.intake",
+        "GET",
+        "/school/voorstellen/{countered}",
+        schools_only(school_a=OK, school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.take_slot",
+        "POST",
+        "/school/voorstellen/{countered}/moment",
+        schools_only(school_a=saved("/school/voorstellen/{countered}"), school_b=NOT_FOUND),
+        form={"slot_id": "{company_slot}"},
+    ),
+    Route(
+        "school.withdraw",
+        "GET",
+        "/school/voorstellen/{countered}/intrekken",
+        schools_only(school_a=OK, school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.withdraw",
+        "POST",
+        "/school/voorstellen/{countered}/intrekken",
+        schools_only(school_a=saved("/school/voorstellen/{countered}"), school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.record_outcome",
+        "POST",
+        "/school/voorstellen/{planned}/uitkomst",
+        schools_only(school_a=saved("/school/voorstellen/{planned}"), school_b=NOT_FOUND),
+        form={"outcome": "match", "note": ""},
     ),
     # The admin's page: the scheduled jobs and their runs.
     Route(
@@ -516,6 +678,7 @@ def build_world(app: Flask) -> World:
             first_name=STUDENT_FIRST_NAME,
             last_name=STUDENT_LAST_NAME,
             birth_date=STUDENT_BIRTH_DATE,
+            is_ready_for_work=True,
         )
         school_b = factories.school(session, name="VTI Brugge")
         registration = waiting_registration(session)
@@ -558,6 +721,7 @@ def build_world(app: Flask) -> World:
             valid_until=None,
             n_free_places=0,
         )
+        proposed, countered, planned = proposals(session, student, site)
         token_a, secret_a = create_token(session, Party.of_company(company_a.id), "ERP")
         _token_b, secret_b = create_token(session, Party.of_company(company_b.id), "ERP")
         users = {
@@ -591,10 +755,49 @@ def build_world(app: Flask) -> World:
                 "company_a_email": users[COMPANY_A].email,
                 "student": student.id,
                 "registration": registration,
+                "proposed": proposed.id,
+                "school_slot": proposed.slots[0].id,
+                "countered": countered.id,
+                "company_slot": countered.slots[-1].id,
+                "planned": planned.id,
             },
             company_a_id=company_a.id,
             company_a_kbo=company_a.kbo_number,
         )
+
+
+def proposals(session: Session, student: Student, site: Site) -> tuple[Intake, Intake, Intake]:
+    """Three proposals of school A to other workplaces of company A: one waiting for the
+    company's answer, one the company answered with another time, one whose interview
+    was yesterday."""
+    later = add_working_days(today_in_belgium(), 8)
+    at_ten = datetime(later.year, later.month, later.day, 10, tzinfo=BELGIUM).astimezone(UTC)
+    made = []
+    for code, status in (
+        ("onthaal-organisatie-en-sales-duaal", IntakeStatus.PROPOSED),
+        ("logistiek-duaal", IntakeStatus.COUNTERED),
+        ("winkelmedewerker-duaal", IntakeStatus.ACCEPTED),
+    ):
+        workplace = factories.recognition(
+            session, at=site, programme=factories.programme(session, code)
+        )
+        intake = Intake(
+            student_id=student.id,
+            recognition_id=workplace.id,
+            status=status,
+            respond_by=add_working_days(today_in_belgium(), 5),
+            slots=[IntakeSlot(starts_at=at_ten, offered_by="school")],
+        )
+        if status is IntakeStatus.COUNTERED:
+            intake.slots.append(
+                IntakeSlot(starts_at=at_ten + timedelta(hours=4), offered_by="company")
+            )
+        else:
+            intake.scheduled_at = utcnow() - timedelta(days=1)
+        session.add(intake)
+        made.append(intake)
+    session.flush()
+    return made[0], made[1], made[2]
 
 
 def waiting_registration(session: Session) -> str:
@@ -637,6 +840,8 @@ OWNED_MODELS = (
     LoginSession,
     EmailToken,
     OutboxMessage,
+    Intake,
+    Announcement,
 )
 # Using a token or a session notes when; it changes nothing.
 BOOKKEEPING = {("api_tokens", "last_used_at"), ("login_sessions", "last_seen_at")}
@@ -720,7 +925,11 @@ def must_not_show(world: World, route: Route, visitor: str) -> tuple[str, ...]:
     area = route.endpoint.partition(".")[0]
     if (visitor, area) == (SCHOOL_STAFF, "school"):
         return MENTOR_MARKERS
-    if (visitor, area) in {(COMPANY_A, "company"), (CONSULTANT_A, "partnership")}:
+    if (visitor, area) == (COMPANY_A, "company"):
+        # School A proposed the student to company A: its pages name the student (the
+        # last name once an interview is planned) and give an age, never the birth date.
+        return STUDENT_MARKERS[2:]
+    if (visitor, area) == (CONSULTANT_A, "partnership"):
         return STUDENT_MARKERS
     if area in ("company", "partnership"):
         # Another party's own pages show nothing of company A at all.
@@ -789,6 +998,11 @@ def test_each_matrix_path_reaches_its_endpoint(app: Flask) -> None:
         "token": 4,
         "student": 5,
         "registration": "a-token",
+        "proposed": 9,
+        "school_slot": 10,
+        "countered": 6,
+        "company_slot": 7,
+        "planned": 8,
     }
     for route in MATRIX:
         path = urlsplit(route.path.format_map(any_id)).path
