@@ -427,6 +427,15 @@ def record_outcome(
     note = note.strip()
     if outcome is IntakeOutcome.NO_MATCH and not note:
         raise InputError("outcome_note", _l("Zeg kort waarom het geen match is."))
+    if (
+        outcome is not IntakeOutcome.NOT_HELD
+        and intake.scheduled_at is not None
+        and intake.scheduled_at > now
+    ):
+        raise InputError(
+            "outcome",
+            _l("Het gesprek moet nog plaatsvinden: noteer nu alleen dat het niet doorgaat."),
+        )
     changed = session.execute(
         update(Intake)
         .where(

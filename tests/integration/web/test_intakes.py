@@ -221,8 +221,14 @@ def bring(session: Session, world: World, intake: Intake, state: str) -> None:
     elif state in ("accepted", "outcome"):
         intakes.accept(session, company, intake.id, school_slot(intake).id, later, link)
         if state == "outcome":
+            afterwards = school_slot(intake).starts_at + timedelta(hours=1)
             intakes.record_outcome(
-                session, coach, intake.id, IntakeOutcome.NO_MATCH, "Andere verwachtingen", later
+                session,
+                coach,
+                intake.id,
+                IntakeOutcome.NO_MATCH,
+                "Andere verwachtingen",
+                afterwards,
             )
     elif state == "declined":
         intakes.decline(session, company, intake.id, DeclineReason.TIMING, "", later, link)
@@ -1087,7 +1093,11 @@ class IntakeMachine(RuleBasedStateMachine):
         if self.attempt(
             lambda: intakes.record_outcome(self.session, party, intake_id, outcome, note, now),
             allowed=e.status is IntakeStatus.ACCEPTED and e.outcome is None,
-            input_ok=outcome is not IntakeOutcome.NO_MATCH or bool(note),
+            input_ok=(outcome is not IntakeOutcome.NO_MATCH or bool(note))
+            # Before the interview, only that it will not take place.
+            and (
+                outcome is IntakeOutcome.NOT_HELD or e.scheduled_at is None or e.scheduled_at <= now
+            ),
         ):
             e.outcome = outcome
 
@@ -1315,7 +1325,9 @@ def _outcome_by(who: str) -> Act:
     def act(session: Session, world: World, intake: Intake) -> object:
         party = world.by_coach if who == "coach" else world.by_company
         outcome = IntakeOutcome.MATCH if who == "coach" else IntakeOutcome.NOT_HELD
-        return intakes.record_outcome(session, party, intake.id, outcome, "", NOW)
+        assert intake.scheduled_at is not None
+        afterwards = intake.scheduled_at + timedelta(hours=1)
+        return intakes.record_outcome(session, party, intake.id, outcome, "", afterwards)
 
     return act
 
