@@ -1,20 +1,29 @@
 """The student's pages: search at /, results at /zoeken, a workplace at /werkplekken/<id>.
 
 Plain forms and links that work without JavaScript; the results URL carries the same
-parameters as the API, so it can be shared and bookmarked.
+parameters as the API, so it can be shared and bookmarked. A signed-in student finds the
+form filled in from their record, and marks workplaces as *Interessant* on the results
+and on a workplace's page (web/views/student.py keeps the marks).
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from matcher import DEFAULT_RADIUS_KM, MOBILITIES, InvalidQueryError, SearchQuery
+from matcher import DEFAULT_RADIUS_KM, MOBILITIES, InvalidQueryError, SearchQuery, StudentWishes
+from models import Student
 from models.base import today_in_belgium
+from models.enums import Role
+from models.rules import age_on
+from web.auth import me
 from web.config import get_settings
 from web.db import get_session
 from web.filters import page_words
@@ -23,9 +32,12 @@ from web.links import search_args
 from web.params import ParameterError
 from web.resources import get_gazetteer, get_search_index
 from web.search_request import read_explain_query, read_origin, read_search_query
+from web.services import interests
+from web.services.age_limits import search_old_enough
 from web.services.overview import overview_on
-from web.services.search import Origin, find_workplace, search_workplaces
+from web.services.search import Origin, find_workplace
 from web.services.search_index import IndexState, ProgrammeListing
+from web.views.student import signed_in_student
 from web.vocabulary import MOBILITY_NAMES
 
 bp = Blueprint("search", __name__)
@@ -38,6 +50,7 @@ FIELD_MESSAGES = {
     "lon": _l("Geef een Belgische postcode of gemeente, bijvoorbeeld 8500 of Kortrijk."),
     "radius_km": _l("Kies een afstand tussen 1 en 200 km."),
     "mobility": _l("Kies hoe je je verplaatst."),
+    "age": _l("Geef je leeftijd in jaren, tussen 12 en 99, of laat het leeg."),
     "sort": _l("Kies een volgorde."),
     "only_available": _l("Kies welke werkplekken je wilt zien."),
 }
@@ -69,47 +82,71 @@ def _programme_options(state: IndexState, selected: str) -> Markup:
     return state.derive(("programme_options", key), render)
 
 
-def _form(state: IndexState, errors: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What the search form needs: the programme options, the other choices, values."""
-    mobility = request.args.get("mobility", "bike")
+def _form(
+    state: IndexState, errors: dict[str, Any] | None = None, defaults: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What the search form needs: the programme options, the other choices, values (from
+    the URL, else from `defaults`)."""
+    given = {**(defaults or {}), **request.args.to_dict()}
+    mobility = given.get("mobility", "bike")
     if mobility not in MOBILITIES:
         mobility = "bike"
-    programme = request.args.get("programme", "")
+    programme = given.get("programme", "")
     return {
         "programme_options": _programme_options(state, programme),
-        "radius_choices": _radius_choices(request.args.get("radius_km", "")),
+        "radius_choices": _radius_choices(given.get("radius_km", "")),
         "mobility_labels": MOBILITY_NAMES,
         "values": {
             "programme": programme,
-            "postcode": request.args.get("postcode", ""),
+            "postcode": given.get("postcode", ""),
+            "age": given.get("age", ""),
             "mobility": mobility,
-            "radius_km": request.args.get("radius_km", ""),
+            "radius_km": given.get("radius_km", ""),
             "default_radius_km": int(DEFAULT_RADIUS_KM[mobility]),
-            "only_available": request.args.get("only_available", "true").strip().lower()
+            "only_available": given.get("only_available", "true").strip().lower()
             not in ("false", "0", "no", "off"),
-            "sort": request.args.get("sort", "score"),
+            "sort": given.get("sort", "score"),
         },
         "errors": errors or {},
         **page_words(),
     }
 
 
+def _from_record(student: Student, today: date) -> dict[str, str]:
+    """A signed-in student's search, from their record; they can change every value."""
+    age: int | None = age_on(student.birth_date, today)
+    try:
+        StudentWishes(age=age)
+    except InvalidQueryError:  # an age the search does not take: the student fills it in
+        age = None
+    return {
+        "programme": student.programme.code,
+        "postcode": student.home_postcode,
+        "mobility": student.mobility.value,
+        "age": "" if age is None else str(age),
+    }
+
+
 @bp.get("/")
 def home() -> str:
-    """The search form, and figures that show the service is alive."""
+    """The search form, and figures that show the service is alive; a signed-in student
+    is greeted, with the form filled in from their record."""
     session = get_session()
     state = get_search_index().current(session)
     stale_after_days = get_settings().search.stale_after_days
-    overview = overview_on(state, session, today_in_belgium(), stale_after_days)
-    form = _form(state)
+    today = today_in_belgium()
+    overview = overview_on(state, session, today, stale_after_days)
+    student = signed_in_student()
+    form = _form(state, defaults=None if student is None else _from_record(student, today))
     lang = request.args.get("lang")
-    if request.args.keys() <= {"lang"} and lang in (None, *LANGUAGES):
+    if student is None and request.args.keys() <= {"lang"} and lang in (None, *LANGUAGES):
         # The home page as most visitors see it: its form is the same for everyone in a
-        # language, so it is rendered once per data version.
+        # language, so it is rendered once per data version. Never a student's own: it
+        # holds their postcode and age.
         form["form_html"] = state.derive(
             ("home form", page_language(), lang), lambda: _render_search_form(form)
         )
-    return render_template("home.html", overview=overview, **form)
+    return render_template("home.html", overview=overview, student=student, **form)
 
 
 def _render_search_form(form: dict[str, Any]) -> Markup:
@@ -148,6 +185,8 @@ def results() -> str | Response | tuple[str, int]:
     if not args.get("radius_km", "").strip():
         mobility = args.get("mobility", "bike")
         args["radius_km"] = str(int(DEFAULT_RADIUS_KM.get(mobility, 25.0)))
+    if not args.get("age", "x").strip():  # a blank age is none: the API takes no blanks
+        del args["age"]
     if not errors and args != request.args.to_dict():  # also drops unknown parameters
         return redirect(url_for("search.results") + "?" + urlencode(args))
     origin: Origin | None = None
@@ -160,15 +199,26 @@ def results() -> str | Response | tuple[str, int]:
             errors[error.field] = FIELD_MESSAGES.get(error.field, OTHER_FIELD)
     if errors or origin is None:
         return render_template("home.html", overview=None, **_form(state, errors)), 400
-    page = search_workplaces(state, query, origin)
+    filtered = search_old_enough(state, query, origin)
     return render_template(
         "results.html",
-        page=page,
+        page=filtered.page,
+        too_young=filtered.too_young,
         query=query,
         programme_name=names[programme],
         max_widen_km=get_settings().search.max_widen_km,
+        **_interest_buttons(hit.recognition_id for hit in filtered.page.hits),
         **_form(state),
     )
+
+
+def _interest_buttons(recognition_ids: Iterable[int]) -> dict[str, Any]:
+    """What the *Interessant* buttons need: shown to a signed-in student only, pressed
+    where they marked the workplace already."""
+    if not current_user.is_authenticated or me().role is not Role.STUDENT:
+        return {"can_mark": False, "marked": set()}
+    marked = interests.marked_among(get_session(), me(), recognition_ids)
+    return {"can_mark": True, "marked": marked}
 
 
 @bp.get("/werkplekken/<int:recognition_id>")
@@ -186,5 +236,9 @@ def workplace(recognition_id: int) -> str:
     if detail is None:
         abort(404)
     return render_template(
-        "workplace.html", detail=detail, has_search="programme" in request.args, **page_words()
+        "workplace.html",
+        detail=detail,
+        has_search="programme" in request.args,
+        **_interest_buttons([recognition_id]),
+        **page_words(),
     )
