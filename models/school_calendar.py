@@ -36,6 +36,11 @@ def _calendar() -> tuple[tuple[tuple[date, date], ...], frozenset[date]]:
     return tuple(sorted(years)), frozenset(off)
 
 
+def school_years() -> tuple[tuple[date, date], ...]:
+    """The school years the calendar covers: the first and last school day of each."""
+    return _calendar()[0]
+
+
 def is_training_day(day: date, school_days_off: Collection[date] = ()) -> bool:
     """Tell whether a learner trains (at school or at work) on `day`."""
     if day.weekday() >= 5 or day in school_days_off:

@@ -8,7 +8,7 @@ it; it is translated where it is shown (`lazy` for a form's label, `gettext` on 
 from flask_babel import lazy_gettext
 from flask_babel.speaklater import LazyString
 
-from models.enums import MentorProblem, RecognitionStatus, TrainingStatus
+from models.enums import AgreementType, MentorProblem, RecognitionStatus, TrainingStatus
 
 
 def N_(text: str) -> str:  # noqa: N802 (the name translation tools look for)
@@ -30,6 +30,14 @@ MONTH_NAMES = (
     N_("november"),
     N_("december"),
 )
+# The agreement types of DOMAIN.md step 6, by their full names.
+AGREEMENT_TYPE_NAMES = {
+    AgreementType.SAO: N_("stageovereenkomst alternerende opleiding (SAO)"),
+    AgreementType.OAO: N_("overeenkomst alternerende opleiding (OAO)"),
+    AgreementType.DA: N_("deeltijdse arbeidsovereenkomst (DA)"),
+    AgreementType.ODO: N_("overeenkomst duale opleiding (ODO)"),
+    AgreementType.ODO_STATUUT: N_("overeenkomst duale opleiding met statuut (ODO-statuut)"),
+}
 LANGUAGE_NAMES = {"nl": N_("Nederlands"), "fr": N_("Frans"), "en": N_("Engels"), "de": N_("Duits")}
 # What a company asks of the hours (matcher.HOURS_PATTERNS), in one word each.
 HOURS_NAMES = {

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from models import (
     Agreement,
+    Intake,
     Programme,
     Recognition,
     SchoolDayOff,
@@ -48,6 +50,7 @@ LinkTo = Callable[..., str]
 OAO_MAX_YEARS = 3  # DOMAIN.md step 6
 MAX_REASON = 2000
 
+ALREADY_STARTED = _l("Voor dit gesprek bestaat al een overeenkomst.")
 NO_PLACE_LEFT = _l(
     "Er is geen vrije plaats meer op deze werkplek: een andere overeenkomst nam de laatste. "
     "Er werd niets opgeslagen."
@@ -62,6 +65,12 @@ class TypeDecision:
     rule: Message
 
 
+DA_CHOSEN = TypeDecision(
+    AgreementType.DA,
+    _l("Deeltijdse arbeidsovereenkomst: de sector koos ervoor (sociale Maribel)."),
+)
+
+
 def type_for(programme: Programme, weekly_hours: float, wants_da: bool = False) -> TypeDecision:
     """The agreement type, from the learner type and the weekly workplace hours (step 6)."""
     if wants_da:
@@ -73,10 +82,7 @@ def type_for(programme: Programme, weekly_hours: float, wants_da: bool = False) 
                     "daarvoor aangeduid is."
                 ),
             )
-        return TypeDecision(
-            AgreementType.DA,
-            _l("Deeltijdse arbeidsovereenkomst: de sector koos ervoor (sociale Maribel)."),
-        )
+        return DA_CHOSEN
     kind = agreement_type_for(programme.learner_type, weekly_hours)
     adult = programme.learner_type is LearnerType.ADULT
     full = weekly_hours >= AGREEMENT_HOURS_THRESHOLD
@@ -101,6 +107,13 @@ def type_for(programme: Programme, weekly_hours: float, wants_da: bool = False) 
     return TypeDecision(kind, rules[(adult, full)])
 
 
+def decision_of(agreement: Agreement) -> TypeDecision:
+    """The type of an agreement made earlier, with the rule that decided it then."""
+    if agreement.agreement_type is AgreementType.DA:
+        return DA_CHOSEN
+    return type_for(agreement.recognition.programme, agreement.weekly_workplace_hours)
+
+
 def _running_on(start: date, end: date) -> ColumnElement[bool]:
     """SQL: an agreement (signed or waiting for a signature) that runs on some day of
     [start, end]: not ended before `start`, and not starting after `end`."""
@@ -115,9 +128,22 @@ def _with_details() -> tuple[Any, ...]:
         joinedload(Agreement.recognition).joinedload(Recognition.site).joinedload(Site.company),
         joinedload(Agreement.recognition).joinedload(Recognition.programme),
         joinedload(Agreement.mentor),
+        joinedload(Agreement.intake),
         joinedload(Agreement.company_confirmed_by),
         joinedload(Agreement.school_confirmed_by),
     )
+
+
+def state_of(agreement: Agreement, today: date) -> str:
+    """Where an agreement stands: "ended" early, "finished" (its end date passed),
+    "signed", or waiting for the confirmation of "both" sides, the "company" or the "school"."""
+    if agreement.ended_on is not None:
+        return "ended"
+    if agreement.signed_at is not None:
+        return "finished" if agreement.end_date < today else "signed"
+    if agreement.company_confirmed_at is None and agreement.school_confirmed_at is None:
+        return "both"
+    return "company" if agreement.company_confirmed_at is None else "school"
 
 
 def find_agreement(session: Session, party: Party, agreement_id: int) -> Agreement:
@@ -125,15 +151,55 @@ def find_agreement(session: Session, party: Party, agreement_id: int) -> Agreeme
     return policy.find(session, party, Agreement, agreement_id, *_with_details())
 
 
-def list_agreements(session: Session, party: Party) -> list[Agreement]:
-    """The agreements the party may see, the newest first."""
+def list_agreements(
+    session: Session, party: Party, student_id: int | None = None
+) -> list[Agreement]:
+    """The agreements the party may see (of one student, if given), the newest first."""
+    query = policy.visible(party, Agreement)
+    if student_id is not None:
+        query = query.where(Agreement.student_id == student_id)
     return list(
         session.scalars(
-            policy.visible(party, Agreement)
-            .options(*_with_details())
-            .order_by(Agreement.start_date.desc(), Agreement.id.desc())
+            query.options(*_with_details()).order_by(
+                Agreement.start_date.desc(), Agreement.id.desc()
+            )
         )
     )
+
+
+def count_to_confirm(session: Session, party: Party) -> int:
+    """How many agreements wait for the party's side to confirm them."""
+    policy.require(party, Role.SCHOOL_STAFF, Role.COMPANY)
+    side = "company" if party.role is Role.COMPANY else "school"
+    query = (
+        select(func.count())
+        .select_from(Agreement)
+        .where(
+            policy.scope(party, Agreement),
+            getattr(Agreement, f"{side}_confirmed_at").is_(None),
+            Agreement.signed_at.is_(None),
+            Agreement.ended_on.is_(None),
+        )
+    )
+    return session.scalar(query) or 0
+
+
+def check_agreement(
+    session: Session,
+    party: Party,
+    intake_id: int,
+    start_date: date,
+    end_date: date,
+    weekly_hours: float,
+    rules: AgreementSettings,
+    wants_da: bool = False,
+) -> TypeDecision:
+    """Check an agreement's terms against every rule of step 6 and store nothing: the
+    type with the rule that decided it, or the refusal (`InputError`) that names its rule."""
+    _intake, decision = _checked(
+        session, party, intake_id, start_date, end_date, weekly_hours, rules, wants_da
+    )
+    return decision
 
 
 def start_agreement(
@@ -149,21 +215,11 @@ def start_agreement(
     wants_da: bool = False,
 ) -> Agreement:
     """Start an agreement from an interview recorded as a match (the coach)."""
-    policy.require(party, Role.SCHOOL_STAFF)
-    intake = intakes.find_intake(session, party, intake_id)
-    if intake.status is not IntakeStatus.ACCEPTED or intake.outcome is not IntakeOutcome.MATCH:
-        raise InputError(
-            "intake_id", _l("Een overeenkomst start van een gesprek dat een match was.")
-        )
-    if session.scalar(select(Agreement.id).where(Agreement.intake_id == intake.id)) is not None:
-        raise InputError("intake_id", _l("Voor dit gesprek bestaat al een overeenkomst."))
-    student = intake.student
-    if student is None:
-        raise InputError("intake_id", _l("Deze leerling bestaat niet meer."))
-    recognition = intake.recognition
-    decision = type_for(recognition.programme, weekly_hours, wants_da)
-    _check_terms(recognition, decision.agreement_type, start_date, end_date, weekly_hours)
-    _check_availability_of(session, recognition, student.id, start_date, end_date, rules)
+    intake, decision = _checked(
+        session, party, intake_id, start_date, end_date, weekly_hours, rules, wants_da
+    )
+    student, recognition = intake.student, intake.recognition
+    assert student is not None  # checked
     agreement = Agreement(
         student_id=student.id,
         recognition_id=recognition.id,
@@ -175,8 +231,11 @@ def start_agreement(
         weekly_workplace_hours=weekly_hours,
         created_at=now,
     )
-    session.add(agreement)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same form sent twice at once
+            session.add(agreement)
+    except IntegrityError:
+        raise ConflictError(ALREADY_STARTED) from None
     _tell_company(
         session,
         recognition,
@@ -267,6 +326,26 @@ def _sign(
     return agreement
 
 
+def check_early_end(agreement: Agreement, ended_on: date, reason: str) -> str:
+    """Refuse an early end the agreement does not allow (`InputError`), before anyone
+    confirms it; return the reason as it is kept."""
+    reason = reason.strip()
+    if not reason:
+        raise InputError("end_reason", _l("Geef een reden."))
+    if len(reason) > MAX_REASON:
+        raise InputError("end_reason", _l("Houd de reden onder %(n)s tekens.", n=MAX_REASON))
+    if not agreement.start_date <= ended_on < agreement.end_date:
+        raise InputError(
+            "ended_on",
+            _l(
+                "Kies een dag vanaf de start (%(start)s) en vóór het geplande einde (%(end)s).",
+                start=agreement.start_date,
+                end=agreement.end_date,
+            ),
+        )
+    return reason
+
+
 def end_early(
     session: Session,
     party: Party,
@@ -279,19 +358,7 @@ def end_early(
     learner's 20-training-day clock starts again the day after."""
     policy.require(party, Role.SCHOOL_STAFF, Role.COMPANY)
     agreement = find_agreement(session, party, agreement_id)
-    reason = reason.strip()
-    if not reason:
-        raise InputError("end_reason", _l("Geef een reden."))
-    if len(reason) > MAX_REASON:
-        raise InputError("end_reason", _l("Houd de reden onder %(n)s tekens.", n=MAX_REASON))
-    if not agreement.start_date <= ended_on < agreement.end_date:
-        raise InputError(
-            "ended_on",
-            _l(
-                "Kies een dag tussen de start (%(start)s) en het geplande einde.",
-                start=agreement.start_date,
-            ),
-        )
+    reason = check_early_end(agreement, ended_on, reason)
     ended = session.execute(
         update(Agreement)
         .where(
@@ -354,46 +421,79 @@ class Clock:
 def clock_start(session: Session, student: Student, today: date) -> date | None:
     """Where the student's clock starts: the lessons, or the day after the last agreement
     that ended early (DOMAIN.md step 5); None if the lessons start date is unknown."""
-    last_end = session.scalar(
-        select(func.max(Agreement.ended_on)).where(
-            Agreement.student_id == student.id, Agreement.ended_on <= today
-        )
-    )
+    ids = select(Student.id).where(Student.id == student.id)
+    return _start_of_clock(student, _last_early_ends(session, ids, today).get(student.id))
+
+
+def _start_of_clock(student: Student, last_end: date | None) -> date | None:
     starts = [
         d for d in (student.lessons_start_date, last_end and last_end + timedelta(days=1)) if d
     ]
     return max(starts) if starts else None
 
 
-def _has_running_agreement(session: Session, student_id: int, today: date) -> bool:
-    return (
-        session.scalar(
-            select(Agreement.id).where(
-                Agreement.student_id == student_id,
+def _last_early_ends(session: Session, student_ids: Select[Any], today: date) -> dict[int, date]:
+    """Per student, the last day an agreement of theirs ended early, up to today."""
+    rows = session.execute(
+        select(Agreement.student_id, func.max(Agreement.ended_on))
+        .where(Agreement.student_id.in_(student_ids), Agreement.ended_on <= today)
+        .group_by(Agreement.student_id)
+    )
+    return {student_id: ended for student_id, ended in rows if student_id and ended}
+
+
+def _with_running_agreement(session: Session, student_ids: Select[Any], today: date) -> set[int]:
+    """The students among `student_ids` who have a signed agreement running today."""
+    return {
+        student_id
+        for student_id in session.scalars(
+            select(Agreement.student_id).where(
+                Agreement.student_id.in_(student_ids),
                 Agreement.signed_at.is_not(None),
                 func.coalesce(Agreement.ended_on, Agreement.end_date) >= today,
             )
         )
-        is not None
-    )
+        if student_id is not None
+    }
 
 
 def clocks(session: Session, party: Party, today: date) -> list[Clock]:
     """Each of the school's students with their days left, the most urgent first."""
     policy.require(party, Role.SCHOOL_STAFF)
+    return _clocks(session, party, policy.visible(party, Student), today)
+
+
+def clock_of(session: Session, party: Party, student_id: int, today: date) -> Clock | None:
+    """One of the school's students' clock; None once the student left."""
+    policy.require(party, Role.SCHOOL_STAFF)
+    one = policy.visible(party, Student).where(Student.id == student_id)
+    return next(iter(_clocks(session, party, one, today)), None)
+
+
+def _clocks(session: Session, party: Party, chosen: Select[Any], today: date) -> list[Clock]:
+    still_here = chosen.where(Student.left_on.is_(None))
+    ids = still_here.with_only_columns(Student.id)
+    # A few queries for all the students rather than a few for each: this is a page.
+    last_ends = _last_early_ends(session, ids, today)
+    signed = _with_running_agreement(session, ids, today)
     days_off = _days_off(session, party.school_id)
     result = []
-    for student in session.scalars(policy.visible(party, Student).where(Student.left_on.is_(None))):
-        started = clock_start(session, student, today)
-        signed = _has_running_agreement(session, student.id, today)
-        left = None if started is None or signed else training_days_left(started, today, days_off)
-        result.append(Clock(student, started, left, signed))
+    for student in session.scalars(still_here.options(joinedload(Student.programme))):
+        started = _start_of_clock(student, last_ends.get(student.id))
+        has_agreement = student.id in signed
+        left = (
+            None
+            if started is None or has_agreement
+            else training_days_left(started, today, days_off)
+        )
+        result.append(Clock(student, started, left, has_agreement))
     return sorted(
         result,
         key=lambda c: (
             c.days_left is None,
             c.days_left if c.days_left is not None else 0,
             c.student.last_name,
+            c.student.first_name,
         ),
     )
 
@@ -402,17 +502,17 @@ def check_clocks(session: Session, today: date, now: datetime, link_to: LinkTo) 
     """The morning job: warn coaches at 10 and 5 training days left and when time is up
     (then mark the student for the coach to confirm); each warning once."""
     counts = {"warned": 0, "time_up": 0}
-    students = session.scalars(
-        select(Student)
-        .where(Student.left_on.is_(None), Student.lessons_start_date.is_not(None))
-        .options(joinedload(Student.school))
-    ).all()
+    counted = select(Student).where(
+        Student.left_on.is_(None), Student.lessons_start_date.is_not(None)
+    )
+    ids = counted.with_only_columns(Student.id)
+    last_ends = _last_early_ends(session, ids, today)
+    signed = _with_running_agreement(session, ids, today)
+    students = session.scalars(counted.options(joinedload(Student.school))).all()
     days_off_of: dict[int, frozenset[date]] = {}
     for student in students:
-        if _has_running_agreement(session, student.id, today):
-            continue
-        started = clock_start(session, student, today)
-        if started is None:
+        started = _start_of_clock(student, last_ends.get(student.id))
+        if student.id in signed or started is None:
             continue
         if student.school_id not in days_off_of:
             days_off_of[student.school_id] = _days_off(session, student.school_id)
@@ -486,6 +586,33 @@ def _days_off(session: Session, school_id: int | None) -> frozenset[date]:
 
 
 # --- Checks --------------------------------------------------------------------------------
+
+
+def _checked(
+    session: Session,
+    party: Party,
+    intake_id: int,
+    start_date: date,
+    end_date: date,
+    weekly_hours: float,
+    rules: AgreementSettings,
+    wants_da: bool,
+) -> tuple[Intake, TypeDecision]:
+    policy.require(party, Role.SCHOOL_STAFF)
+    intake = intakes.find_intake(session, party, intake_id)
+    if intake.status is not IntakeStatus.ACCEPTED or intake.outcome is not IntakeOutcome.MATCH:
+        raise InputError(
+            "intake_id", _l("Een overeenkomst start van een gesprek dat een match was.")
+        )
+    if session.scalar(select(Agreement.id).where(Agreement.intake_id == intake.id)) is not None:
+        raise ConflictError(ALREADY_STARTED)
+    if intake.student is None:
+        raise InputError("intake_id", _l("Deze leerling bestaat niet meer."))
+    recognition = intake.recognition
+    decision = type_for(recognition.programme, weekly_hours, wants_da)
+    _check_terms(recognition, decision.agreement_type, start_date, end_date, weekly_hours)
+    _check_availability_of(session, recognition, intake.student.id, start_date, end_date, rules)
+    return intake, decision
 
 
 def _check_terms(

@@ -72,6 +72,7 @@ from web.links import public_link
 from web.mail import send_now
 from web.services import (
     accounts,
+    agreements,
     announcements,
     companies,
     intakes,
@@ -91,8 +92,10 @@ from web.services.errors import (
     TooManyRequestsError,
 )
 from web.services.reference import list_programmes
+from web.views.agreements import add_company_routes as add_agreement_routes
 
 bp = Blueprint("company", __name__, url_prefix="/bedrijf")
+add_agreement_routes(bp)
 
 Page = Response | str | tuple[str, int]
 company_only = role_required(Role.COMPANY)
@@ -202,6 +205,7 @@ def dashboard() -> Page:
         company=company,
         today=today_in_belgium(),
         n_waiting=intakes.count_open(get_session(), me()),
+        n_to_confirm=agreements.count_to_confirm(get_session(), me()),
     )
 
 

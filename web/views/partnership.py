@@ -15,7 +15,7 @@ from models.rules import DECISION_NORM_DAYS
 from web.auth import me, role_required
 from web.db import get_session, unit_of_work
 from web.forms import ApproveForm, ReasonForm, show_error
-from web.services import partnerships
+from web.services import agreements, partnerships
 from web.services.errors import ConflictError, InputError, NotFoundError
 from web.services.mentors import mentor_problems_of
 from web.services.recognitions import find_recognition
@@ -52,7 +52,8 @@ def recognitions() -> Page:
     """Find decided recognitions by company name or KBO number (to withdraw one)."""
     text = request.args.get("q", "")[:100]
     found = partnerships.find_recognitions(get_session(), me(), text) if text else []
-    return render_template("partnership/recognitions.html", q=text, found=found)
+    counts = agreements.counts_per_recognition(get_session(), me(), today_in_belgium())
+    return render_template("partnership/recognitions.html", q=text, found=found, counts=counts)
 
 
 def _page(
@@ -64,11 +65,16 @@ def _page(
     conflict: Any = None,
 ) -> tuple[str, int]:
     mentor = recognition.mentor
+    today = today_in_belgium()
     page = render_template(
         "partnership/recognition.html",
         recognition=recognition,
+        # A count, never names: a partnership sees no students (DOMAIN.md).
+        n_agreements=agreements.counts_per_recognition(get_session(), me(), today).get(
+            recognition.id, 0
+        ),
         company=recognition.site.company,
-        problems=mentor_problems_of(mentor, today_in_belgium(), recognition) if mentor else [],
+        problems=mentor_problems_of(mentor, today, recognition) if mentor else [],
         approve_form=approve_form or ApproveForm(formdata=None),
         refuse_form=refuse_form or ReasonForm(formdata=None, prefix="refuse"),
         withdraw_form=withdraw_form or ReasonForm(formdata=None, prefix="withdraw"),

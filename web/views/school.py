@@ -32,7 +32,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice
 
-from models import Intake, Recognition, Site, Student, StudentInterest
+from models import Agreement, Intake, Recognition, Site, Student, StudentInterest
 from models.base import BELGIUM, today_in_belgium, utcnow
 from models.enums import (
     OPEN_INTAKE_STATUSES,
@@ -44,6 +44,7 @@ from models.enums import (
     Role,
 )
 from models.rules import is_recognition_valid, school_year_start
+from models.school_calendar import WARN_AT_DAYS_LEFT
 from web.auth import me, role_required
 from web.config import get_settings
 from web.db import get_session, unit_of_work
@@ -56,15 +57,20 @@ from web.forms.school import (
 )
 from web.links import public_link
 from web.resources import get_gazetteer, get_search_index
-from web.services import intakes, policy, student_import, students
+from web.services import agreements, intakes, policy, student_import, students
 from web.services.announcements import Offer, offers_for
 from web.services.errors import ConflictError, InputError, NotFoundError
 from web.services.reference import list_programmes
 from web.services.student_import import StudentDataError, StudentDetails
 from web.services.suggestions import suggest_workplaces
+from web.views.agreements import STATE_NAMES as AGREEMENT_STATE_NAMES
+from web.views.agreements import add_school_routes as add_agreement_routes
+from web.views.training_days import add_school_routes as add_training_day_routes
 from web.vocabulary import COMPANY_SIZE_NAMES, MOBILITY_NAMES
 
 bp = Blueprint("school", __name__, url_prefix="/school")
+add_agreement_routes(bp)
+add_training_day_routes(bp)
 
 Page = BaseResponse | str | tuple[str, int]
 school_only = role_required(Role.SCHOOL_STAFF)
@@ -100,6 +106,7 @@ PROGRESS_NAMES = {
     "proposed": _l("voorgesteld"),
     "planned": _l("gesprek gepland"),
     "agreed": _l("overeenkomst volgt"),
+    "signed": _l("overeenkomst getekend"),
 }
 # What a company reads of a student, in the order the propose page lists it.
 COMPANY_SEES = (
@@ -131,6 +138,7 @@ def vocabulary() -> dict[str, Any]:
         "decline_names": DECLINE_NAMES,
         "progress_names": PROGRESS_NAMES,
         "location_names": PLACE_NAMES,
+        "agreement_state_names": AGREEMENT_STATE_NAMES,
         "mobility_names": MOBILITY_NAMES,
         "company_size_names": COMPANY_SIZE_NAMES,
     }
@@ -163,21 +171,35 @@ def _student(student_id: int) -> Student:
 
 @dataclass(frozen=True)
 class Progress:
-    """Where one student stands, and the one thing to do next (with the proposal)."""
+    """Where one student stands, and the one thing to do next (with the proposal or the
+    agreement it is about)."""
 
     status: str  # a key of PROGRESS_NAMES
-    # What comes next: "agreement", "left" (the school), "outcome" (to record), "choose" (a
-    # company's time), "interview" (planned), "wait" (for the company), "run_up", "propose".
+    # What comes next: "signed" (nothing: an agreement runs), "confirm" (an agreement waits
+    # for a confirmation), "agreement" (to draft, after a match), "left" (the school),
+    # "outcome" (to record), "choose" (a company's time), "interview" (planned), "wait"
+    # (for the company), "run_up", "propose".
     step: str
     intake: Intake | None = None
     n_open: int = 0
+    agreement: Agreement | None = None
 
 
-def progress_of(student: Student, proposals: Iterable[Intake], now: datetime) -> Progress:
-    """Sum up a student's proposals: their status, and what needs doing first."""
-    proposals = list(proposals)
+def progress_of(
+    student: Student,
+    proposals: Iterable[Intake],
+    now: datetime,
+    contracts: Iterable[Agreement] = (),
+) -> Progress:
+    """Sum up a student's proposals and agreements: their status, and what needs doing first."""
+    proposals, contracts = list(proposals), list(contracts)
     n_open = sum(1 for i in proposals if i.status in OPEN_INTAKE_STATUSES)
-    agreed = [i for i in proposals if i.outcome is IntakeOutcome.MATCH]
+    # An agreement that ended early no longer counts, nor does the match it came from.
+    running = [a for a in contracts if a.ended_on is None]
+    signed = [a for a in running if a.signed_at is not None]
+    unsigned = [a for a in running if a.signed_at is None]
+    drafted = {a.intake_id for a in contracts}
+    agreed = [i for i in proposals if i.outcome is IntakeOutcome.MATCH and i.id not in drafted]
     planned = sorted(
         (i for i in proposals if i.status is IntakeStatus.ACCEPTED and i.outcome is None),
         key=lambda i: i.scheduled_at or now,
@@ -186,7 +208,21 @@ def progress_of(student: Student, proposals: Iterable[Intake], now: datetime) ->
     waiting = sorted(
         (i for i in proposals if i.status is IntakeStatus.PROPOSED), key=lambda i: i.respond_by
     )
-    status = "agreed" if agreed else "planned" if planned else "proposed" if n_open else "none"
+    status = (
+        "signed"
+        if signed
+        else "agreed"
+        if unsigned or agreed
+        else "planned"
+        if planned
+        else "proposed"
+        if n_open
+        else "none"
+    )
+    if signed:
+        return Progress(status, "signed", None, n_open, signed[0])
+    if unsigned:
+        return Progress(status, "confirm", None, n_open, unsigned[0])
     if agreed:
         return Progress(status, "agreement", agreed[0], n_open)
     if student.left_on is not None:
@@ -229,20 +265,32 @@ def _interests(student_ids: Iterable[int] | None = None) -> dict[int, list[Stude
 @bp.get("")
 @school_only
 def dashboard() -> Page:
-    """The coach's students with their status and next step, and the new offers nearby."""
+    """The coach's students, the most urgent on the 20-training-day clock first, with
+    their status and next step; and the new offers nearby."""
     session = get_session()
     today, now = today_in_belgium(), utcnow()
     everyone = students.list_students(session, me())
     by_student: dict[int | None, list[Intake]] = defaultdict(list)
     for intake in intakes.list_intakes(session, me()):
         by_student[intake.student_id].append(intake)
+    contracts: dict[int | None, list[Agreement]] = defaultdict(list)
+    for found in agreements.list_agreements(session, me()):
+        contracts[found.student_id].append(found)
+    clocks = agreements.clocks(session, me(), today)
+    clock_of = {c.student.id: c for c in clocks}
+    # The clock's order; those who left the school (and have no clock) last, by name.
+    ordered = [c.student for c in clocks] + [s for s in everyone if s.id not in clock_of]
     offers = offers_for(session, me(), today)
     return render_template(
         "school/students.html",
-        rows=[(s, progress_of(s, by_student[s.id], now)) for s in everyone],
+        rows=[
+            (s, progress_of(s, by_student[s.id], now, contracts[s.id]), clock_of.get(s.id))
+            for s in ordered
+        ],
         interests=_interests(),
         offers=[(offer, _candidates(offer, everyone)) for offer in offers],
         today=today,
+        urgent_at=WARN_AT_DAYS_LEFT[-1],
     )
 
 
@@ -366,11 +414,15 @@ def student(student_id: int) -> Page:
     suggestions = suggest_workplaces(
         session, me(), found.id, get_search_index().current(session), get_gazetteer(), today
     )
+    contracts = agreements.list_agreements(session, me(), found.id)
     return render_template(
         "school/student.html",
         student=found,
         card=policy.student_card(me(), found, today),
-        progress=progress_of(found, proposals, utcnow()),
+        progress=progress_of(found, proposals, utcnow(), contracts),
+        contracts=[(a, agreements.state_of(a, today)) for a in contracts],
+        clock=agreements.clock_of(session, me(), found.id, today),
+        urgent_at=WARN_AT_DAYS_LEFT[-1],
         proposals=proposals,
         interests=_interests([found.id])[found.id],
         suggestions=suggestions,
@@ -537,6 +589,9 @@ def _intake_page(
     page = render_template(
         "school/intake.html",
         intake=intake,
+        agreement_id=get_session().scalar(
+            select(Agreement.id).where(Agreement.intake_id == intake.id)
+        ),
         slot_form=slot_form,
         outcome_form=outcome_form or OutcomeForm(formdata=None),
         conflict=conflict,

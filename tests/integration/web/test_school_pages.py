@@ -225,7 +225,7 @@ def test_the_students_with_their_status_and_next_step(
     assert "gesprek gepland" in rows["Bram"]
     assert "Gesprek met Elektro Aerts op" in rows["Bram"]
     assert "overeenkomst volgt" in rows["Cas"]
-    assert "Overeenkomst volgt met Koeltechniek Desmet" in rows["Cas"]
+    assert "Stel de overeenkomst met Koeltechniek Desmet op" in rows["Cas"]
     assert "Kies een moment dat Elektro Aerts voorstelt" in rows["Dries"]
     assert "geen voorstel" in rows["Elif"]
     assert "Stel een intakegesprek voor" in rows["Elif"]
