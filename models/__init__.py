@@ -4,6 +4,7 @@ Never imports `web` or `flask` (see ARCHITECTURE.md); plain SQLAlchemy only.
 """
 
 from models.access import ApiToken, EmailToken, LoginFailure, LoginNetwork, LoginSession, RateEvent
+from models.allocation import AllocationLine, AllocationRun
 from models.base import Base, utcnow
 from models.intake import (
     Agreement,
@@ -22,6 +23,8 @@ from models.workplaces import Company, Mentor, Recognition, Site
 
 __all__ = [
     "Agreement",
+    "AllocationLine",
+    "AllocationRun",
     "Announcement",
     "ApiToken",
     "Base",

@@ -33,6 +33,10 @@ from models import (
 from models.codecs import student_wishes_to_json
 from models.enums import OPEN_INTAKE_STATUSES, IntakeStatus, Role
 from web.services import policy
+from web.services.errors import ConflictError
+from web.services.intakes import LinkTo
+from web.services.intakes import withdraw as withdraw_proposal
+from web.services.messages import _l
 from web.services.policy import Party
 
 # (table, column) -> what erasure does with the rows that point at the student.
@@ -43,6 +47,7 @@ ERASED = {
     ("outbox", "student_id"): "deleted",
     ("student_interests", "student_id"): "deleted",
     ("training_clock_warnings", "student_id"): "deleted",
+    ("allocation_lines", "student_id"): "deleted with the student (ON DELETE CASCADE)",
 }
 
 
@@ -99,6 +104,7 @@ def export_student(session: Session, party: Party, student_id: int) -> dict[str,
             "is_ready_for_work": student.is_ready_for_work,
             "lessons_start_date": _day(student.lessons_start_date),
             "left_on": _day(student.left_on),
+            "time_up_on": _day(student.time_up_on),
             "created_at": _moment(student.created_at),
             "school": student.school.name,
             "programme": {"code": student.programme.code, "name": student.programme.name},
@@ -131,6 +137,8 @@ def export_student(session: Session, party: Party, student_id: int) -> dict[str,
                 "end_date": _day(agreement.end_date),
                 "weekly_workplace_hours": agreement.weekly_workplace_hours,
                 "signed_at": _moment(agreement.signed_at),
+                "ended_on": _day(agreement.ended_on),
+                "end_reason": agreement.end_reason,
             }
             for agreement in agreements
         ],
@@ -152,6 +160,43 @@ def export_student(session: Session, party: Party, student_id: int) -> dict[str,
             for message in messages
         ],
     }
+
+
+def settle_time_up(
+    session: Session,
+    party: Party,
+    student_id: int,
+    leaves: bool,
+    today: date,
+    now: datetime,
+    link_to: LinkTo,
+) -> Student:
+    """The coach answers "uitgestroomd?" for a student whose 20 training days ran out
+    without an agreement (DOMAIN.md step 5): the student leaves the dual track today, and
+    their open proposals are withdrawn; or the student stays, and the mark goes. Nothing
+    is deleted."""
+    policy.require(party, Role.SCHOOL_STAFF)
+    student = policy.find(session, party, Student, student_id)
+    settled = session.execute(
+        update(Student)
+        .where(Student.id == student.id, Student.time_up_on.is_not(None), Student.left_on.is_(None))
+        .values({"left_on": today} if leaves else {"time_up_on": None})
+        .execution_options(synchronize_session=False)
+    )
+    if settled.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(
+            _l("Over deze leerling werd intussen al beslist, of de trainingsdagen zijn niet op.")
+        )
+    if leaves:
+        still_open = session.scalars(
+            select(Intake.id).where(
+                Intake.student_id == student.id, Intake.status.in_(OPEN_INTAKE_STATUSES)
+            )
+        ).all()
+        for intake_id in still_open:
+            withdraw_proposal(session, party, intake_id, now, link_to)
+    session.refresh(student)
+    return student
 
 
 def erase_student(session: Session, party: Party, student_id: int) -> Erasure:
