@@ -41,6 +41,7 @@ from models.rules import (
     recognition_valid_until,
 )
 from web.demo import vocabulary as words
+from web.demo.school_side import add_school_side
 from web.services.accounts import create_user, hash_password
 
 SITES_PER_COMPANY = 1.2  # 10,225 companies, a little over 12,000 sites (DOMAIN.md, Scale)
@@ -131,6 +132,7 @@ def seed_demo(session: Session, size: DemoSize, seed: int, today: date) -> DemoS
     builder = _DemoBuilder(np.random.default_rng(seed), today, programmes, postcodes)
     summary = builder.build(session, size)
     add_demo_users(session)
+    add_school_side(session, today)
     session.flush()
     return summary
 
@@ -148,14 +150,19 @@ DEMO_PARTNERSHIP = "Elektro en installatie"
 
 
 def add_demo_users(session: Session) -> None:
-    """Add the demo logins: the first company, school and student, and one consultant."""
+    """Add the demo logins: the first company, the first school and its first student
+    (so that coach and student see the same proposals), and one consultant."""
+    school_id = session.scalar(select(func.min(School.id)))
     entity_of = {
         Role.COMPANY: session.scalar(select(func.min(Company.id))),
         Role.CONSULTANT: session.scalar(
             select(Partnership.id).where(Partnership.name == DEMO_PARTNERSHIP)
         ),
-        Role.SCHOOL_STAFF: session.scalar(select(func.min(School.id))),
-        Role.STUDENT: session.scalar(select(func.min(Student.id))),
+        Role.SCHOOL_STAFF: school_id,
+        Role.STUDENT: session.scalar(
+            select(func.min(Student.id)).where(Student.school_id == school_id)
+        )
+        or session.scalar(select(func.min(Student.id))),
         Role.ADMIN: None,
     }
     for role, email, password in DEMO_USERS:
@@ -501,7 +508,7 @@ class _DemoBuilder:
         if n == 0:
             return []
         school_year = self.today.year if self.today.month >= 9 else self.today.year - 1
-        lessons_start = date(school_year, 9, 1)
+        lessons_start = date(school_year, 9, 1)  # a wished start date of some
         home_weights: dict[int, np.ndarray] = {}
         rows = []
         for school_index in self.rng.integers(len(school_ids), size=n):
@@ -541,7 +548,10 @@ class _DemoBuilder:
                     "mobility": Mobility(str(mobility)),
                     "wishes": StudentWishes(start_date=start_date, company_size=company_size),
                     "is_ready_for_work": bool(self.rng.random() < 0.88),
-                    "lessons_start_date": lessons_start,
+                    # Unknown here: a start in September would have run out every clock by
+                    # November, and the training-clocks job would write to every coach. The
+                    # demo school's students get dates along their story (school_side.py).
+                    "lessons_start_date": None,
                 }
             )
         return rows

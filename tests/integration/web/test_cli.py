@@ -7,7 +7,22 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Company, Mentor, Programme, Recognition, School, Site, Student
+from models import (
+    Agreement,
+    Announcement,
+    Company,
+    Intake,
+    IntakeSlot,
+    Mentor,
+    OutboxMessage,
+    Programme,
+    Recognition,
+    School,
+    Site,
+    Student,
+    StudentInterest,
+    TrainingClockWarning,
+)
 from models.base import today_in_belgium
 from models.enums import RecognitionStatus
 from models.rules import normalize_kbo
@@ -95,6 +110,18 @@ def test_seed_demo_needs_the_reference_data_first(tmp_path: Path) -> None:
     assert "load-reference" in result.output
 
 
+# What the demo's school side writes (web/demo/school_side.py), its past included.
+SCHOOL_SIDE = (
+    Intake,
+    IntakeSlot,
+    Agreement,
+    Announcement,
+    StudentInterest,
+    TrainingClockWarning,
+    OutboxMessage,
+)
+
+
 def _demo_fingerprint(tmp_path: Path, name: str, seed: int) -> list[tuple[object, ...]]:
     app = create_app(
         {"DUAAL_ENV": "test", "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / name}"}
@@ -116,12 +143,14 @@ def _demo_fingerprint(tmp_path: Path, name: str, seed: int) -> list[tuple[object
     rows: list[tuple[object, ...]] = []
     with app.app_context():
         session: Session = get_session()
-        for model in (Company, Site, Recognition, Mentor, School, Student):
+        for model in (Company, Site, Recognition, Mentor, School, Student, *SCHOOL_SIDE):
+            table = model.__table__
             columns = [
-                c for c in model.__table__.columns if c.name != "updated_at" or model is Recognition
+                c for c in table.columns if c.name != "updated_at" or model in (Recognition, Intake)
             ]
             rows.extend(
-                tuple(r) for r in session.execute(select(*columns).order_by(model.__table__.c.id))
+                tuple(r)
+                for r in session.execute(select(*columns).order_by(*table.primary_key.columns))
             )
         get_db().engine.dispose()
     return rows
