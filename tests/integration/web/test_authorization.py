@@ -29,6 +29,9 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from models import (
+    Agreement,
+    AllocationLine,
+    AllocationRun,
     Announcement,
     Company,
     EmailToken,
@@ -38,14 +41,17 @@ from models import (
     Mentor,
     OutboxMessage,
     Recognition,
+    SchoolDayOff,
     Site,
     Student,
+    StudentInterest,
     User,
 )
 from models.access import ApiToken
+from models.allocation import Placement
 from models.base import BELGIUM, today_in_belgium, utcnow
 from models.calendar import add_working_days
-from models.enums import IntakeStatus, RecognitionStatus, Role
+from models.enums import AgreementType, IntakeOutcome, IntakeStatus, RecognitionStatus, Role
 from models.rules import add_years, format_kbo
 from tests import factories
 from tests.clients import login, post
@@ -205,6 +211,11 @@ def schools_only(*, school_a: Expect, school_b: Expect) -> dict[str, Expect]:
     }
 
 
+def students_only(student: Expect) -> dict[str, Expect]:
+    """A /leerling page: the signed-in student's own; others log in first, or are refused."""
+    return {**everyone(FORBIDDEN), ANONYMOUS: TO_LOGIN, STUDENT: student}
+
+
 def token_holders_only(*, company_a: Expect, company_b: Expect) -> dict[str, Expect]:
     """The token API: companies send their own bearer token; a session cookie is no token."""
     return {**everyone(UNAUTHORIZED), COMPANY_A: company_a, COMPANY_B: company_b}
@@ -266,6 +277,19 @@ PROPOSAL_FORM = {
     "note": "",
     "location_note": "",
     "respond_by": add_working_days(today_in_belgium(), 5).isoformat(),
+}
+
+# An agreement drafted from the match: it starts in two weeks, within the recognition.
+AGREEMENT_FORM = {
+    "start_date": (today_in_belgium() + timedelta(days=14)).isoformat(),
+    "end_date": (today_in_belgium() + timedelta(days=314)).isoformat(),
+    "weekly_hours": "23",
+    "action": "save",
+}
+END_EARLY_FORM = {
+    "ended_on": (today_in_belgium() + timedelta(days=1)).isoformat(),
+    "reason": "De leerling verhuist.",
+    "confirmed": "yes",
 }
 
 MATRIX = (
@@ -579,6 +603,135 @@ MATRIX = (
         schools_only(school_a=saved("/school/voorstellen/{planned}"), school_b=NOT_FOUND),
         form={"outcome": "match", "note": ""},
     ),
+    # The coach's cohort allocation: runs of its own school; another school's are absent.
+    Route(
+        "allocation.start",
+        "GET",
+        f"/school/toewijzing?opleiding={PROGRAMME}",
+        # School B has no student in the programme: not one of its own to choose.
+        schools_only(school_a=OK, school_b=INVALID),
+    ),
+    Route(
+        "allocation.start",
+        "POST",
+        "/school/toewijzing",
+        # School B names school A's student: refused as not one of its own.
+        schools_only(school_a=saved(r"/school/toewijzing/\d+"), school_b=INVALID),
+        form={"programme": PROGRAMME, "students": "{student}"},
+    ),
+    Route(
+        "allocation.run",
+        "GET",
+        "/school/toewijzing/{run}",
+        schools_only(school_a=OK, school_b=NOT_FOUND),
+    ),
+    Route(
+        "allocation.propose",
+        "POST",
+        "/school/toewijzing/{run}/voorstellen",
+        schools_only(school_a=saved("/school/toewijzing/{run}"), school_b=NOT_FOUND),
+        form={**PROPOSAL_FORM, "lines": "{line}"},
+    ),
+    # Agreements (DOMAIN.md step 6): the coach drafts, confirms and ends early; the
+    # company sees its own and confirms; a partnership sees counts on its recognition pages.
+    Route(
+        "school.agreements",
+        "GET",
+        "/school/overeenkomsten",
+        schools_only(school_a=OK, school_b=OK),
+    ),
+    Route(
+        "school.new_agreement",
+        "GET",
+        "/school/voorstellen/{matched}/overeenkomst",
+        schools_only(school_a=OK, school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.new_agreement",
+        "POST",
+        "/school/voorstellen/{matched}/overeenkomst",
+        schools_only(school_a=saved(r"/school/overeenkomsten/\d+"), school_b=NOT_FOUND),
+        form=AGREEMENT_FORM,
+    ),
+    Route(
+        "school.agreement",
+        "GET",
+        "/school/overeenkomsten/{agreement}",
+        schools_only(school_a=OK, school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.confirm_agreement",
+        "POST",
+        "/school/overeenkomsten/{agreement}/bevestigen",
+        schools_only(school_a=saved("/school/overeenkomsten/{agreement}"), school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.end_agreement",
+        "GET",
+        "/school/overeenkomsten/{signed_agreement}/beeindigen",
+        schools_only(school_a=OK, school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.end_agreement",
+        "POST",
+        "/school/overeenkomsten/{signed_agreement}/beeindigen",
+        schools_only(
+            school_a=saved("/school/overeenkomsten/{signed_agreement}"), school_b=NOT_FOUND
+        ),
+        form=END_EARLY_FORM,
+    ),
+    Route(
+        "company.agreements",
+        "GET",
+        "/bedrijf/overeenkomsten",
+        companies_only(company_a=OK, company_b=OK),
+    ),
+    Route(
+        "company.confirm_agreement",
+        "POST",
+        "/bedrijf/overeenkomsten/{agreement}/bevestigen",
+        companies_only(company_a=saved("/bedrijf/overeenkomsten"), company_b=NOT_FOUND),
+    ),
+    # The 20-training-day clock: a school's own days off, and "uitgestroomd?".
+    Route("school.days_off", "GET", "/school/vrije-dagen", schools_only(school_a=OK, school_b=OK)),
+    Route(
+        "school.days_off",
+        "POST",
+        "/school/vrije-dagen",
+        # Each school adds the day to its own.
+        schools_only(school_a=saved("/school/vrije-dagen"), school_b=saved("/school/vrije-dagen")),
+        form={"first_day": "2027-03-11", "last_day": "", "reason": ""},
+    ),
+    Route(
+        "school.remove_day_off",
+        "POST",
+        "/school/vrije-dagen/{day_off}/verwijderen",
+        # School B has no such day of its own: nothing to remove, a 409 that reveals nothing.
+        schools_only(school_a=saved("/school/vrije-dagen"), school_b=Expect(409)),
+    ),
+    Route(
+        "school.settle_time_up",
+        "GET",
+        "/school/leerlingen/{time_up}/uitgestroomd",
+        schools_only(school_a=OK, school_b=NOT_FOUND),
+    ),
+    Route(
+        "school.settle_time_up",
+        "POST",
+        "/school/leerlingen/{time_up}/uitgestroomd",
+        schools_only(school_a=saved("/school/leerlingen/{time_up}"), school_b=NOT_FOUND),
+        form={"decision": "stays"},
+    ),
+    # The student's own pages: their interviews, agreements and marked workplaces.
+    Route("student.overview", "GET", "/leerling", students_only(OK)),
+    Route(
+        "student.interest",
+        "POST",
+        "/leerling/interessant/{recognised}",
+        # Marked as interesting, back to the workplace's page it was pressed on.
+        students_only(saved("/werkplekken/{recognised}")),
+        form={"interested": "ja", "back": "werkplek"},
+    ),
     # The admin's page: the scheduled jobs and their runs.
     Route(
         "admin.jobs",
@@ -722,6 +875,27 @@ def build_world(app: Flask) -> World:
             n_free_places=0,
         )
         proposed, countered, planned = proposals(session, student, site)
+        agreement_ids = agreements_of(session, school_a, student, site, mentor)
+        run = AllocationRun(
+            school_id=school_a.id,
+            programme_id=student.programme_id,
+            seed="0123456789abcdef",
+            instance={"students": [], "workplaces": []},
+            lines=[
+                AllocationLine(
+                    student_id=student.id,
+                    placement=Placement.PLACED,
+                    recognition_id=recognised.id,
+                    lottery=1,
+                    n_choices=1,
+                    student_rank=1,
+                    workplace_rank=1,
+                    n_applicants=1,
+                )
+            ],
+        )
+        session.add(run)
+        session.flush()
         token_a, secret_a = create_token(session, Party.of_company(company_a.id), "ERP")
         _token_b, secret_b = create_token(session, Party.of_company(company_b.id), "ERP")
         users = {
@@ -760,10 +934,68 @@ def build_world(app: Flask) -> World:
                 "countered": countered.id,
                 "company_slot": countered.slots[-1].id,
                 "planned": planned.id,
+                **agreement_ids,
+                "run": run.id,
+                "line": run.lines[0].id,
             },
             company_a_id=company_a.id,
             company_a_kbo=company_a.kbo_number,
         )
+
+
+def agreements_of(
+    session: Session, school: Any, student: Student, site: Site, mentor: Mentor
+) -> dict[str, Any]:
+    """School A's agreements at company A: a match of its student waiting for its
+    agreement, an agreement of another student that neither side confirmed yet, a signed
+    one of a third; a day off of school A; a student whose 20 training days ran out."""
+    today, now = today_in_belgium(), utcnow()
+
+    def workplace(code: str) -> Recognition:
+        return factories.recognition(
+            session, at=site, programme=factories.programme(session, code), mentor=mentor
+        )
+
+    matched = Intake(
+        student_id=student.id,
+        recognition_id=workplace("bandenmonteur-duaal").id,
+        status=IntakeStatus.ACCEPTED,
+        outcome=IntakeOutcome.MATCH,
+        respond_by=today,
+        scheduled_at=now - timedelta(days=2),
+    )
+    session.add(matched)
+    made = []
+    for code, is_signed in (("keukenmedewerker-duaal", False), ("chocolatier-duaal", True)):
+        agreement = Agreement(
+            student_id=factories.student(session, school=school).id,
+            recognition_id=workplace(code).id,
+            mentor_id=mentor.id,
+            agreement_type=AgreementType.OAO,
+            start_date=today - timedelta(days=7),
+            end_date=today + timedelta(days=300),
+            weekly_workplace_hours=23,
+            school_confirmed_at=now if is_signed else None,
+            company_confirmed_at=now if is_signed else None,
+            signed_at=now if is_signed else None,
+        )
+        session.add(agreement)
+        made.append(agreement)
+    session.add(SchoolDayOff(school_id=school.id, day=date(2027, 3, 10), reason="Studiedag"))
+    time_up = factories.student(
+        session,
+        school=school,
+        lessons_start_date=today - timedelta(days=200),
+        time_up_on=today - timedelta(days=1),
+    )
+    session.flush()
+    return {
+        "matched": matched.id,
+        "agreement": made[0].id,
+        "signed_agreement": made[1].id,
+        "day_off": "2027-03-10",
+        "time_up": time_up.id,
+    }
 
 
 def proposals(session: Session, student: Student, site: Site) -> tuple[Intake, Intake, Intake]:
@@ -842,11 +1074,16 @@ OWNED_MODELS = (
     OutboxMessage,
     Intake,
     Announcement,
+    StudentInterest,
+    Agreement,
+    SchoolDayOff,
+    AllocationRun,
+    AllocationLine,
 )
 # Using a token or a session notes when; it changes nothing.
 BOOKKEEPING = {("api_tokens", "last_used_at"), ("login_sessions", "last_seen_at")}
 
-State = dict[tuple[str, int], dict[str, Any]]
+State = dict[tuple[Any, ...], dict[str, Any]]
 
 
 def snapshot(app: Flask) -> State:
@@ -861,7 +1098,9 @@ def snapshot(app: Flask) -> State:
             ]
             for row in session.scalars(select(model)):
                 values = {name: getattr(row, name) for name in columns}
-                state[(table, values["id"])] = values
+                # Keyed by primary key: a student's marks have no id of their own.
+                key = tuple(getattr(row, c.key) for c in model.__mapper__.primary_key)
+                state[(table, *key)] = values
     return state
 
 
@@ -923,7 +1162,7 @@ def must_not_show(world: World, route: Route, visitor: str) -> tuple[str, ...]:
     """What an answer to `visitor` may not contain: company A's private details, and
     school A's student."""
     area = route.endpoint.partition(".")[0]
-    if (visitor, area) == (SCHOOL_STAFF, "school"):
+    if visitor == SCHOOL_STAFF and area in ("school", "allocation"):
         return MENTOR_MARKERS
     if (visitor, area) == (COMPANY_A, "company"):
         # School A proposed the student to company A: its pages name the student (the
@@ -969,7 +1208,9 @@ def test_each_visitor_gets_exactly_its_answer(
         assert after != before, "an allowed write changed nothing"
     else:
         assert after == before, "a request that may not write changed the database"
-    if visitor not in (COMPANY_A, CONSULTANT_A):
+    # Ending an agreement early gives company A's place back: the one write of a school
+    # into a company's rows.
+    if visitor not in (COMPANY_A, CONSULTANT_A) and route.endpoint != "school.end_agreement":
         assert owned_by(after, world.company_a_id) == owned_by(before, world.company_a_id)
     for private in must_not_show(world, route, visitor):
         assert private not in body
@@ -1003,6 +1244,13 @@ def test_each_matrix_path_reaches_its_endpoint(app: Flask) -> None:
         "countered": 6,
         "company_slot": 7,
         "planned": 8,
+        "matched": 11,
+        "agreement": 12,
+        "signed_agreement": 13,
+        "day_off": "2027-03-10",
+        "time_up": 14,
+        "run": 15,
+        "line": 16,
     }
     for route in MATRIX:
         path = urlsplit(route.path.format_map(any_id)).path
