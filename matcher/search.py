@@ -8,7 +8,8 @@ import numpy.typing as npt
 
 from matcher import reasons
 from matcher.exceptions import InvalidQueryError
-from matcher.geo import GeoIndex, haversine_km
+from matcher.geo import haversine_km
+from matcher.overlay import OverlaidGeoIndex
 from matcher.scoring import (
     COMPANY_SIZE_BANDS,
     NEUTRAL_PREFERENCES,
@@ -20,7 +21,13 @@ from matcher.scoring import (
     distance_score,
     freshness_score,
 )
-from matcher.snapshot import NO_DAY, WorkplaceSnapshot, hours_code, language_mask
+from matcher.snapshot import (
+    NO_DAY,
+    WorkplaceColumns,
+    WorkplaceSnapshot,
+    hours_code,
+    language_mask,
+)
 from matcher.types import (
     MAX_RADIUS_KM,
     Check,
@@ -56,6 +63,7 @@ class _Scored:
 
 
 # Columns of `_DayColumns.table`.
+_N_DAY_COLUMNS = 8
 (
     _IS_VALID,
     _IS_FRESH,
@@ -65,7 +73,7 @@ class _Scored:
     _N_FREE,
     _IS_AVAILABLE_TODAY,
     _AVAILABILITY_TODAY,
-) = range(8)
+) = range(_N_DAY_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +128,7 @@ class SearchEngine:
         self.max_widen_km = max_widen_km
 
     def fit(self, snapshot: WorkplaceSnapshot) -> Self:
-        """Index the snapshot; sets `snapshot_`, `programmes_` and the indexes.
+        """Index the snapshot; sets `snapshot_`, `programmes_`, `group_sizes_` and the indexes.
 
         Two indexes per programme: one over every workplace, one over those that
         advertise a confirmed free place. The usual search (only available places)
@@ -131,13 +139,70 @@ class SearchEngine:
         self.programmes_ = {code: i for i, code in enumerate(snap.programme_codes)}
         groups = snap.programme.astype(np.int64)
         n_groups = len(snap.programme_codes)
-        self.index_ = GeoIndex().fit(snap.lat, snap.lon, groups, n_groups)
-        offering = np.flatnonzero((snap.n_free_places > 0) & (snap.confirmed_day != NO_DAY))
-        self.offering_index_ = GeoIndex().fit(
+        live = np.flatnonzero(snap.is_live)
+        self.group_sizes_ = np.bincount(groups[live], minlength=n_groups)
+        self.index_ = OverlaidGeoIndex().fit(
+            snap.lat[live], snap.lon[live], groups[live], n_groups, rows=live
+        )
+        offering = np.flatnonzero(_is_offering(snap))
+        self.offering_index_ = OverlaidGeoIndex().fit(
             snap.lat[offering], snap.lon[offering], groups[offering], n_groups, rows=offering
         )
         self._day_cache: _DayColumns | None = None
         return self
+
+    def updated(
+        self, workplaces: WorkplaceColumns, removed_ids: npt.ArrayLike = ()
+    ) -> "SearchEngine":
+        """Return an engine over the snapshot with `workplaces` replaced or added and
+        `removed_ids` taken out; this one is unchanged and can go on answering.
+
+        Ranks and orders exactly as an engine fitted on the new data would. Its cost
+        grows with the change and with copying the columns it touches, not with
+        refitting: the indexes take the moved rows in their overlays, and the day's
+        columns, if worked out, are worked out again for the changed rows only.
+        """
+        if len(workplaces) == 0 and np.size(removed_ids) == 0:
+            return self  # immutable: the same engine serves the new version
+        snap, change = self.snapshot_.updated(workplaces, removed_ids)
+        engine = SearchEngine(
+            stale_after_days=self.stale_after_days,
+            unconfirmed_after_days=self.unconfirmed_after_days,
+            weights=self.weights,
+            max_widen_km=self.max_widen_km,
+        )
+        engine.snapshot_ = snap
+        engine.programmes_ = {code: i for i, code in enumerate(snap.programme_codes)}
+        groups = snap.programme.astype(np.int64)
+        n_groups = len(snap.programme_codes)
+        old, rows = self.snapshot_, change.rows
+        known = rows[rows < old.n_rows]  # rows new to the snapshot were nowhere before
+        engine.group_sizes_ = np.bincount(
+            groups[rows[snap.is_live[rows]]], minlength=n_groups
+        ) - np.bincount(old.programme[known[old.is_live[known]]], minlength=n_groups)
+        engine.group_sizes_[: len(self.group_sizes_)] += self.group_sizes_
+        engine.index_ = self.index_.moved(
+            change.moved, snap.lat, snap.lon, groups, n_groups, lambda r: snap.is_live[r]
+        )
+        was_offering = np.zeros(len(rows), dtype=np.bool_)
+        was_offering[rows < old.n_rows] = _is_offering(old, known)
+        flipped = rows[was_offering != _is_offering(snap, rows)]
+        engine.offering_index_ = self.offering_index_.moved(
+            np.union1d(change.moved, flipped),
+            snap.lat,
+            snap.lon,
+            groups,
+            n_groups,
+            lambda r: _is_offering(snap, r),
+        )
+        engine._day_cache = None
+        cache = self._day_cache
+        if cache is not None:
+            table = np.empty((snap.n_rows, cache.table.shape[1]), dtype=np.float32)
+            table[: len(cache.table)] = cache.table
+            table[change.rows] = engine._day_table(cache.day, change.rows)
+            engine._day_cache = _DayColumns(cache.day, table)
+        return engine
 
     def nbytes(self) -> int:
         """Return the memory the fitted engine holds: snapshot, indexes and caches."""
@@ -165,7 +230,7 @@ class SearchEngine:
         """
         group = self.programmes_.get(query.programme)
         radius = query.radius_km
-        if group is None:
+        if group is None or self.group_sizes_[group] == 0:  # as if never recognised
             return SearchResult(total=0, radius_km=radius, widened=False, matches=())
         index = self.offering_index_ if query.only_available else self.index_
         widened = False
@@ -203,34 +268,43 @@ class SearchEngine:
         cached = self._day_cache
         if cached is not None and cached.day == day:
             return cached
-        snap = self.snapshot_
-        never = snap.confirmed_day == NO_DAY
-        confirmed_age = day - snap.confirmed_day.astype(np.int64)
-        last_change = np.maximum(snap.updated_day, snap.confirmed_day).astype(np.int64)
-        is_fresh = ~never & (confirmed_age <= self.stale_after_days)
-        confirmation = confirmation_score(confirmed_age, never, self.unconfirmed_after_days)
-        has_offer = snap.n_free_places > 0
-        started = snap.available_from <= day
-        columns = _DayColumns(
-            day=day,
-            table=np.column_stack(
-                [
-                    snap.valid_until > day,  # a recognition expires on valid_until
-                    is_fresh,
-                    confirmation,
-                    np.where(last_change == NO_DAY, 0.0, freshness_score(day - last_change)),
-                    snap.available_from,
-                    snap.n_free_places,
-                    # Most searches start today: their availability is the day's, worked
-                    # out here once rather than per query.
-                    has_offer & started & is_fresh,
-                    np.where(has_offer, np.where(started, OFFER_NOW, OFFER_LATER), 0.0)
-                    * confirmation,
-                ]
-            ).astype(np.float32),
-        )
+        columns = _DayColumns(day=day, table=self._day_table(day))
         self._day_cache = columns  # one assignment: safe to share between threads
         return columns
+
+    def _day_table(self, day: int, rows: Rows | None = None) -> npt.NDArray[np.float32]:
+        """Work out the day's columns of `_DayColumns.table` for `rows` (default: all)."""
+        snap = self.snapshot_
+        pick = slice(None) if rows is None else rows
+        confirmed_day = snap.confirmed_day[pick]
+        never = confirmed_day == NO_DAY
+        confirmed_age = day - confirmed_day.astype(np.int64)
+        last_change = np.maximum(snap.updated_day[pick], confirmed_day).astype(np.int64)
+        is_fresh = ~never & (confirmed_age <= self.stale_after_days)
+        confirmation = confirmation_score(confirmed_age, never, self.unconfirmed_after_days)
+        n_free = snap.n_free_places[pick]
+        available_from = snap.available_from[pick]
+        has_offer = n_free > 0
+        started = available_from <= day
+        # Filled a column at a time: stacking the columns first would hold them all
+        # again in float64 (twice the table) while a worker answers requests.
+        table = np.empty((len(confirmed_day), _N_DAY_COLUMNS), dtype=np.float32)
+        # A recognition expires on valid_until; a row taken out is never valid.
+        table[:, _IS_VALID] = (snap.valid_until[pick] > day) & snap.is_live[pick]
+        table[:, _IS_FRESH] = is_fresh
+        table[:, _CONFIRMATION] = confirmation
+        table[:, _FRESHNESS] = np.where(
+            last_change == NO_DAY, 0.0, freshness_score(day - last_change)
+        )
+        table[:, _AVAILABLE_FROM] = available_from
+        table[:, _N_FREE] = n_free
+        # Most searches start today: their availability is the day's, worked out here
+        # once rather than per query.
+        table[:, _IS_AVAILABLE_TODAY] = has_offer & started & is_fresh
+        table[:, _AVAILABILITY_TODAY] = (
+            np.where(has_offer, np.where(started, OFFER_NOW, OFFER_LATER), 0.0) * confirmation
+        )
+        return table
 
     def _score(self, rows: Rows, distance: Floats, query: SearchQuery) -> _Scored:
         day = query.day.toordinal()
@@ -449,6 +523,15 @@ class SearchEngine:
                 )
             )
         return tuple(matches)
+
+
+def _is_offering(snap: WorkplaceSnapshot, rows: Rows | None = None) -> Bools:
+    """Whether rows (default: all) advertise a confirmed free place: those the offering
+    index holds."""
+    pick = slice(None) if rows is None else rows
+    return np.asarray(
+        snap.is_live[pick] & (snap.n_free_places[pick] > 0) & (snap.confirmed_day[pick] != NO_DAY)
+    )
 
 
 def _shown_km(distance_km: Floats) -> Floats:

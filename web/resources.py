@@ -10,7 +10,7 @@ from web.config import get_settings
 from web.db import get_db, get_session
 from web.services.geography import build_gazetteer
 from web.services.search import build_index_state
-from web.services.search_index import SearchIndex
+from web.services.search_index import SearchIndex, update_index_state
 
 GAZETTEER_KEY = "duaal_gazetteer"
 SEARCH_INDEX_KEY = "duaal_search_index"
@@ -40,6 +40,7 @@ def get_search_index() -> SearchIndex:
             build=lambda session, version: build_index_state(
                 session, version, search, today_in_belgium()
             ),
+            update=update_index_state,
             session_factory=get_db().session_factory,
             check_interval_s=search.version_check_seconds,
             background=search.background_rebuild,

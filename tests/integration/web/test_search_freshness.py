@@ -1,14 +1,34 @@
-"""Two web processes over one database: a change made by one shows in the other's search."""
+"""A change reaches every process's search: by its rows alone when the change log can
+say which, and exactly as a full build would rank them."""
 
+import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.orm import Session
 
-from models import Recognition
+from matcher import IntakePreferences, SearchQuery
+from models import Company, Programme, Recognition, Site
 from models.base import today_in_belgium
+from models.enums import RecognitionStatus
+from models.versioning import read_data_version
 from models.workplaces import available_on
+from tests import factories
+from tests.unit.matcher.test_search_updates import seen
 from web import create_app
 from web.db import get_db, get_session
+from web.services.search_index import IndexState, update_index_state
+from web.services.workplace_columns import load_snapshot
+from web.settings import SearchSettings
+
+# Places in and around Kortrijk: (postcode, lat, lon)
+PLACES = (("8500", 50.828, 3.265), ("8500", 50.81, 3.29), ("8510", 50.8, 3.3))
+NOW = datetime.now(UTC)
 
 
 def make_app(url: str) -> Flask:
@@ -23,7 +43,9 @@ def make_app(url: str) -> Flask:
     )
 
 
-def test_a_change_in_one_process_shows_in_another(tmp_path: Path) -> None:
+def test_a_change_in_one_process_shows_in_another(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     first, second = make_app(url), make_app(url)
     runner = first.test_cli_runner()
@@ -41,6 +63,7 @@ def test_a_change_in_one_process_shows_in_another(tmp_path: Path) -> None:
         assert recognition is not None
         code = recognition.programme.code
         rid = recognition.id
+    caplog.set_level(logging.DEBUG, logger="web.services.search_index")
     before = second.test_client().get(query.format(code)).get_json()
     assert rid in [r["recognition_id"] for r in before["results"]]
     with first.app_context():
@@ -52,6 +75,203 @@ def test_a_change_in_one_process_shows_in_another(tmp_path: Path) -> None:
     after = second.test_client().get(query.format(code)).get_json()
     assert rid not in [r["recognition_id"] for r in after["results"]]
     assert after["total"] == before["total"] - 1
+    # The second process built once, then applied the change by its row.
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("built anew" in m for m in messages) == 1
+    assert any("updated to data version" in m for m in messages)
     for app in (first, second):
         with app.app_context():
             get_db().engine.dispose()
+
+
+# -- an updated index ranks as a full build does -----------------------------------------
+
+
+def full_state(session: Session) -> IndexState:
+    return IndexState(
+        read_data_version(session), SearchSettings().new_engine().fit(load_snapshot(session)), {}
+    )
+
+
+def same_answers(session: Session, updated: IndexState, codes: list[str]) -> None:
+    fresh = full_state(session)
+    assert updated.version == fresh.version
+    for code in codes:
+        for _postcode, lat, lon in PLACES[:2]:
+            for only_available in (True, False):
+                query = SearchQuery(
+                    programme=code,
+                    lat=lat,
+                    lon=lon,
+                    day=today_in_belgium(),
+                    radius_km=40.0,
+                    only_available=only_available,
+                    limit=100,
+                )
+                assert seen(updated.engine, updated.engine.search(query)) == seen(
+                    fresh.engine, fresh.engine.search(query)
+                )
+
+
+class World:
+    """A few companies, sites and recognitions, changed at random by plain SQL."""
+
+    def __init__(self, session: Session, codes: list[str]) -> None:
+        self.session = session
+        self.codes = codes
+        self.programmes = {code: factories.programme(session, code) for code in codes}
+
+    def recognition_ids(self) -> list[int]:
+        return list(self.session.scalars(select(Recognition.id).order_by(Recognition.id)))
+
+    def add_company(self, data: st.DataObject) -> None:
+        company = factories.company(
+            self.session, n_employees=data.draw(st.sampled_from([None, 4, 30, 120]))
+        )
+        postcode, lat, lon = data.draw(st.sampled_from(PLACES))
+        site = factories.site(self.session, company, postcode=postcode, lat=lat, lon=lon)
+        for code in data.draw(st.sets(st.sampled_from(self.codes), min_size=1)):
+            factories.recognition(
+                self.session,
+                site,
+                programme=self.programmes[code],
+                last_confirmed_at=NOW - timedelta(days=data.draw(st.integers(0, 400))),
+            )
+
+    def change(self, data: st.DataObject) -> None:
+        """One random change of one row, of any kind a writer makes."""
+        ids = self.recognition_ids()
+        if not ids:
+            self.add_company(data)
+            return
+        rid = data.draw(st.sampled_from(ids))
+        row = Recognition.id == rid
+        site_id = self.session.scalar(select(Recognition.site_id).where(row))
+        company_id = self.session.scalar(select(Site.company_id).where(Site.id == site_id))
+        kind = data.draw(
+            st.sampled_from(
+                (
+                    "places",
+                    "confirm",
+                    "status",
+                    "expiry",
+                    "preferences",
+                    "delete",
+                    "rename",
+                    "size",
+                    "move",
+                    "new",
+                    "programme",
+                )
+            )
+        )
+        session = self.session
+        if kind == "places":
+            n_places = data.draw(st.integers(0, 3))
+            session.execute(
+                update(Recognition)
+                .where(row)
+                .values(
+                    n_places=n_places,
+                    n_free_places=data.draw(st.integers(0, n_places)),
+                    available_from=data.draw(
+                        st.sampled_from([None, today_in_belgium() + timedelta(days=30)])
+                    ),
+                )
+            )
+        elif kind == "confirm":
+            session.execute(update(Recognition).where(row).values(last_confirmed_at=NOW))
+        elif kind == "status":
+            status = data.draw(st.sampled_from(list(RecognitionStatus)[1:]))
+            session.execute(update(Recognition).where(row).values(status=status))
+        elif kind == "expiry":
+            days = data.draw(st.sampled_from([-1, 0, 1, 400]))
+            session.execute(
+                update(Recognition)
+                .where(row)
+                .values(valid_until=today_in_belgium() + timedelta(days=days))
+            )
+        elif kind == "preferences":
+            prefs = IntakePreferences(
+                min_age=data.draw(st.sampled_from([None, 16, 18])),
+                languages=data.draw(st.sampled_from([frozenset(), frozenset({"nl"})])),
+            )
+            session.execute(update(Recognition).where(row).values(intake_preferences=prefs))
+        elif kind == "delete":
+            session.execute(delete(Recognition).where(row))
+        elif kind == "rename":
+            name = data.draw(st.sampled_from(["Bakkerij Één", "bakkerij een", "Zeta Bouw"]))
+            session.execute(update(Company).where(Company.id == company_id).values(name=name))
+        elif kind == "size":
+            session.execute(update(Company).where(Company.id == company_id).values(n_employees=9))
+        elif kind == "move":
+            postcode, lat, lon = data.draw(st.sampled_from(PLACES))
+            session.execute(
+                update(Site).where(Site.id == site_id).values(postcode=postcode, lat=lat, lon=lon)
+            )
+        elif kind == "programme":
+            code = data.draw(st.sampled_from(self.codes))
+            taken = session.scalar(
+                select(Recognition.id).where(
+                    Recognition.site_id == site_id,
+                    Recognition.programme_id == self.programmes[code].id,
+                )
+            )
+            if taken is None:
+                session.execute(
+                    update(Recognition).where(row).values(programme_id=self.programmes[code].id)
+                )
+        else:
+            self.add_company(data)
+        session.flush()
+
+
+@pytest.fixture
+def codes(session: Session) -> list[str]:
+    return list(session.scalars(select(Programme.code).order_by(Programme.code).limit(3)))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=25)
+@given(data=st.data())
+def test_an_index_updated_row_by_row_answers_as_a_full_build(
+    session: Session, codes: list[str], data: st.DataObject
+) -> None:
+    savepoint = session.begin_nested()
+    try:
+        world = World(session, codes)
+        for _ in range(data.draw(st.integers(1, 4))):
+            world.add_company(data)
+        state = full_state(session)
+        for _ in range(data.draw(st.integers(1, 4))):
+            for _ in range(data.draw(st.integers(1, 3))):
+                world.change(data)
+            updated = update_index_state(session, state, read_data_version(session))
+            assert updated is not None
+            same_answers(session, updated, codes)
+            state = updated
+    finally:
+        savepoint.rollback()
+
+
+def test_a_change_the_log_did_not_record_calls_for_a_full_build(session: Session) -> None:
+    factories.recognition(session)
+    state = full_state(session)
+    # A writer the triggers did not see: the version moved, no rows were named.
+    session.execute(text("UPDATE data_version SET version = version + 1 WHERE id = 1"))
+    assert update_index_state(session, state, read_data_version(session)) is None
+
+
+def test_a_gap_the_log_no_longer_bridges_calls_for_a_full_build(session: Session) -> None:
+    state = full_state(session)
+    recognition = factories.recognition(session)
+    session.execute(text("DELETE FROM data_changes"))  # as if pruned
+    recognition.n_free_places = 0
+    session.flush()
+    assert update_index_state(session, state, read_data_version(session)) is None
+
+
+def test_a_change_to_reference_data_calls_for_a_full_build(session: Session) -> None:
+    state = full_state(session)
+    programme = factories.programme(session)
+    session.execute(update(Programme).where(Programme.id == programme.id).values(name="Kapper"))
+    assert update_index_state(session, state, read_data_version(session)) is None

@@ -3,6 +3,7 @@
 import threading
 from typing import Any, cast
 
+import pytest
 from sqlalchemy.orm import Session
 
 from web.services.search_index import IndexState, SearchIndex
@@ -27,6 +28,18 @@ class FakeDatabase:
         self.release = threading.Event()
         self.release.set()
         self.fail_next = False
+        self.updates: list[tuple[int, int]] = []  # (from version, to version)
+        self.update_answers: list[str] = []  # "state", "none" or "fail", in turn
+
+    def update(self, session: Session, state: IndexState, version: int) -> IndexState | None:
+        assert session is not SESSION  # a session of the index's own: committed data only
+        self.updates.append((state.version, version))
+        answer = self.update_answers.pop(0) if self.update_answers else "state"
+        if answer == "fail":
+            raise RuntimeError("a fault in the update")
+        if answer == "none":
+            return None
+        return IndexState(version, state.engine, {})
 
     def read_version(self, _session: Session) -> int:
         self.reads += 1
@@ -41,7 +54,9 @@ class FakeDatabase:
         return IndexState(version, SearchSettings().new_engine(), {})
 
 
-def make_index(db: FakeDatabase, clock: Clock, background: bool) -> SearchIndex:
+def make_index(
+    db: FakeDatabase, clock: Clock, background: bool, updates: bool = False
+) -> SearchIndex:
     return SearchIndex(
         build=db.build,
         session_factory=lambda: cast(Session, NullSession()),
@@ -49,6 +64,7 @@ def make_index(db: FakeDatabase, clock: Clock, background: bool) -> SearchIndex:
         background=background,
         clock=clock,
         read_version=db.read_version,
+        update=db.update if updates else None,
     )
 
 
@@ -127,3 +143,45 @@ def test_a_failed_rebuild_keeps_serving_and_tries_again() -> None:
     index.current(SESSION)
     index.join(timeout=10)
     assert index.current(SESSION).version == 2
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_new_version_is_applied_as_an_update_by_the_request_that_notices(
+    background: bool,
+) -> None:
+    db, clock = FakeDatabase(), Clock()
+    index = make_index(db, clock, background, updates=True)
+    index.current(SESSION)
+    db.version, clock.now = 2, 1.0
+    assert index.current(SESSION).version == 2  # no answer from the old version after
+    assert db.builds == [1] and db.updates == [(1, 2)]
+
+
+@pytest.mark.parametrize("answer", ["none", "fail"])
+def test_an_update_that_cannot_or_fails_gives_way_to_a_full_build_in_the_background(
+    answer: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    db, clock = FakeDatabase(), Clock()
+    index = make_index(db, clock, background=True, updates=True)
+    old = index.current(SESSION)
+    db.version, clock.now, db.update_answers = 2, 1.0, [answer]
+    db.release.clear()  # hold the build back
+    assert index.current(SESSION) is old
+    db.release.set()
+    index.join(timeout=10)
+    assert index.current(SESSION).version == 2
+    assert db.builds == [1, 2] and db.updates == [(1, 2)]
+    assert ("updating the search index failed" in caplog.text) == (answer == "fail")
+
+
+def test_the_index_is_built_anew_on_schedule() -> None:
+    db, clock = FakeDatabase(), Clock()
+    index = make_index(db, clock, background=False, updates=True)
+    index.current(SESSION)
+    db.version, clock.now = 2, SearchIndex.FULL_BUILD_EVERY_S - 1.0
+    index.current(SESSION)
+    db.version, clock.now = 3, SearchIndex.FULL_BUILD_EVERY_S + 1.0
+    index.current(SESSION)
+    db.version, clock.now = 4, SearchIndex.FULL_BUILD_EVERY_S + 2.0
+    assert index.current(SESSION).version == 4
+    assert db.builds == [1, 3] and db.updates == [(1, 2), (3, 4)]
