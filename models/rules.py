@@ -122,6 +122,17 @@ def agreement_type_for(learner_type: LearnerType, workplace_hours: float) -> Agr
     return AgreementType.OAO if full else AgreementType.SAO
 
 
+def offered_free_places(
+    n_free_places: int, available_from: date | None, valid_until: date | None
+) -> int:
+    """Return the free places a workplace can offer: none when they open only on or
+    after the day its recognition expires (issue 14, item 5), since no agreement can
+    run there then."""
+    if available_from is not None and valid_until is not None and available_from >= valid_until:
+        return 0
+    return n_free_places
+
+
 def is_available_now(
     status: RecognitionStatus,
     valid_until: date | None,

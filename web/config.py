@@ -13,6 +13,10 @@ Each setting is an environment variable with a documented default:
   as unconfirmed and ranks lower.
 - `SEARCH_STALE_AFTER_DAYS` (`180`): unconfirmed for longer, a free place no longer counts.
 - `SEARCH_MAX_WIDEN_KM` (`100`, at most 200): widening a search stops at this radius.
+- `SEARCH_MAX_WIDEN_KM_WALK` (`5`), `_BIKE` (`20`), `_PUBLIC_TRANSPORT` (`50`), `_CAR`
+  (`100`): widening stops sooner for someone on foot, by bike or by public transport
+  (about an hour's journey for a teenager), never past `SEARCH_MAX_WIDEN_KM`; a result
+  beyond the ceiling of the searcher's mode is called too far for it.
 - `SEARCH_VERSION_CHECK_SECONDS` (`1`): how often a process looks for changed data.
 - `JOBS_REFRESH_AT` (`03:30`): when the clock runs refresh-availability, Belgian time
   (not between 02:00 and 03:00, which happens twice or never when the clocks change).
@@ -52,6 +56,7 @@ from models.refresh import STALE_WARNING_DAYS
 from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
 from web.settings import (
     DEFAULT_MAIL_FROM,
+    MAX_WIDEN_KM_BY_MOBILITY,
     AgreementSettings,
     IntakeSettings,
     SearchSettings,
@@ -101,6 +106,12 @@ def load_settings(environ: Mapping[str, Any], instance_path: str) -> Settings:
         max_widen_km=min(
             MAX_RADIUS_KM, _read(environ, "SEARCH_MAX_WIDEN_KM", _positive(float), MAX_WIDEN_KM)
         ),
+        max_widen_km_by_mobility={
+            mobility: _read(
+                environ, f"SEARCH_MAX_WIDEN_KM_{mobility.upper()}", _positive(float), default
+            )
+            for mobility, default in MAX_WIDEN_KM_BY_MOBILITY.items()
+        },
         version_check_seconds=_read(
             environ, "SEARCH_VERSION_CHECK_SECONDS", _not_negative(float), 1.0
         ),

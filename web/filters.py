@@ -9,7 +9,6 @@ from babel.support import NullTranslations
 from flask import Flask, current_app
 from flask_babel import (
     format_date,
-    format_datetime,
     format_decimal,
     get_locale,
     get_translations,
@@ -67,8 +66,10 @@ def day(moment: datetime | date) -> str:
 
 
 def moment(value: datetime) -> str:
-    """A timestamp in Belgian time: "27 nov. 2026 02:30"."""
-    return str(format_datetime(value.astimezone(BELGIUM), format="d MMM y HH:mm"))
+    """A timestamp in Belgian time, its date written as `day` writes dates (one format
+    per language): "27 november 2026 02:30", "November 27, 2026 02:30"."""
+    local = value.astimezone(BELGIUM)
+    return f"{day(local)} {local:%H:%M}"
 
 
 def kbo(digits: str) -> str:

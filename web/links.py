@@ -45,7 +45,27 @@ def search_args(**changes: Any) -> dict[str, str]:
 
 def link(endpoint: str, path: dict[str, Any] | None = None, **changes: Any) -> str:
     """URL of `endpoint` with the current search parameters and `changes`."""
-    return url_for(endpoint, **(path or {})) + _query_string(changes)
+    return _path(endpoint, path or {}) + _query_string(changes)
+
+
+MAX_PATHS = 50_000  # past this the memory starts afresh
+_paths: dict[tuple[Any, ...], str] = {}
+
+
+def _path(endpoint: str, values: dict[str, Any]) -> str:
+    """`url_for(endpoint, **values)`, kept when the values are row ids: a results page
+    links twenty workplaces, and building a URL costs more than the rest of a result's
+    card. A path depends only on the endpoint, its values and where the app is mounted;
+    other values (a token in a path) are never kept."""
+    if not all(type(value) is int for value in values.values()):
+        return url_for(endpoint, **values)
+    key = (request.root_path, endpoint, *values.items())
+    path = _paths.get(key)
+    if path is None:
+        if len(_paths) >= MAX_PATHS:
+            _paths.clear()
+        path = _paths[key] = url_for(endpoint, **values)
+    return path
 
 
 def _query_string(changes: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ places and preferences): each language keeps its sentences, and reads the same
 translation catalogue as the pages, loaded once rather than looked up per call.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,11 @@ from babel.support import NullTranslations, Translations
 from flask import Flask
 
 from matcher import Check, Reason
+from web.config import get_settings
 from web.filters import format_km
 from web.i18n import LANGUAGES
 from web.services.search import Origin
+from web.settings import SearchSettings
 from web.vocabulary import (
     COMPANY_SIZE_NAMES,
     HOURS_NAMES,
@@ -46,12 +49,16 @@ class Wording:
     def ngettext(self, singular: str, plural: str, num: int, **params: Any) -> str:
         return self._catalogue.ngettext(singular, plural, num) % {"num": num, **params}
 
-    def reason(self, reason: Reason, origin: Origin | None = None) -> str:
-        """Say one reason; `origin` is where distances are measured from."""
+    def reason(
+        self, reason: Reason, origin: Origin | None = None, search: SearchSettings | None = None
+    ) -> str:
+        """Say one reason; `origin` is where distances are measured from, and a distance
+        past the `search` settings' ceiling for the way of travelling is too far for it."""
         values = tuple(reason.values.values())
         if reason.factor == "distance":
             metres, mobility = values
-            values = (format_km(metres / 1000, self.language), mobility)
+            is_far = search is not None and metres / 1000 > search.widen_ceiling_km(mobility)
+            values = (format_km(metres / 1000, self.language), mobility, is_far)
             values += (None if origin is None else (origin.municipality, origin.is_point),)
         key = (reason.factor, reason.code, values)
         said = self._said.get(key)
@@ -68,16 +75,18 @@ class Wording:
                 "Erkend voor deze opleiding tot en met %(date)s", date=self._day(last_day)
             )
         if factor == "distance":
-            shown_km, mobility, origin = values
+            shown_km, mobility, is_far, origin = values
             place = "" if origin is None else origin[0]
             if origin is not None and origin[1]:
                 place = self.gettext("je vertrekpunt")
-            return self.gettext(
-                "%(km)s km van %(origin)s, %(mobility)s",
-                km=shown_km,
-                origin=place,
-                mobility=self.gettext(MOBILITY_NAMES[mobility]),
-            )
+            facts = {
+                "km": shown_km,
+                "origin": place,
+                "mobility": self.gettext(MOBILITY_NAMES[mobility]),
+            }
+            if is_far:  # never "65 km, met de fiets": past the mode's ceiling, say so
+                return self.gettext("%(km)s km van %(origin)s: te ver %(mobility)s", **facts)
+            return self.gettext("%(km)s km van %(origin)s, %(mobility)s", **facts)
         if factor == "availability":
             return self._availability(code, *values)
         if factor == "preferences":
@@ -184,16 +193,47 @@ class Wording:
 _WORDINGS = {language: Wording(language) for language in LANGUAGES}
 
 
+def reasons_to_say(reasons: Iterable[Reason], on_workplace_page: bool = False) -> list[Reason]:
+    """The reasons a result card or a workplace's page words, so that each fact is said
+    once (issue 14, item 5).
+
+    The recognition's last day is said beside the places on a workplace's page, and
+    not on a card; the freshness only when it is not the day of the confirmation,
+    which the availability says already. A workplace's page says its places and what
+    the company asks in sections of their own: of those, only a misfit is a reason.
+    """
+    reasons = list(reasons)
+    confirmed = next(
+        (r.values["confirmed_days_ago"] for r in reasons if r.factor == "availability"), None
+    )
+    kept = []
+    for reason in reasons:
+        if reason.factor == "programme":
+            continue
+        if reason.factor == "freshness" and reason.values["days_ago"] in (None, confirmed):
+            continue
+        if on_workplace_page and (
+            reason.factor == "availability"
+            or (reason.factor == "preferences" and all(c.fits for c in reason.values["checks"]))
+        ):
+            continue
+        kept.append(reason)
+    return kept
+
+
 def wording(language: str) -> Wording:
     """The words of a language ("nl" or "en")."""
     return _WORDINGS[language]
 
 
 def reason_text(reason: Reason, origin: Origin | None = None, language: str = "nl") -> str:
-    """Word one reason in `language` (a template filter: `reason|reason_text(origin, language)`)."""
-    return _WORDINGS[language].reason(reason, origin)
+    """Word one reason in `language` (a template filter: `reason|reason_text(origin, language)`),
+    with the app's travel ceilings."""
+    search = get_settings().search if reason.factor == "distance" else None
+    return _WORDINGS[language].reason(reason, origin, search)
 
 
 def init_app(app: Flask) -> None:
-    """Let templates word a reason."""
+    """Let templates word a reason and choose which to say."""
     app.add_template_filter(reason_text)
+    app.add_template_global(reasons_to_say)

@@ -3,6 +3,7 @@
 Plain data, so services can receive what they need of it without knowing Flask.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,18 @@ from matcher import MAX_WIDEN_KM, ScoreWeights, SearchEngine
 from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
 
 DEFAULT_MAIL_FROM = "Duaal Match <noreply@duaalmatch.be>"
+
+
+# How far widening a search may go, per way of travelling (issue 14, item 3): about an
+# hour's journey for a teenager, since most learners are 15-18 (DOMAIN.md, Geography).
+# On foot 5 km; by bike 20 km (15-20 km/h); by bus or train 50 km (a regional train
+# between Flemish towns); by car the search's own ceiling, for adults.
+MAX_WIDEN_KM_BY_MOBILITY = {
+    "walk": 5.0,
+    "bike": 20.0,
+    "public_transport": 50.0,
+    "car": MAX_WIDEN_KM,
+}
 
 
 @dataclass(frozen=True)
@@ -20,8 +33,17 @@ class SearchSettings:
     unconfirmed_after_days: int = UNCONFIRMED_AFTER_DAYS
     stale_after_days: int = STALE_AFTER_DAYS
     max_widen_km: float = MAX_WIDEN_KM
+    max_widen_km_by_mobility: Mapping[str, float] = field(
+        default_factory=lambda: dict(MAX_WIDEN_KM_BY_MOBILITY)
+    )
     version_check_seconds: float = 1.0
     background_rebuild: bool = True
+
+    def widen_ceiling_km(self, mobility: str) -> float:
+        """How far a search for someone travelling this way may widen."""
+        return min(
+            self.max_widen_km, self.max_widen_km_by_mobility.get(mobility, self.max_widen_km)
+        )
 
     def new_engine(self) -> SearchEngine:
         """An unfitted search engine that ranks as these settings say."""

@@ -8,6 +8,7 @@ from web.api.spec import route
 from web.db import get_session
 from web.params import ParameterError
 from web.resources import get_gazetteer
+from web.services.geography import find_places
 from web.services.reference import list_programmes
 
 
@@ -37,10 +38,12 @@ def postcodes(query: schemas.PostcodeParams) -> Response:
     """Find postcodes by prefix or by municipality name (Dutch or French).
 
     Names are matched case- and accent-insensitively, villages and former
-    municipalities too.
+    municipalities too; the most likely place comes first: a municipality of that
+    name, then the town a merged municipality is named after (Beveren: 9120
+    Beveren-Waas), then villages of that name, then names that start with it.
     """
     try:
-        places = get_gazetteer().search(query.q, limit=query.limit)
+        places = find_places(get_gazetteer(), query.q, query.limit)
     except InvalidQueryError as error:  # the parameter's pattern leaves nothing it refuses
         raise ParameterError("invalid_parameter", error.message, error.field) from None
     answer: schemas.Postcodes = {

@@ -296,7 +296,11 @@ class SearchParams(QueryParams):
     offset: Annotated[int, Field(ge=0, le=10_000, description="Results to skip"), WHOLE] = 0
     widen: Annotated[
         bool,
-        Field(description="Widen the radius in steps when fewer than offset + limit are found"),
+        Field(
+            description="Widen the radius in steps when fewer than offset + limit are found, "
+            "up to a ceiling per mobility (by default walk 5 km, bike 20, public_transport "
+            "50, car 100)"
+        ),
         BOOLEAN,
     ] = False
     lang: LangParam = "nl"

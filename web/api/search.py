@@ -32,34 +32,45 @@ from web.services.search import (
     origin_from_postcode,
     search_workplaces,
 )
+from web.settings import SearchSettings
 
 
-def reason_json(reason: Reason, origin: Origin | None, words: Wording) -> schemas.Reason:
-    """A reason as data (its code and values) and in words (in the `lang` asked for)."""
+def reason_json(
+    reason: Reason, origin: Origin | None, words: Wording, search: SearchSettings
+) -> schemas.Reason:
+    """A reason as data (its code and values) and in words (in the `lang` asked for);
+    `search` has the travel ceilings a distance is worded against."""
+    if reason.factor == "distance":  # a distance of its own for every result
+        return _reason_json(reason, words, origin, search)
+    # The other reasons repeat the same statements from answer to answer (the same
+    # dates, places, preferences): each is kept, in JSON and in words, per language.
+    key = (words.language, *reason[:4], *reason.values.values())
+    found = _REASONS_JSON.get(key)
+    if found is None:
+        if len(_REASONS_JSON) >= MAX_KEPT_REASONS:
+            _REASONS_JSON.clear()
+        found = _REASONS_JSON[key] = _reason_json(reason, words)
+    return found
+
+
+MAX_KEPT_REASONS = 50_000  # past this the memory starts afresh
+_REASONS_JSON: dict[tuple[Any, ...], schemas.Reason] = {}
+
+
+def _reason_json(
+    reason: Reason,
+    words: Wording,
+    origin: Origin | None = None,
+    search: SearchSettings | None = None,
+) -> schemas.Reason:
     return {
         "factor": reason.factor,
         "score": reason.score,
         "weight": reason.weight,
         "code": reason.code,
-        "values": _values_json(reason),
-        "text": words.reason(reason, origin),
+        "values": {name: _json_value(value) for name, value in reason.values.items()},
+        "text": words.reason(reason, origin, search),
     }
-
-
-_JSON_VALUES: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-
-def _values_json(reason: Reason) -> dict[str, Any]:
-    """The values in JSON (dates as ISO strings), kept per statement: they repeat."""
-    if reason.factor == "distance":  # a distance of its own for every result
-        return dict(reason.values)
-    key = (reason.factor, reason.code, *reason.values.values())
-    found = _JSON_VALUES.get(key)
-    if found is None:
-        if len(_JSON_VALUES) > 50_000:
-            _JSON_VALUES.clear()
-        found = _JSON_VALUES[key] = {k: _json_value(v) for k, v in reason.values.items()}
-    return found
 
 
 def _json_value(value: Any) -> Any:
@@ -72,7 +83,9 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def hit_json(hit: WorkplaceHit, origin: Origin | None, words: Wording) -> schemas.Hit:
+def hit_json(
+    hit: WorkplaceHit, origin: Origin | None, words: Wording, search: SearchSettings
+) -> schemas.Hit:
     """The public fields of one workplace, as the API shows them."""
     return {
         "recognition_id": hit.recognition_id,
@@ -90,7 +103,7 @@ def hit_json(hit: WorkplaceHit, origin: Origin | None, words: Wording) -> schema
         "available": hit.available,
         "confirmed_at": hit.confirmed_at.isoformat() if hit.confirmed_at else None,
         "score": hit.score,
-        "reasons": [reason_json(r, origin, words) for r in hit.reasons],
+        "reasons": [reason_json(r, origin, words, search) for r in hit.reasons],
     }
 
 
@@ -155,7 +168,8 @@ def search(query: schemas.SearchParams) -> Response:
         )
     except InvalidQueryError as error:
         raise ParameterError("invalid_parameter", error.message, error.field) from None
-    page = search_workplaces(state, search_query, origin)
+    settings = get_settings().search
+    page = search_workplaces(state, search_query, origin, settings.widen_ceiling_km(query.mobility))
     words = wording(page_language())
     answer: schemas.SearchResult = {
         "total": page.total,
@@ -167,7 +181,7 @@ def search(query: schemas.SearchParams) -> Response:
             "lat": origin.lat,
             "lon": origin.lon,
         },
-        "results": [hit_json(h, origin, words) for h in page.hits],
+        "results": [hit_json(h, origin, words, settings) for h in page.hits],
     }
     return jsonify(answer)
 
@@ -197,12 +211,11 @@ def workplace(recognition_id: int, query: schemas.WorkplaceParams) -> Response:
         mobility=query.mobility,
         wishes=student_wishes(query),
     )
-    detail = find_workplace(
-        get_session(), recognition_id, explain_query, origin, get_settings().search, day
-    )
+    settings = get_settings().search
+    detail = find_workplace(get_session(), recognition_id, explain_query, origin, settings, day)
     if detail is None:
         raise ApiError(404, "not_found", "no recognised workplace with this id")
-    hit = hit_json(detail.hit, origin, wording(page_language()))
+    hit = hit_json(detail.hit, origin, wording(page_language()), settings)
     answer: schemas.Workplace = {
         **hit,
         "intake_preferences": cast(

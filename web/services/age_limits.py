@@ -14,6 +14,15 @@ from matcher import SearchQuery
 from web.services.search import Origin, SearchPage, WorkplaceHit, search_workplaces
 from web.services.search_index import IndexState
 
+# Belgium's driving licence B is for 18 and over: a younger student does not search
+# by car (issue 14, item 3).
+MIN_DRIVING_AGE = 18
+
+
+def may_drive(age: int | None) -> bool:
+    """Whether the search may offer the car to a student of this age (unknown: yes)."""
+    return age is None or age >= MIN_DRIVING_AGE
+
 
 @dataclass(frozen=True)
 class AgeFilteredPage:
@@ -33,9 +42,12 @@ def is_too_young(hit: WorkplaceHit) -> bool:
     )
 
 
-def search_old_enough(state: IndexState, query: SearchQuery, origin: Origin) -> AgeFilteredPage:
-    """Rank the workplaces for `query`, leaving out those its age is too young for."""
-    page = search_workplaces(state, query, origin)
+def search_old_enough(
+    state: IndexState, query: SearchQuery, origin: Origin, widen_ceiling_km: float | None = None
+) -> AgeFilteredPage:
+    """Rank the workplaces for `query`, leaving out those its age is too young for;
+    widening stops at `widen_ceiling_km` (see `search_workplaces`)."""
+    page = search_workplaces(state, query, origin, widen_ceiling_km)
     if query.wishes.age is None:
         return AgeFilteredPage(page, 0)
     everything = page

@@ -1,5 +1,6 @@
 """Search recognised workplaces: rows → snapshot → engine, and matches → answers."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -23,8 +24,10 @@ from matcher import (
 from models import Company, Postcode, Programme, Recognition, Site
 from models.base import BELGIUM, MAX_ID
 from models.enums import RecognitionStatus
+from models.rules import offered_free_places
 from web.services.overview import overview_on
 from web.services.search_index import IndexState, ProgrammeListing
+from web.services.workplace_columns import load_snapshot
 from web.settings import SearchSettings
 
 
@@ -53,7 +56,7 @@ def _workplace_rows() -> Select[*tuple[Any, ...]]:
         .join(Company, Company.id == Site.company_id)
         .join(Programme, Programme.id == Recognition.programme_id)
         .join(Postcode, Postcode.postcode == Site.postcode)
-        .where(Recognition.status == RecognitionStatus.RECOGNISED)
+        .where(Recognition.status == RecognitionStatus.RECOGNISED, Site.removed_at.is_(None))
     )
 
 
@@ -71,22 +74,12 @@ def _record(r: Sequence[Any]) -> WorkplaceRecord:
         lon=r[9],
         valid_until=r[10],
         n_places=r[11],
-        n_free_places=r[12],
+        n_free_places=offered_free_places(r[12], r[13], r[10]),
         available_from=r[13],
         confirmed_at=r[14],
         updated_at=r[15],
         preferences=r[16],
     )
-
-
-def load_workplace_records(
-    session: Session, recognition_id: int | None = None
-) -> list[WorkplaceRecord]:
-    """Read the recognised workplaces (or one of them) as matcher records."""
-    statement = _workplace_rows()
-    if recognition_id is not None:
-        statement = statement.where(Recognition.id == recognition_id)
-    return [_record(r) for r in session.execute(statement)]
 
 
 # One workplace's record and what its page shows besides, in one query. Built once:
@@ -98,21 +91,41 @@ _ONE_WORKPLACE = (
 )
 
 
+# The level as the programme list names it, for programmes that share a name (issue 14,
+# item 2): "Zorgkundige duaal" exists for secondary pupils (7th year) and for adults.
+LEVEL_NAMES = {
+    "2e-graad": "2e graad",
+    "3e-graad": "3e graad",
+    "7e-jaar": "7e jaar",
+    "se-n-se": "Se-n-Se",
+    "ov3": "OV3",
+    "volwassenen": "volwassenen",
+}
+
+
+def listed_name(name: str, level: str, is_shared: bool) -> str:
+    """A programme's name as the search form lists it: with its level when another
+    programme has the same name (`is_shared`), so that the two can be told apart."""
+    return f"{name} ({LEVEL_NAMES.get(level, level)})" if is_shared else name
+
+
 def build_index_state(
     session: Session, version: int, search: SearchSettings, today: date | None = None
 ) -> IndexState:
     """Snapshot every recognised workplace and fit an engine on it; with `today`, also
     count the home page's figures of that day, so that no request waits for them."""
-    snapshot = WorkplaceSnapshot(load_workplace_records(session), tz=BELGIUM)
-    programmes = tuple(
-        ProgrammeListing(code, name, domain)
-        for code, name, domain in session.execute(
-            select(Programme.code, Programme.name, Programme.study_domain).order_by(
-                Programme.study_domain, Programme.name, Programme.code
-            )
+    snapshot = load_snapshot(session)
+    rows = session.execute(
+        select(Programme.code, Programme.name, Programme.study_domain, Programme.level).order_by(
+            Programme.study_domain, Programme.name, Programme.code
         )
+    ).all()
+    names = {code: name for code, name, _, _ in rows}
+    n_named = Counter(names.values())
+    programmes = tuple(
+        ProgrammeListing(code, listed_name(name, level, n_named[name] > 1), domain)
+        for code, name, domain, level in rows
     )
-    names = {p.code: p.name for p in programmes}
     engine = search.new_engine().fit(snapshot)
     state = IndexState(version, engine, names, programmes)
     if today is not None:
@@ -163,6 +176,10 @@ class WorkplaceHit:
     confirmed_at: datetime | None
     score: float | None
     reasons: tuple[Reason, ...]
+
+    def reason(self, factor: str) -> Reason | None:
+        """The reason of one factor ("availability", ...), None when left out."""
+        return next((r for r in self.reasons if r.factor == factor), None)
 
 
 @dataclass(frozen=True)
@@ -222,9 +239,22 @@ def _hits(
     return hits
 
 
-def search_workplaces(state: IndexState, query: SearchQuery, origin: Origin) -> SearchPage:
-    """Rank the workplaces for a query with an index (the process's current one)."""
+def search_workplaces(
+    state: IndexState, query: SearchQuery, origin: Origin, widen_ceiling_km: float | None = None
+) -> SearchPage:
+    """Rank the workplaces for a query with an index (the process's current one).
+
+    `widen_ceiling_km` stops widening sooner than the engine would (the ceiling of the
+    student's way of travelling, `SearchSettings.widen_ceiling_km`).
+    """
     result = state.engine.search(query)
+    ceiling = max(widen_ceiling_km or result.radius_km, query.radius_km)
+    if result.radius_km > ceiling:
+        # The engine widened past the ceiling, so no radius below it found enough: the
+        # capped search is the one at the ceiling (its last step), widened if beyond the
+        # radius asked.
+        capped = state.engine.search(replace(query, radius_km=ceiling, widen=False))
+        result = replace(capped, widened=ceiling > query.radius_km)
     return SearchPage(
         total=result.total,
         radius_km=result.radius_km,

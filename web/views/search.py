@@ -7,7 +7,7 @@ and on a workplace's page (web/views/student.py keeps the marks).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +18,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from matcher import DEFAULT_RADIUS_KM, MOBILITIES, InvalidQueryError, SearchQuery, StudentWishes
+from matcher import DEFAULT_RADIUS_KM, InvalidQueryError, SearchQuery, StudentWishes
 from models import Student
 from models.base import today_in_belgium
 from models.enums import Role
@@ -33,7 +33,8 @@ from web.params import ParameterError
 from web.resources import get_gazetteer, get_search_index
 from web.search_request import read_explain_query, read_origin, read_search_query
 from web.services import interests
-from web.services.age_limits import search_old_enough
+from web.services.age_limits import may_drive, search_old_enough
+from web.services.geography import PlaceChoice, place_choices
 from web.services.overview import overview_on
 from web.services.search import Origin, find_workplace
 from web.services.search_index import IndexState, ProgrammeListing
@@ -53,6 +54,7 @@ FIELD_MESSAGES = {
     "age": _l("Geef je leeftijd in jaren, tussen 12 en 99, of laat het leeg."),
     "sort": _l("Kies een volgorde."),
     "only_available": _l("Kies welke werkplekken je wilt zien."),
+    "car": _l("Met de auto kan pas vanaf 18 jaar: kies hoe je je verplaatst."),
 }
 OTHER_FIELD = _l("Deze waarde klopt niet; pas ze aan en zoek opnieuw.")
 
@@ -82,20 +84,38 @@ def _programme_options(state: IndexState, selected: str) -> Markup:
     return state.derive(("programme_options", key), render)
 
 
+def _listed_names(state: IndexState) -> dict[str, str]:
+    """Each programme's name as the form lists it (with its level where names repeat)."""
+    return state.derive("listed names", lambda: {p.code: p.name for p in state.programmes})
+
+
+def _mobility_labels(age: str) -> dict[str, str]:
+    """The ways of travelling the form offers: no car for an age under 18."""
+    known_age = int(age) if age.isdigit() and len(age) <= 3 else None
+    if may_drive(known_age):
+        return MOBILITY_NAMES
+    return {key: label for key, label in MOBILITY_NAMES.items() if key != "car"}
+
+
 def _form(
-    state: IndexState, errors: dict[str, Any] | None = None, defaults: dict[str, str] | None = None
+    state: IndexState,
+    errors: dict[str, Any] | None = None,
+    defaults: dict[str, str] | None = None,
+    choices: Sequence[PlaceChoice] = (),
 ) -> dict[str, Any]:
     """What the search form needs: the programme options, the other choices, values (from
-    the URL, else from `defaults`)."""
+    the URL, else from `defaults`), and the places a name may mean when it is unclear."""
     given = {**(defaults or {}), **request.args.to_dict()}
+    mobility_labels = _mobility_labels(given.get("age", "").strip())
     mobility = given.get("mobility", "bike")
-    if mobility not in MOBILITIES:
+    if mobility not in mobility_labels:
         mobility = "bike"
     programme = given.get("programme", "")
     return {
         "programme_options": _programme_options(state, programme),
         "radius_choices": _radius_choices(given.get("radius_km", "")),
-        "mobility_labels": MOBILITY_NAMES,
+        "mobility_labels": mobility_labels,
+        "place_choices": choices,
         "values": {
             "programme": programme,
             "postcode": given.get("postcode", ""),
@@ -171,14 +191,15 @@ def results() -> str | Response | tuple[str, int]:
     # radius for a blank one, so the address bar holds exactly the API's query.
     args = search_args()
     where = args.get("postcode", "").strip()
+    choices: list[PlaceChoice] = []
     if where and not (len(where) == 4 and where.isdigit()):
         try:
-            found = get_gazetteer().search(where, limit=1) if len(where) <= 100 else []
+            choices = place_choices(get_gazetteer(), where) if len(where) <= 100 else []
         except InvalidQueryError:  # "12345", "--": nothing a place could be
-            found = []
-        if found:
-            args["postcode"] = found[0].postcode
-        else:
+            choices = []
+        if len(choices) == 1:
+            args["postcode"] = choices[0].place.postcode
+        elif not choices:
             errors["postcode"] = FIELD_MESSAGES["postcode"]
     elif not where and "lat" not in args:
         errors["postcode"] = FIELD_MESSAGES["postcode"]
@@ -187,6 +208,9 @@ def results() -> str | Response | tuple[str, int]:
         args["radius_km"] = str(int(DEFAULT_RADIUS_KM.get(mobility, 25.0)))
     if not args.get("age", "x").strip():  # a blank age is none: the API takes no blanks
         del args["age"]
+    if len(choices) > 1:  # never guess which place a name means: ask
+        form = _form(state, errors, choices=choices)
+        return render_template("home.html", overview=None, **form), 400 if errors else 200
     if not errors and args != request.args.to_dict():  # also drops unknown parameters
         return redirect(url_for("search.results") + "?" + urlencode(args))
     origin: Origin | None = None
@@ -195,18 +219,22 @@ def results() -> str | Response | tuple[str, int]:
             origin = read_origin(required=True)
             assert origin is not None  # required
             query = read_search_query(origin, programme, today_in_belgium())
+            if query.mobility == "car" and not may_drive(query.wishes.age):
+                errors["mobility"] = FIELD_MESSAGES["car"]
         except ParameterError as error:
             errors[error.field] = FIELD_MESSAGES.get(error.field, OTHER_FIELD)
     if errors or origin is None:
         return render_template("home.html", overview=None, **_form(state, errors)), 400
-    filtered = search_old_enough(state, query, origin)
+    search = get_settings().search
+    ceiling_km = search.widen_ceiling_km(query.mobility)
+    filtered = search_old_enough(state, query, origin, ceiling_km)
     return render_template(
         "results.html",
         page=filtered.page,
         too_young=filtered.too_young,
         query=query,
-        programme_name=names[programme],
-        max_widen_km=get_settings().search.max_widen_km,
+        programme_name=_listed_names(state).get(programme, names[programme]),
+        max_widen_km=max(ceiling_km, query.radius_km),
         **_interest_buttons(hit.recognition_id for hit in filtered.page.hits),
         **_form(state),
     )
@@ -235,9 +263,12 @@ def workplace(recognition_id: int) -> str:
     )
     if detail is None:
         abort(404)
+    state = get_search_index().current(get_session())
+    code = detail.hit.programme_code
     return render_template(
         "workplace.html",
         detail=detail,
+        programme_name=_listed_names(state).get(code, detail.hit.programme_name),
         has_search="programme" in request.args,
         **_interest_buttons([recognition_id]),
         **page_words(),

@@ -100,3 +100,20 @@ def test_wrong_method_answers_json_405(client: FlaskClient) -> None:
     response = client.post("/api/v1/programmes")
     assert response.status_code == 405
     assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("Beveren", ["9120", "8791", "8800"]),  # Beveren-Waas, then the villages
+        ("Oostkerke", ["8340", "8600"]),
+        ("Sint-Martens", ["9830"]),  # the municipality Sint-Martens-Latem first
+        ("Kortrijk", ["8500"]),  # not Kortrijk-Dutsel
+    ],
+)
+def test_postcodes_list_the_most_likely_place_first(
+    client: FlaskClient, query: str, first: list[str]
+) -> None:
+    """Issue 14, item 1."""
+    hits = client.get("/api/v1/postcodes", query_string={"q": query}).get_json()["postcodes"]
+    assert [h["postcode"] for h in hits[: len(first)]] == first

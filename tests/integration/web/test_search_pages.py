@@ -1,6 +1,7 @@
 """The search pages without a browser: redirects, form errors, 404s, languages."""
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -163,3 +164,128 @@ def test_privacy_and_cache_headers(client: FlaskClient) -> None:
     response = client.get("/?lang=en")
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "Cookie" in response.headers["Vary"]
+
+
+# -- issue 14: what students ran into ---------------------------------------------------
+
+
+def test_an_ambiguous_place_is_never_guessed_but_asked(client: FlaskClient) -> None:
+    """Item 1: "Beveren" is 9120 Beveren-Waas, or a village of Waregem, Roeselare, ..."""
+    response = client.get(f"/zoeken?programme={PROGRAMME}&postcode=Beveren&radius_km=&age=16")
+    assert response.status_code == 200  # a question, not a search
+    page = html(response)
+    assert "Welke bedoel je?" in page
+    choices = page[page.index('class="place-choices"') :]
+    choices = choices[: choices.index("</ul>")].replace("&amp;", "&")
+    links = [parse_qs(urlparse(href).query) for href in re.findall(r'href="([^"]*)"', choices)]
+    assert [link["postcode"][0] for link in links] == ["9120", "8791", "8800", "8691"]
+    assert all(link["programme"] == [PROGRAMME] and link["age"] == ["16"] for link in links)
+    assert "Beveren-Waas" in page and "(Waregem)" in page
+
+
+@pytest.mark.parametrize(("name", "postcode"), [("Kortrijk", "8500"), ("Heule", "8501")])
+def test_a_place_only_one_municipality_has_is_taken(
+    client: FlaskClient, name: str, postcode: str
+) -> None:
+    response = client.get(f"/zoeken?programme={PROGRAMME}&postcode={name}&radius_km=15")
+    assert response.status_code == 302
+    assert parse_qs(urlparse(response.headers["Location"]).query)["postcode"] == [postcode]
+
+
+def test_programmes_sharing_a_name_are_told_apart_by_domain(client: FlaskClient) -> None:
+    """Item 2."""
+    page = html(client.get("/"))
+    zorg = page[page.index('<optgroup label="Maatschappij en welzijn">') :]
+    zorg = zorg[: zorg.index("</optgroup>")]
+    assert ">Zorgkundige duaal (7e jaar)</option>" in zorg
+    assert ">Zorgkundige duaal (volwassenen)</option>" in zorg
+    assert ">Zorgkundige duaal</option>" not in page
+    url = "/zoeken?programme=zorgkundige-duaal-volwassenen&postcode=8500"
+    results = html(client.get(url, follow_redirects=True))
+    assert "Werkplekken voor Zorgkundige duaal (volwassenen)" in results
+
+
+def test_the_car_is_not_offered_under_18(client: FlaskClient) -> None:
+    """Item 3."""
+    assert 'value="car"' in html(client.get("/zoeken?programme=x&postcode=8500&age=19"))
+    assert 'value="car"' not in html(client.get("/zoeken?programme=x&postcode=8500&age=16"))
+    response = client.get(
+        f"/zoeken?programme={PROGRAMME}&postcode=8500&radius_km=15&mobility=car&age=16"
+    )
+    assert response.status_code == 400
+    assert "Met de auto kan pas vanaf 18 jaar" in html(response)
+
+
+@pytest.fixture
+def far_workplace(app: Flask) -> int:
+    """A workplace 56 km from Kortrijk, the only one of its programme."""
+    with app.app_context():
+        session = get_session()
+        site = factories.site(session, postcode="8300", lat=51.33, lon=3.27)
+        recognition = factories.recognition(
+            session,
+            at=site,
+            programme=factories.programme(session, "chocolatier-duaal"),
+            last_confirmed_at=datetime.now(UTC),
+        )
+        session.commit()
+        return recognition.id
+
+
+@pytest.mark.usefixtures("far_workplace")
+@pytest.mark.parametrize(("mobility", "found"), [("bike", False), ("car", True)])
+def test_widening_stops_at_the_ceiling_of_the_way_of_travelling(
+    client: FlaskClient, mobility: str, found: bool
+) -> None:
+    """Item 3: a cyclist is not sent 56 km away; a driver may be."""
+    query = f"programme=chocolatier-duaal&postcode=8500&radius_km=5&mobility={mobility}&widen=true"
+    page = html(client.get(f"/zoeken?{query}"))
+    assert ("56 km van Kortrijk" in page) is found, page
+    if not found:
+        assert "tot 20 km" in page and "Zoek verder weg" not in page
+
+
+def workplace_offering(app: Flask, free_from_days: int, valid_days: int) -> int:
+    """A workplace with a place free in `free_from_days`, recognised `valid_days` more."""
+    today = datetime.now(UTC).date()
+    with app.app_context():
+        session = get_session()
+        recognition = factories.recognition(
+            session,
+            at=factories.site(session, lat=50.83, lon=3.27),
+            n_places=2,
+            n_free_places=2,
+            available_from=today + timedelta(days=free_from_days),
+            valid_until=today + timedelta(days=valid_days),
+            last_confirmed_at=datetime.now(UTC),
+        )
+        session.commit()
+        return recognition.id
+
+
+def test_a_place_opening_after_the_recognition_ends_is_not_offered(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Item 5: never "geen vrije plaats", then "2 plaatsen vrij vanaf" past the end."""
+    recognition_id = workplace_offering(app, free_from_days=60, valid_days=30)
+    page = html(client.get(f"/werkplekken/{recognition_id}?programme={PROGRAMME}&postcode=8500"))
+    assert "Op dit moment geen vrije plaats." in page
+    assert "vrij vanaf" not in page and "is er" not in page and "zijn er" not in page
+
+
+def test_a_later_place_is_said_once_plainly(app: Flask, client: FlaskClient) -> None:
+    recognition_id = workplace_offering(app, free_from_days=30, valid_days=300)
+    page = html(client.get(f"/werkplekken/{recognition_id}?programme={PROGRAMME}&postcode=8500"))
+    assert page.count("Op dit moment geen vrije plaats; vanaf ") == 1
+    assert "zijn er 2 vrij." in page
+    assert "plaatsen vrij vanaf" not in page  # not said again among the reasons
+    assert page.count("bevestigd") == 1 and "bijgewerkt" not in page
+    assert page.count("Erkend voor deze opleiding") == 1
+
+
+def test_a_card_says_each_fact_once(client: FlaskClient, workplace_id: int) -> None:
+    page = html(client.get(f"/zoeken?programme={PROGRAMME}&postcode=8500&radius_km=15"))
+    card = page[page.index(f'id="werkplek-{workplace_id}"') :]
+    card = card[: card.index("</li>\n")]
+    assert card.count(" km") == 1 and card.count("vrij") == 1
+    assert card.count("bevestigd") == 1 and "bijgewerkt" not in card

@@ -27,8 +27,9 @@ from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
 from tests.unit.matcher.strategies import scenarios
 from web import create_app
 from web.filters import km
-from web.reasons import reason_text, wording
+from web.reasons import reason_text, reasons_to_say, wording
 from web.services.search import Origin
+from web.settings import SearchSettings
 
 DAY = date(2026, 3, 2)
 GENT = (51.05, 3.717)
@@ -129,8 +130,53 @@ def test_a_search_from_a_point_measures_from_your_starting_point() -> None:
 @pytest.mark.usefixtures("dutch")
 @pytest.mark.parametrize("mobility", MOBILITIES)
 def test_every_way_of_travelling_has_its_words(mobility: str) -> None:
-    match = only_match(workplace(1, km=14.2), mobility=mobility)
-    assert said(match, "distance") == f"14 km van Gent, {MOBILITY_WORDS[mobility]}"
+    match = only_match(workplace(1, km=4.2), mobility=mobility)
+    assert said(match, "distance") == f"4,2 km van Gent, {MOBILITY_WORDS[mobility]}"
+
+
+@pytest.mark.usefixtures("dutch")
+@pytest.mark.parametrize(
+    ("mobility", "km", "shown"),
+    [
+        ("bike", 20.0, "20 km van Gent, met de fiets"),
+        ("bike", 65.0, "65 km van Gent: te ver met de fiets"),
+        ("walk", 5.4, "5,4 km van Gent: te ver te voet"),
+        ("public_transport", 45.0, "45 km van Gent, met het openbaar vervoer"),
+        ("car", 65.0, "65 km van Gent, met de auto"),
+    ],
+)
+def test_a_distance_past_the_ceiling_of_the_way_of_travelling_is_called_too_far(
+    mobility: str, km: float, shown: str
+) -> None:
+    """Issue 14, item 3: never "65 km van Voeren, met de fiets"."""
+    match = only_match(workplace(1, km=km), mobility=mobility, radius_km=100.0)
+    assert said(match, "distance") == shown
+
+
+# -- each fact once --------------------------------------------------------------------
+
+
+def factors(reasons: list[Reason]) -> list[str]:
+    return [reason.factor for reason in reasons]
+
+
+def test_a_card_says_the_freshness_only_when_it_is_not_the_confirmation() -> None:
+    confirmed = datetime.combine(DAY - timedelta(days=9), time(10), tzinfo=UTC)
+    same = only_match(workplace(1, confirmed_at=confirmed, updated_at=confirmed))
+    assert factors(reasons_to_say(same.reasons)) == ["distance", "availability", "preferences"]
+    later = only_match(workplace(1, confirmed_at=confirmed))  # updated yesterday
+    assert "freshness" in factors(reasons_to_say(later.reasons))
+
+
+def test_a_workplace_page_says_places_and_fitting_preferences_in_their_own_sections() -> None:
+    asks = IntakePreferences(min_age=18)
+    fits = only_match(workplace(1, preferences=asks), wishes=StudentWishes(age=19))
+    assert factors(reasons_to_say(fits.reasons, on_workplace_page=True)) == ["distance"]
+    misfit = only_match(workplace(1, preferences=asks), wishes=StudentWishes(age=16))
+    assert factors(reasons_to_say(misfit.reasons, on_workplace_page=True)) == [
+        "distance",
+        "preferences",
+    ]
 
 
 @pytest.mark.usefixtures("dutch")
@@ -346,9 +392,12 @@ def _check_words(match: Match, query: SearchQuery) -> None:
     misfits = any(not check.fits for check in _checks(match))
     assert ("past niet" in said(match, "preferences").lower()) == misfits
 
-    # "3,4 km van Gent, met de fiets"; whole kilometres from 10 km on.
+    # "3,4 km van Gent, met de fiets"; whole kilometres from 10 km on; past the ceiling
+    # of the way of travelling, "65 km van Gent: te ver met de fiets".
     number, _, rest = said(match, "distance").partition(" km van ")
-    assert rest == f"Gent, {MOBILITY_WORDS[query.mobility]}"
+    distance_m = next(r for r in match.reasons if r.factor == "distance").values["distance_m"]
+    is_far = distance_m / 1000 > SearchSettings().widen_ceiling_km(query.mobility)
+    assert rest == f"Gent{': te ver' if is_far else ','} {MOBILITY_WORDS[query.mobility]}"
     shown_km = float(number.replace(",", "."))
     assert abs(shown_km - match.distance_km) <= (0.51 if shown_km >= 10 else 0.051)
     assert shown_km == round(shown_km, 0 if shown_km >= 10 else 1)
@@ -461,5 +510,6 @@ def test_every_kind_of_reason_is_worded_in_english(reason: Reason, origin: Origi
         (EVERY_KIND_OF_REASON[-2], "Data updated 12 days ago"),
     ],
 )
-def test_english_sentences(reason: Reason, said: str) -> None:
-    assert reason_text(reason, FROM_GENT, "en") == said
+def test_english_sentences(app: Flask, reason: Reason, said: str) -> None:
+    with app.app_context():  # a distance is worded with the app's travel ceilings
+        assert reason_text(reason, FROM_GENT, "en") == said
