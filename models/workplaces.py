@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, case, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -61,6 +61,9 @@ class Site(Base):
     lat: Mapped[float]
     lon: Mapped[float]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A removed site stays for the history of its recognitions, hidden from its company's
+    # lists and from search; only a site without a running recognition is removed.
+    removed_at: Mapped[datetime | None]
 
     company: Mapped[Company] = relationship(back_populates="sites")
     place: Mapped[Postcode] = relationship()
@@ -155,6 +158,14 @@ def valid_on(day: date) -> ColumnElement[bool]:
     return (Recognition.status == RecognitionStatus.RECOGNISED) & (Recognition.valid_until > day)
 
 
+def offered_free_places_column() -> ColumnElement[int]:
+    """SQL: the free places a workplace can offer (see rules.offered_free_places)."""
+    return case(
+        (Recognition.available_from >= Recognition.valid_until, 0),
+        else_=Recognition.n_free_places,
+    )
+
+
 def available_on(day: date, stale_after_days: int = STALE_AFTER_DAYS) -> ColumnElement[bool]:
     """SQL: the workplace offers a place on `day` (see rules.is_available_now)."""
     return (
@@ -165,16 +176,17 @@ def available_on(day: date, stale_after_days: int = STALE_AFTER_DAYS) -> ColumnE
     )
 
 
-def _start_of(day: date) -> datetime:
+def start_of(day: date) -> datetime:
+    """The moment `day` begins in Belgium, in UTC as moments are stored."""
     return datetime.combine(day, time(0), BELGIUM).astimezone(UTC)
 
 
 def confirmed_since(day: date, days: int) -> ColumnElement[bool]:
     """SQL: the availability was confirmed at most `days` Belgian days before `day`."""
-    return Recognition.last_confirmed_at >= _start_of(day - timedelta(days=days))
+    return Recognition.last_confirmed_at >= start_of(day - timedelta(days=days))
 
 
 def confirmed_before(day: date, days: int) -> ColumnElement[bool]:
     """SQL: never confirmed, or more than `days` Belgian days before `day`."""
-    oldest = _start_of(day - timedelta(days=days))
+    oldest = start_of(day - timedelta(days=days))
     return Recognition.last_confirmed_at.is_(None) | (Recognition.last_confirmed_at < oldest)

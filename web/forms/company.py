@@ -1,9 +1,8 @@
-"""The company's forms: registration, sites, recognitions, mentors, places, API keys."""
+"""The company's forms: registration, contact, sites, recognitions, mentors, places, API keys."""
 
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,7 +18,6 @@ from wtforms.validators import (
     EqualTo,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -31,37 +29,43 @@ from web.forms.common import (
     POSTCODE,
     WHOLE_NUMBER,
     CheckboxesField,
+    Form,
+    max_length,
     required,
     row_id,
+    whole_number,
 )
 from web.services.accounts import MIN_PASSWORD_LENGTH
-from web.services.companies import read_kbo
+from web.services.companies import DECLARATION_NEEDED, read_kbo
 from web.services.errors import InputError
 from web.services.places import MAX_INTAKE_AGE, MAX_PLACES, MIN_INTAKE_AGE
 from web.vocabulary import HOURS_NAMES, LANGUAGE_NAMES, MONTH_NAMES, TRAINING_NAMES, lazy
-
-DECLARATION_NEEDED = _l("Bevestig deze voorwaarde: zonder kan je bedrijf geen leerlingen opleiden.")
 
 
 def declaration(label: Any) -> BooleanField:
     return BooleanField(label, validators=[DataRequired(message=DECLARATION_NEEDED)])
 
 
-class CompanyRegistrationForm(FlaskForm):
-    name = StringField(_l("Naam van het bedrijf"), validators=[required(), Length(max=200)])
+class ContactForm(Form):
+    """How students and schools reach the company (shown with its workplaces)."""
+
+    email = EmailField(
+        _l("E-mailadres voor leerlingen en scholen"), validators=[Optional(), max_length(254)]
+    )
+    phone = StringField(_l("Telefoon"), validators=[Optional(), max_length(40)])
+    website = StringField(_l("Website"), validators=[Optional(), max_length(200)])
+
+
+class CompanyRegistrationForm(ContactForm):
+    name = StringField(_l("Naam van het bedrijf"), validators=[required(), max_length(200)])
     kbo_number = StringField(
         _l("Ondernemingsnummer (KBO)"),
         description=_l("10 cijfers, bijvoorbeeld 0403.170.701."),
-        validators=[required(), Length(max=20)],
+        validators=[required(), max_length(20)],
     )
-    email = EmailField(
-        _l("E-mailadres voor leerlingen en scholen"), validators=[Optional(), Length(max=254)]
-    )
-    phone = StringField(_l("Telefoon"), validators=[Optional(), Length(max=40)])
-    website = StringField(_l("Website"), validators=[Optional(), Length(max=200)])
     n_employees = IntegerField(
         _l("Aantal werknemers"),
-        validators=[Optional(), NumberRange(min=0, max=1_000_000, message=WHOLE_NUMBER)],
+        validators=[Optional(), whole_number(0, 1_000_000)],
     )
     declares_activities = declaration(
         _l("We kunnen de activiteiten van de opleiding aanleren (de activiteitenlijst).")
@@ -77,7 +81,7 @@ class CompanyRegistrationForm(FlaskForm):
         _l("We stellen een mentor aan en begeleiden de leerling zoals afgesproken.")
     )
     user_email = EmailField(
-        _l("Jouw e-mailadres (om aan te melden)"), validators=[required(), Length(max=254)]
+        _l("Jouw e-mailadres (om aan te melden)"), validators=[required(), max_length(254)]
     )
     password = PasswordField(
         _l("Kies een wachtwoord"),
@@ -106,21 +110,21 @@ class CompanyRegistrationForm(FlaskForm):
             raise ValidationError(str(error.message)) from None
 
 
-class SiteForm(FlaskForm):
-    name = StringField(_l("Naam van de vestiging"), validators=[required(), Length(max=200)])
-    street = StringField(_l("Straat en huisnummer"), validators=[required(), Length(max=200)])
+class SiteForm(Form):
+    name = StringField(_l("Naam van de vestiging"), validators=[required(), max_length(200)])
+    street = StringField(_l("Straat en huisnummer"), validators=[required(), max_length(200)])
     postcode = StringField(
         _l("Postcode"),
         description=_l("4 cijfers; de vestiging komt op de kaart in het midden van de gemeente."),
         validators=[
             required(),
-            Length(max=60),
+            max_length(60),
             Regexp(POSTCODE, message=_l("Geef een postcode van 4 cijfers, bijvoorbeeld 8500.")),
         ],
     )
 
 
-class RecognitionRequestForm(FlaskForm):
+class RecognitionRequestForm(Form):
     site_id = SelectField(_l("Vestiging"), coerce=row_id, validate_choice=False)
     programme_id = SelectField(_l("Opleiding"), coerce=row_id, validate_choice=False)
     mentor_id = SelectField(
@@ -131,21 +135,18 @@ class RecognitionRequestForm(FlaskForm):
     )
 
 
-class MentorChoiceForm(FlaskForm):
+class MentorChoiceForm(Form):
     mentor_id = SelectField(_l("Mentor"), coerce=row_id, validate_choice=False)
 
 
-class MentorForm(FlaskForm):
-    first_name = StringField(_l("Voornaam"), validators=[required(), Length(max=80)])
-    last_name = StringField(_l("Familienaam"), validators=[required(), Length(max=80)])
-    email = EmailField(_l("E-mailadres"), validators=[Optional(), Length(max=254)])
+class MentorForm(Form):
+    first_name = StringField(_l("Voornaam"), validators=[required(), max_length(80)])
+    last_name = StringField(_l("Familienaam"), validators=[required(), max_length(80)])
+    email = EmailField(_l("E-mailadres"), validators=[Optional(), max_length(254)])
     birth_date = DateField(_l("Geboortedatum"), validators=[InputRequired(message=DATE)])
     years_experience = IntegerField(
         _l("Jaren ervaring in het beroep"),
-        validators=[
-            InputRequired(message=WHOLE_NUMBER),
-            NumberRange(min=0, max=80, message=WHOLE_NUMBER),
-        ],
+        validators=[InputRequired(message=WHOLE_NUMBER), whole_number(0)],
     )
     extract_596_2_shown_on = DateField(
         _l("Datum waarop het uittreksel uit het strafregister (model 596.2) getoond werd"),
@@ -161,20 +162,14 @@ class MentorForm(FlaskForm):
     )
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     n_places = IntegerField(
         _l("Plaatsen voor leerlingen"),
-        validators=[
-            InputRequired(message=WHOLE_NUMBER),
-            NumberRange(min=0, max=MAX_PLACES, message=_l("Van 0 tot %(max)s.", max=MAX_PLACES)),
-        ],
+        validators=[InputRequired(message=WHOLE_NUMBER), whole_number(0, MAX_PLACES)],
     )
     n_free_places = IntegerField(
         _l("Waarvan nu vrij"),
-        validators=[
-            InputRequired(message=WHOLE_NUMBER),
-            NumberRange(min=0, max=MAX_PLACES, message=_l("Van 0 tot %(max)s.", max=MAX_PLACES)),
-        ],
+        validators=[InputRequired(message=WHOLE_NUMBER), whole_number(0, MAX_PLACES)],
     )
     available_from = DateField(
         _l("Vrij vanaf"), description=_l("Leeg: nu al vrij."), validators=[Optional()]
@@ -184,13 +179,7 @@ class AvailabilityForm(FlaskForm):
         description=_l("Leeg: geen voorkeur."),
         validators=[
             Optional(),
-            NumberRange(
-                min=MIN_INTAKE_AGE,
-                max=MAX_INTAKE_AGE,
-                message=_l(
-                    "Van %(low)s tot %(high)s jaar.", low=MIN_INTAKE_AGE, high=MAX_INTAKE_AGE
-                ),
-            ),
+            whole_number(MIN_INTAKE_AGE, MAX_INTAKE_AGE),
         ],
     )
     start_months = CheckboxesField(
@@ -222,9 +211,9 @@ class AvailabilityForm(FlaskForm):
         )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(
         _l("Naam van de sleutel"),
         description=_l("Bijvoorbeeld het systeem dat ze gebruikt."),
-        validators=[required(), Length(max=80)],
+        validators=[required(), max_length(80)],
     )

@@ -24,6 +24,7 @@ from web.services.errors import InputError, LinkExpiredError, TooManyRequestsErr
 from web.services.messages import _l
 from web.services.outbox import queue_mail
 from web.services.policy import Party
+from web.services.problems import Problems
 from web.services.secrets import digest, new_token
 
 REGISTRATION = "registration"
@@ -56,10 +57,11 @@ DECLARATIONS = (
 )
 
 KBO_PROBLEMS = {
-    "length": _l("een ondernemingsnummer heeft 10 cijfers"),
-    "first_digit": _l("een ondernemingsnummer begint met 0 of 1"),
-    "check_digits": _l("de controlegetallen van dit ondernemingsnummer kloppen niet"),
+    "length": _l("Een ondernemingsnummer heeft 10 cijfers, bijvoorbeeld 0403.170.701."),
+    "first_digit": _l("Een ondernemingsnummer begint met 0 of 1."),
+    "check_digits": _l("Dit ondernemingsnummer klopt niet: controleer de cijfers."),
 }
+DECLARATION_NEEDED = _l("Bevestig deze voorwaarde: zonder kan je bedrijf geen leerlingen opleiden.")
 KBO_ALREADY_REGISTERED = _l(
     "Dit ondernemingsnummer is al geregistreerd. Meld je aan met het account van je bedrijf."
 )
@@ -70,22 +72,23 @@ def read_kbo(raw: str) -> str:
     try:
         return normalize_kbo(raw)
     except InvalidKboError as error:
-        raise InputError(
-            "kbo_number",
-            _l("Dit ondernemingsnummer klopt niet: %(why)s.", why=KBO_PROBLEMS[error.code]),
-        ) from None
+        raise InputError("kbo_number", KBO_PROBLEMS[error.code]) from None
 
 
 def check_company(session: Session, details: CompanyDetails) -> str:
     """Refuse what makes a registration impossible; return the KBO number as 10 digits."""
-    kbo = read_kbo(details.kbo_number)
-    missing = [name for name in DECLARATIONS if not getattr(details, name)]
-    if missing:
-        raise InputError(
-            missing[0], _l("Bevestig elke voorwaarde om als bedrijf leerlingen op te leiden.")
-        )
-    if session.scalar(select(Company.id).where(Company.kbo_number == kbo)) is not None:
-        raise InputError("kbo_number", KBO_ALREADY_REGISTERED)
+    problems = Problems()
+    kbo = ""
+    try:
+        kbo = read_kbo(details.kbo_number)
+    except InputError as error:
+        problems.errors.append(error)
+    for name in DECLARATIONS:
+        if not getattr(details, name):
+            problems.add(name, DECLARATION_NEEDED)
+    if kbo and session.scalar(select(Company.id).where(Company.kbo_number == kbo)) is not None:
+        problems.add("kbo_number", KBO_ALREADY_REGISTERED)
+    problems.raise_any()
     return kbo
 
 
@@ -204,15 +207,43 @@ def register_company(
 
 
 def get_company(session: Session, party: Party) -> Company:
-    """Return the party's company, with its sites, their recognitions and its mentors."""
+    """Return the party's company, with its sites (not the removed ones), their
+    recognitions and its mentors."""
+    in_use = Company.sites.and_(Site.removed_at.is_(None))
     return policy.find(
         session,
         party,
         Company,
         party.company_id or 0,
-        selectinload(Company.sites).joinedload(Site.place),
-        selectinload(Company.sites)
-        .selectinload(Site.recognitions)
-        .joinedload(Recognition.programme),
+        selectinload(in_use).joinedload(Site.place),
+        selectinload(in_use).selectinload(Site.recognitions).joinedload(Recognition.programme),
         selectinload(Company.mentors),
     )
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How students and schools reach the company: shown with each of its workplaces."""
+
+    email: str | None
+    phone: str | None
+    website: str | None
+
+
+def check_contact(contact: Contact) -> None:
+    """Refuse an e-mail address that cannot be one."""
+    email = (contact.email or "").strip()
+    if email and ("@" not in email.strip("@") or len(email) > 254):
+        raise InputError("email", _l("Geef een geldig e-mailadres."))
+
+
+def update_contact(session: Session, party: Party, contact: Contact) -> Company:
+    """Change the contact details the company's workplaces show."""
+    policy.require(party, Role.COMPANY)
+    check_contact(contact)
+    company = policy.find(session, party, Company, party.company_id or 0)
+    company.email = (contact.email or "").strip() or None
+    company.phone = (contact.phone or "").strip() or None
+    company.website = (contact.website or "").strip() or None
+    session.flush()
+    return company

@@ -22,6 +22,7 @@ from web.services import policy
 from web.services.errors import InputError, NotFoundError
 from web.services.messages import _l
 from web.services.policy import Party
+from web.services.problems import Problems
 from web.services.recognitions import find_recognition
 
 MIN_WORKING_AGE = 15  # the youngest dual learner: experience counts from there
@@ -56,12 +57,13 @@ def find_mentor(session: Session, party: Party, mentor_id: int) -> Mentor:
 
 
 def check_mentor(details: MentorDetails, today: date) -> None:
-    """Refuse what DOMAIN.md step 3 rules out, explained in plain Dutch."""
-    if details.birth_date >= today:
-        raise InputError("birth_date", _l("Deze geboortedatum ligt in de toekomst."))
+    """Refuse what DOMAIN.md step 3 rules out, every problem at once, in plain Dutch."""
+    problems = Problems()
     age = age_on(details.birth_date, today)
-    if age < MENTOR_MIN_AGE_WITH_WAIVER:
-        raise InputError(
+    if details.birth_date >= today:
+        problems.add("birth_date", _l("Deze geboortedatum ligt in de toekomst."))
+    elif age < MENTOR_MIN_AGE_WITH_WAIVER:
+        problems.add(
             "birth_date",
             _l(
                 "Een mentor is minstens 25 jaar, of 23 jaar als het partnerschap een afwijking "
@@ -69,15 +71,14 @@ def check_mentor(details: MentorDetails, today: date) -> None:
                 age=age,
             ),
         )
+    elif age > MAX_PLAUSIBLE_AGE:
+        problems.add("birth_date", _l("Controleer de geboortedatum."))
     if details.years_experience < MENTOR_MIN_YEARS_EXPERIENCE:
-        raise InputError(
-            "years_experience",
-            _l("Een mentor heeft minstens 5 jaar ervaring in het beroep."),
+        problems.add(
+            "years_experience", _l("Een mentor heeft minstens 5 jaar ervaring in het beroep.")
         )
-    if age > MAX_PLAUSIBLE_AGE:
-        raise InputError("birth_date", _l("Controleer de geboortedatum."))
-    if details.years_experience > age - MIN_WORKING_AGE:
-        raise InputError(
+    elif not problems.has("birth_date") and details.years_experience > age - MIN_WORKING_AGE:
+        problems.add(
             "years_experience",
             _l(
                 "Ervaring telt vanaf %(start)s jaar: iemand van %(age)s heeft er hoogstens "
@@ -89,7 +90,8 @@ def check_mentor(details: MentorDetails, today: date) -> None:
         )
     shown = details.extract_596_2_shown_on
     if shown is not None and shown > today:
-        raise InputError("extract_596_2_shown_on", _l("Deze datum ligt in de toekomst."))
+        problems.add("extract_596_2_shown_on", _l("Deze datum ligt in de toekomst."))
+    problems.raise_any()
 
 
 def mentor_problems_of(

@@ -20,6 +20,7 @@ from web.services import policy
 from web.services.errors import InputError, NotRecognisedError
 from web.services.messages import _l
 from web.services.policy import Party
+from web.services.problems import Problems
 from web.services.recognitions import find_recognition
 
 MAX_PLACES = 99
@@ -57,16 +58,23 @@ def read_intake_preferences(raw: object) -> IntakePreferences:
 
 
 def check_availability(availability: Availability) -> None:
-    """Refuse places and preferences that cannot be true."""
+    """Refuse places and preferences that cannot be true, every problem at once."""
+    problems = Problems()
     if not 0 <= availability.n_places <= MAX_PLACES:
-        raise InputError(
-            "n_places", _l("Geef een aantal plaatsen van 0 tot %(max)s.", max=MAX_PLACES)
+        problems.add("n_places", _l("Geef een aantal plaatsen van 0 tot %(max)s.", max=MAX_PLACES))
+    if availability.n_free_places < 0:
+        problems.add("n_free_places", _l("Geef een aantal vrije plaatsen van 0 of meer."))
+    elif availability.n_free_places > availability.n_places:
+        problems.add(
+            "n_free_places",
+            _l(
+                "Er kunnen niet meer vrije plaatsen zijn dan plaatsen (%(n)s).",
+                n=availability.n_places,
+            ),
         )
-    if not 0 <= availability.n_free_places <= availability.n_places:
-        raise InputError("n_free_places", _l("Er zijn niet meer vrije plaatsen dan plaatsen."))
     min_age = availability.intake_preferences.min_age
     if min_age is not None and not MIN_INTAKE_AGE <= min_age <= MAX_INTAKE_AGE:
-        raise InputError(
+        problems.add(
             "intake_preferences.min_age",
             _l(
                 "Een minimumleeftijd ligt tussen %(low)s en %(high)s jaar.",
@@ -74,6 +82,7 @@ def check_availability(availability: Availability) -> None:
                 high=MAX_INTAKE_AGE,
             ),
         )
+    problems.raise_any()
 
 
 def update_availability(

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from models import ApiToken
 from models.enums import Role
 from web.services import policy
-from web.services.errors import InputError
+from web.services.errors import InputError, NotFoundError
 from web.services.messages import _l
 from web.services.policy import Party
 from web.services.secrets import digest, new_token
@@ -40,6 +40,14 @@ def list_tokens(session: Session, party: Party) -> list[ApiToken]:
             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
         )
     )
+
+
+def find_token(session: Session, party: Party, token_id: int) -> ApiToken:
+    """Return one of the party's tokens that still works."""
+    token = policy.find(session, party, ApiToken, token_id)
+    if token.revoked_at is not None:
+        raise NotFoundError
+    return token
 
 
 def revoke_token(session: Session, party: Party, token_id: int, now: datetime) -> None:

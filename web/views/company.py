@@ -1,12 +1,12 @@
-"""The company's pages under /bedrijf: register, sites, recognitions, mentors, places, API keys,
-the inbox of intake proposals, and announcing a free place to the schools nearby.
+"""The company's pages under /bedrijf: register, its progress through the six steps,
+recognitions, mentors, places, API keys, the inbox of intake proposals, and announcing a
+free place to the schools nearby (sites and contact: web/views/company_sites.py).
 
 Every page needs a company login and finds rows through the signed-in company
 (web/services/policy.py), so another company's id answers 404. Each change runs in
 one unit of work: it lands whole or not at all.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -46,7 +46,6 @@ from web.auth import home_of, me, role_required, sign_in
 from web.config import get_settings
 from web.db import get_session, unit_of_work
 from web.forms import (
-    POSTCODE,
     AvailabilityForm,
     ButtonForm,
     CompanyRegistrationForm,
@@ -54,9 +53,9 @@ from web.forms import (
     MentorForm,
     OutcomeForm,
     RecognitionRequestForm,
-    SiteForm,
     SlotChoiceForm,
     TokenForm,
+    also_check,
     in_belgium,
     show_error,
 )
@@ -72,13 +71,13 @@ from web.links import public_link
 from web.mail import send_now
 from web.services import (
     accounts,
-    agreements,
     announcements,
     companies,
     intakes,
     mentors,
     places,
     policy,
+    progress,
     recognitions,
     sites,
     tokens,
@@ -93,9 +92,11 @@ from web.services.errors import (
 )
 from web.services.reference import list_programmes
 from web.views.agreements import add_company_routes as add_agreement_routes
+from web.views.company_sites import add_site_routes
 
 bp = Blueprint("company", __name__, url_prefix="/bedrijf")
 add_agreement_routes(bp)
+add_site_routes(bp)
 
 Page = Response | str | tuple[str, int]
 company_only = role_required(Role.COMPANY)
@@ -198,36 +199,20 @@ def confirm_registration(token: str) -> Page:
 @bp.get("")
 @company_only
 def dashboard() -> Page:
-    """The company's overview: sites with their recognitions, mentors, what needs doing."""
+    """The company's overview: where it stands in the six steps and what to do next, its
+    sites with their recognitions, and its mentors."""
     company = _or_404(companies.get_company)
+    today = today_in_belgium()
+    steps = progress.company_progress(
+        get_session(), me(), company, today, get_settings().search.stale_after_days
+    )
     return render_template(
         "company/dashboard.html",
         company=company,
-        today=today_in_belgium(),
-        n_waiting=intakes.count_open(get_session(), me()),
-        n_to_confirm=agreements.count_to_confirm(get_session(), me()),
+        steps=steps,
+        today=today,
+        recognisable={site.id for site in company.sites if sites.is_recognisable(site)},
     )
-
-
-@bp.route("/vestigingen/nieuw", methods=["GET", "POST"])
-@company_only
-def new_site() -> Page:
-    """Add a site: an address whose postcode places it on the map."""
-    form = SiteForm()
-    if form.validate_on_submit():
-        match = re.match(POSTCODE, form.postcode.data or "")
-        assert match is not None  # the form's validator checked it
-        try:
-            with unit_of_work() as db:
-                sites.add_site(db, me(), form.name.data or "", form.street.data or "", match[1])
-        except InputError as error:
-            show_error(form, error)
-        else:
-            flash(_l("De vestiging is toegevoegd. Vraag nu een erkenning aan."))
-            return redirect(url_for("company.dashboard"))
-    if form.is_submitted():
-        return _invalid("company/site_form.html", form=form)
-    return render_template("company/site_form.html", form=form)
 
 
 def _mentor_choices(company_mentors: list[Mentor]) -> list[SelectChoice]:
@@ -241,12 +226,13 @@ def _mentor_choices(company_mentors: list[Mentor]) -> list[SelectChoice]:
 def request_recognition() -> Page:
     """Ask for a recognition of one site for one programme."""
     company = _or_404(companies.get_company)
-    if not company.sites:
-        flash(_l("Voeg eerst een vestiging toe."))
+    recognisable = [site for site in company.sites if sites.is_recognisable(site)]
+    if not recognisable:
+        flash(_l("Voeg eerst een vestiging in Vlaanderen of Brussel toe."))
         return redirect(url_for("company.new_site"))
     form = RecognitionRequestForm()
     form.site_id.choices = [
-        SelectChoice(str(s.id), f"{s.name}, {s.street}, {s.postcode}") for s in company.sites
+        SelectChoice(str(s.id), f"{s.name}, {s.street}, {s.postcode}") for s in recognisable
     ]
     form.programme_id.choices = [
         SelectChoice("0", _l("Kies een opleiding")),
@@ -342,19 +328,29 @@ def recognition(recognition_id: int) -> Page:
     return _recognition_page(_or_404(recognitions.find_recognition, recognition_id))
 
 
+def _availability(form: AvailabilityForm) -> places.Availability | None:
+    """The places as typed; None while the numbers cannot be read."""
+    if form.n_places.data is None or form.n_free_places.data is None:
+        return None
+    return places.Availability(
+        n_places=form.n_places.data,
+        n_free_places=form.n_free_places.data,
+        available_from=form.available_from.data,
+        intake_preferences=form.intake_preferences(),
+    )
+
+
 @bp.post("/erkenningen/<int:recognition_id>/plaatsen")
 @company_only
 def save_availability(recognition_id: int) -> Page:
     """Save places, free places, the start date and intake preferences (confirms them)."""
     recognition = _or_404(recognitions.find_recognition, recognition_id)
     form = AvailabilityForm()
-    if form.validate():
-        availability = places.Availability(
-            n_places=form.n_places.data or 0,
-            n_free_places=form.n_free_places.data or 0,
-            available_from=form.available_from.data,
-            intake_preferences=form.intake_preferences(),
-        )
+    is_valid = form.validate()
+    availability = _availability(form)
+    if not is_valid and availability is not None:
+        also_check(form, places.check_availability, availability)
+    if is_valid and availability is not None:
         try:
             with unit_of_work() as db:
                 places.update_availability(db, me(), recognition_id, availability, utcnow())
@@ -423,18 +419,28 @@ def edit_mentor(mentor_id: int) -> Page:
     return _mentor_page(_or_404(mentors.find_mentor, mentor_id))
 
 
+def _mentor_details(form: MentorForm) -> mentors.MentorDetails | None:
+    """The mentor as typed; None while the dates or the years cannot be read."""
+    if form.birth_date.data is None or form.years_experience.data is None:
+        return None
+    return mentors.MentorDetails(
+        first_name=(form.first_name.data or "").strip(),
+        last_name=(form.last_name.data or "").strip(),
+        email=form.email.data or None,
+        birth_date=form.birth_date.data,
+        years_experience=form.years_experience.data,
+        extract_596_2_shown_on=form.extract_596_2_shown_on.data,
+        training_status=TrainingStatus(form.training_status.data),
+    )
+
+
 def _mentor_page(mentor: Mentor | None) -> Page:
     form = MentorForm(obj=mentor)
-    if form.validate_on_submit():
-        details = mentors.MentorDetails(
-            first_name=(form.first_name.data or "").strip(),
-            last_name=(form.last_name.data or "").strip(),
-            email=form.email.data or None,
-            birth_date=form.birth_date.data,
-            years_experience=form.years_experience.data or 0,
-            extract_596_2_shown_on=form.extract_596_2_shown_on.data,
-            training_status=TrainingStatus(form.training_status.data),
-        )
+    is_valid = form.validate_on_submit()
+    details = _mentor_details(form) if form.is_submitted() else None
+    if not is_valid and details is not None:
+        also_check(form, mentors.check_mentor, details, today_in_belgium())
+    if is_valid and details is not None:
         try:
             with unit_of_work() as db:
                 saved = mentors.save_mentor(
@@ -458,7 +464,8 @@ def _mentor_page(mentor: Mentor | None) -> Page:
 @bp.route("/sleutels", methods=["GET", "POST"])
 @company_only
 def api_tokens() -> Page:
-    """The company's API keys: create one (shown once) or revoke one."""
+    """The company's API keys: create one (shown once), with the address of each of its
+    recognitions that a key can update."""
     form = TokenForm()
     secret = None
     status = 200
@@ -473,26 +480,35 @@ def api_tokens() -> Page:
             form = TokenForm(formdata=None)
     elif form.is_submitted():
         status = 400
+    company = _or_404(companies.get_company)
     page = render_template(
         "company/tokens.html",
         form=form,
         secret=secret,
         tokens=tokens.list_tokens(get_session(), me()),
-        revoke_form=ButtonForm(),
+        recognitions=sorted(
+            (r for site in company.sites for r in site.recognitions), key=lambda r: r.id
+        ),
+        today=today_in_belgium(),
     )
     return page, status
 
 
-@bp.post("/sleutels/<int:token_id>/intrekken")
+@bp.route("/sleutels/<int:token_id>/intrekken", methods=["GET", "POST"])
 @company_only
 def revoke_token(token_id: int) -> Page:
-    """Revoke an API key: it stops working at once."""
+    """Ask, then revoke an API key: it stops working at once."""
+    token = _or_404(tokens.find_token, token_id)
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("company/token_revoke.html", token=token, form=form), status
     with unit_of_work() as db:
         try:
             tokens.revoke_token(db, me(), token_id, utcnow())
         except NotFoundError:
             abort(404)
-    flash(_l("De sleutel is ingetrokken."))
+    flash(_l("De sleutel %(name)s is ingetrokken.", name=token.name))
     return redirect(url_for("company.api_tokens"))
 
 

@@ -44,6 +44,11 @@ NOW_TOLERANCE = timedelta(minutes=2)
 @pytest.fixture
 def company_id(app: Flask, client: FlaskClient) -> int:
     """A company with a logged-in company user."""
+    return signed_in_company(app, client)
+
+
+def signed_in_company(app: Flask, client: FlaskClient) -> int:
+    """Make a company and log the client in as its user; return the company's id."""
     with app.app_context():
         session = get_session()
         company = factories.company(session, name="Elektro Claeys")
@@ -146,12 +151,12 @@ def test_registration_creates_the_company_and_its_user_once_confirmed_and_logs_i
 @pytest.mark.parametrize(
     ("kbo", "why"),
     [
-        ("0403.170.702", "de controlegetallen van dit ondernemingsnummer kloppen niet"),
-        ("123456789", "de controlegetallen van dit ondernemingsnummer kloppen niet"),
-        ("04031707011", "een ondernemingsnummer heeft 10 cijfers"),
-        ("0403.17O.701", "een ondernemingsnummer heeft 10 cijfers"),
-        ("BE04O3170701", "een ondernemingsnummer heeft 10 cijfers"),
-        ("2403170701", "een ondernemingsnummer begint met 0 of 1"),
+        ("0403.170.702", "Dit ondernemingsnummer klopt niet: controleer de cijfers."),
+        ("123456789", "Dit ondernemingsnummer klopt niet: controleer de cijfers."),
+        ("04031707011", "Een ondernemingsnummer heeft 10 cijfers, bijvoorbeeld 0403.170.701."),
+        ("0403.17O.701", "Een ondernemingsnummer heeft 10 cijfers"),
+        ("BE04O3170701", "Een ondernemingsnummer heeft 10 cijfers"),
+        ("2403170701", "Een ondernemingsnummer begint met 0 of 1."),
     ],
 )
 def test_an_invalid_kbo_number_is_refused_at_its_field_and_kept(
@@ -160,7 +165,6 @@ def test_an_invalid_kbo_number_is_refused_at_its_field_and_kept(
     response = post(client, "/bedrijf/registreren", {**REGISTRATION, "kbo_number": kbo})
     assert response.status_code == 400
     page = html(response)
-    assert "Dit ondernemingsnummer klopt niet" in field_error(page, "kbo_number")
     assert why in field_error(page, "kbo_number")
     assert f'value="{kbo}"' in page
     assert 'value="Schrijnwerkerij Delbeke"' in page
@@ -325,7 +329,20 @@ def test_a_walloon_site_can_be_added_but_not_recognised(
         site = get_session().scalar(select(Site).where(Site.company_id == company_id))
         assert site is not None and site.postcode == "7700"
         site_id = site.id
-    assert "Wallonië" in html(client.get("/bedrijf"))
+    dashboard = html(client.get("/bedrijf"))
+    assert "Wallonië" in dashboard
+    # No link to a request that cannot be made, and the request form sends the company
+    # to add a site where one can.
+    assert f"/bedrijf/erkenningen/nieuw?site={site_id}" not in dashboard
+    only_wallonia = client.get("/bedrijf/erkenningen/nieuw")
+    assert only_wallonia.status_code == 302
+    assert only_wallonia.headers["Location"].endswith("/bedrijf/vestigingen/nieuw")
+    # With a site in Flanders too, the Walloon one is still refused, and said why.
+    flemish = make_site(app, company_id)
+    form = html(client.get("/bedrijf/erkenningen/nieuw"))
+    choices = re.search(r'<select[^>]*name="site_id".*?</select>', form, re.S)
+    assert choices is not None
+    assert f'value="{flemish}"' in choices[0] and f'value="{site_id}"' not in choices[0]
     response = post(
         client,
         "/bedrijf/erkenningen/nieuw",
@@ -567,8 +584,9 @@ def test_a_mentor_of_25_needs_no_waiver(app: Flask, client: FlaskClient, company
     [
         ({"years_experience": "4"}, "years_experience", "minstens 5 jaar ervaring"),
         ({"years_experience": "0"}, "years_experience", "minstens 5 jaar ervaring"),
-        ({"years_experience": "vijf"}, "years_experience", "Geef een geheel getal."),
-        ({"years_experience": ""}, "years_experience", "Geef een geheel getal."),
+        ({"years_experience": "vijf"}, "years_experience", "Geef een geheel getal, bijv"),
+        ({"years_experience": ""}, "years_experience", "Geef een geheel getal, bijv"),
+        ({"years_experience": "-3"}, "years_experience", "Geef een geheel getal van 0 of meer."),
         (
             {"extract_596_2_shown_on": (today_in_belgium() + timedelta(days=1)).isoformat()},
             "extract_596_2_shown_on",
@@ -762,14 +780,15 @@ def test_places_from_a_later_date_are_saved_but_not_yet_available(
     ("data", "field", "message"),
     [
         ({"n_places": "2", "n_free_places": "3"}, "n_free_places", "niet meer vrije plaatsen"),
-        ({"n_places": "-1", "n_free_places": "0"}, "n_places", "Van 0 tot 99."),
-        ({"n_places": "100", "n_free_places": "1"}, "n_places", "Van 0 tot 99."),
+        ({"n_places": "2", "n_free_places": "3"}, "n_free_places", "dan plaatsen (2)."),
+        ({"n_places": "-1", "n_free_places": "0"}, "n_places", "een geheel getal van 0 tot 99."),
+        ({"n_places": "100", "n_free_places": "1"}, "n_places", "een geheel getal van 0 tot 99."),
         ({"n_places": "twee", "n_free_places": "1"}, "n_places", "getal"),
-        ({"n_places": "2", "n_free_places": ""}, "n_free_places", "Geef een geheel getal."),
+        ({"n_places": "2", "n_free_places": ""}, "n_free_places", "Geef een geheel getal, bijv"),
         (
             {"n_places": "2", "n_free_places": "1", "min_age": "12"},
             "min_age",
-            "Van 15 tot 25 jaar.",
+            "Geef een geheel getal van 15 tot 25.",
         ),
     ],
 )
@@ -912,12 +931,26 @@ def test_a_revoked_api_key_leaves_the_list(
         token = get_session().scalar(select(ApiToken).where(ApiToken.company_id == company_id))
         assert token is not None
         token_id = token.id
-    response = post(client, f"/bedrijf/sleutels/{token_id}/intrekken")
+    url = f"/bedrijf/sleutels/{token_id}/intrekken"
+    assert f'href="{url}"' in html(client.get("/bedrijf/sleutels"))
+    # The list links to a page that asks first; opening it changes nothing.
+    asked = client.get(url)
+    assert asked.status_code == 200
+    assert "Ja, trek deze sleutel in" in html(asked) and "Oud systeem" in html(asked)
+    with app.app_context():
+        token = get_session().get(ApiToken, token_id)
+        assert token is not None and token.revoked_at is None
+    response = post(client, url)
     assert response.status_code == 302
-    assert "Oud systeem" not in html(client.get("/bedrijf/sleutels"))
+    assert response.headers["Location"].endswith("/bedrijf/sleutels")
+    after = html(client.get("/bedrijf/sleutels"))
+    assert "<strong>Oud systeem</strong>" not in after and f'href="{url}"' not in after
     with app.app_context():
         token = get_session().get(ApiToken, token_id)
         assert token is not None and token.revoked_at is not None
+    # Revoked, it is gone: its page and a second revocation find nothing.
+    assert client.get(url).status_code == 404
+    assert post(client, url).status_code == 404
 
 
 def test_another_companys_api_key_cannot_be_revoked(
@@ -932,7 +965,96 @@ def test_another_companys_api_key_cannot_be_revoked(
         session.add(token)
         session.commit()
         token_id = token.id
+    assert client.get(f"/bedrijf/sleutels/{token_id}/intrekken").status_code == 404
     assert post(client, f"/bedrijf/sleutels/{token_id}/intrekken").status_code == 404
     with app.app_context():
         token = get_session().get(ApiToken, token_id)
         assert token is not None and token.revoked_at is None
+
+
+def test_the_keys_page_shows_each_recognitions_address_and_links_the_description(
+    app: Flask, client: FlaskClient, company_id: int
+) -> None:
+    recognised = make_recognition(app, company_id)
+    requested = make_recognition(app, company_id, programme="bakkerij-duaal", **REQUESTED)
+    page = html(client.get("/bedrijf/sleutels"))
+    for recognition_id in (recognised, requested):
+        assert f"PUT /api/v1/recognitions/{recognition_id}/availability" in page
+        assert f"erkenning {recognition_id}" in page
+    assert "recognitions//availability" not in page
+    assert 'href="/api"' in page
+
+
+# Every problem at once ------------------------------------------------------------------
+
+
+def test_a_mentor_form_reports_every_problem_at_once(
+    app: Flask, client: FlaskClient, company_id: int
+) -> None:
+    too_young = birth_date_for_age(20).isoformat()
+    response = post(
+        client, "/bedrijf/mentoren/nieuw", mentor_form(birth_date=too_young, years_experience="2")
+    )
+    assert response.status_code == 400
+    page = html(response)
+    assert "minstens 25 jaar" in field_error(page, "birth_date")
+    assert "minstens 5 jaar ervaring" in field_error(page, "years_experience")
+    # The form's own refusal and the rules' show together too.
+    response = post(
+        client,
+        "/bedrijf/mentoren/nieuw",
+        mentor_form(first_name="", email="x" * 300, birth_date=too_young),
+    )
+    page = html(response)
+    assert field_error(page, "first_name") == "Vul dit in."
+    assert field_error(page, "email") == "Houd het op 254 tekens of minder."
+    assert "minstens 25 jaar" in field_error(page, "birth_date")
+    assert count(app, Mentor, Mentor.company_id == company_id) == 0
+
+
+def test_the_places_form_reports_every_problem_at_once(
+    app: Flask, client: FlaskClient, company_id: int
+) -> None:
+    recognition_id = make_recognition(app, company_id)
+    response = post(
+        client,
+        f"/bedrijf/erkenningen/{recognition_id}/plaatsen",
+        {"n_places": "2", "n_free_places": "5", "min_age": "30"},
+    )
+    assert response.status_code == 400
+    page = html(response)
+    assert field_error(page, "n_free_places") == (
+        "Er kunnen niet meer vrije plaatsen zijn dan plaatsen (2)."
+    )
+    assert field_error(page, "min_age") == "Geef een geheel getal van 15 tot 25."
+
+
+def test_a_registration_reports_every_problem_at_once(app: Flask, client: FlaskClient) -> None:
+    data = {
+        k: v for k, v in REGISTRATION.items() if k not in ("declares_activities", "password_again")
+    }
+    response = post(client, "/bedrijf/registreren", {**data, "kbo_number": "0403.170.702"})
+    assert response.status_code == 400
+    page = html(response)
+    assert "klopt niet" in field_error(page, "kbo_number")
+    assert "Bevestig deze voorwaarde" in field_error(page, "declares_activities")
+    assert field_error(page, "password_again") == "Vul dit in."
+    assert "Veld mag" not in page and "karakters" not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("name", "x" * 201, "Houd het op 200 tekens of minder."),
+        ("phone", "1" * 41, "Houd het op 40 tekens of minder."),
+        ("n_employees", "-3", "Geef een geheel getal van 0 tot 1000000."),
+        ("n_employees", "veel", "Geef een geheel getal, bijvoorbeeld 3."),
+    ],
+)
+def test_the_form_library_speaks_as_the_pages_do(
+    app: Flask, client: FlaskClient, field: str, typed: str, message: str
+) -> None:
+    response = post(client, "/bedrijf/registreren", {**REGISTRATION, field: typed})
+    assert response.status_code == 400
+    assert field_error(html(response), field) == message
+    assert registered(app) == (0, 0)
