@@ -6,6 +6,7 @@ Never imports `web` or `flask` (see ARCHITECTURE.md); plain SQLAlchemy only.
 from models.access import ApiToken, EmailToken, LoginFailure, LoginNetwork, LoginSession, RateEvent
 from models.allocation import AllocationLine, AllocationRun
 from models.base import Base, utcnow
+from models.decisions import RecognitionDecision
 from models.intake import (
     Agreement,
     Announcement,
@@ -45,6 +46,7 @@ __all__ = [
     "Programme",
     "RateEvent",
     "Recognition",
+    "RecognitionDecision",
     "School",
     "SchoolDayOff",
     "Site",

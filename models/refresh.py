@@ -17,10 +17,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select, tuple_, update
+from sqlalchemy import ColumnElement, exists, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from models.base import day_in_belgium
+from models.decisions import RecognitionDecision
 from models.enums import RecognitionStatus, TrainingStatus
 from models.jobs import OutboxMessage
 from models.rules import STALE_AFTER_DAYS
@@ -29,6 +30,7 @@ from models.workplaces import (
     Recognition,
     confirmed_before,
     confirmed_since,
+    start_of,
     valid_on,
 )
 
@@ -49,15 +51,30 @@ def refresh_availability(session: Session, today: date) -> RefreshCounts:
     """Expire and flag recognitions as of `today` (DOMAIN.md steps 2 and 3)."""
     recognised = Recognition.status == RecognitionStatus.RECOGNISED
     late = recognised & _mentor_late(today)
+    # A recognition expires on its valid_until day (step 2).
+    ending = recognised & (Recognition.valid_until <= today)
+    _record_expiry(session, ending, today)
     return RefreshCounts(
-        # A recognition expires on its valid_until day (step 2).
-        expired=_update(
-            session,
-            recognised & (Recognition.valid_until <= today),
-            status=RecognitionStatus.EXPIRED,
-        ),
+        expired=_update(session, ending, status=RecognitionStatus.EXPIRED),
         at_risk=_update(session, ~Recognition.is_at_risk & late, is_at_risk=True),
         no_longer_at_risk=_update(session, Recognition.is_at_risk & ~late, is_at_risk=False),
+    )
+
+
+def _record_expiry(session: Session, ending: ColumnElement[bool], today: date) -> None:
+    """Write the expiry into each ending recognition's history: from the same condition,
+    before the update changes it, in the same transaction."""
+    history = RecognitionDecision.__table__.c
+    session.execute(
+        insert(RecognitionDecision).from_select(
+            ["recognition_id", "status", "decided_at", "valid_until"],
+            select(
+                Recognition.id,
+                literal(RecognitionStatus.EXPIRED, history.status.type),
+                literal(start_of(today), history.decided_at.type),
+                Recognition.valid_until,
+            ).where(ending),
+        )
     )
 
 

@@ -1,11 +1,13 @@
 """Recognitions: a company asks for one per site and programme (DOMAIN.md step 2), and
 both the company and the deciding partnership read it."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from models import Mentor, Programme, Recognition, Site
+from models import Mentor, Programme, Recognition, RecognitionDecision, Site
 from models.base import day_in_belgium, utcnow
 from models.enums import RecognitionStatus, Role
 from models.rules import is_recognition_valid
@@ -32,6 +34,25 @@ def find_recognition(session: Session, party: Party, recognition_id: int) -> Rec
         joinedload(Recognition.programme),
         joinedload(Recognition.mentor),
     )
+
+
+def record_step(
+    session: Session, recognition: Recognition, party: Party, at: datetime, reason: str | None
+) -> RecognitionDecision:
+    """Keep the state the recognition is now in, who put it there and why, as history."""
+    step = RecognitionDecision(
+        recognition_id=recognition.id,
+        status=recognition.status,
+        decided_at=at,
+        decided_by_id=party.user_id,
+        reason=reason,
+        valid_until=recognition.valid_until
+        if recognition.status is RecognitionStatus.RECOGNISED
+        else None,
+    )
+    session.add(step)
+    session.flush()
+    return step
 
 
 def request_recognition(
@@ -73,13 +94,15 @@ def request_recognition(
                 session.add(recognition)
         except IntegrityError:
             raise InputError("programme_id", ALREADY_REQUESTED) from None
+        record_step(session, recognition, party, now, None)
         return recognition
     if existing.status is RecognitionStatus.REQUESTED or is_recognition_valid(
         existing.status, existing.valid_until, day_in_belgium(now)
     ):
         raise InputError("programme_id", ALREADY_REQUESTED)
     # A refused, withdrawn or expired recognition is asked for again on the same row:
-    # one site and programme have one recognition, whose latest state is what counts.
+    # one site and programme have one recognition, whose latest state is what counts;
+    # what was decided before stays in its history.
     existing.status = RecognitionStatus.REQUESTED
     existing.requested_at = now
     existing.decided_at = None
@@ -89,4 +112,5 @@ def request_recognition(
     existing.n_free_places = 0
     existing.has_mentor_age_waiver = False
     session.flush()
+    record_step(session, existing, party, now, None)
     return existing

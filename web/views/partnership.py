@@ -7,14 +7,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
-from models import Recognition
+from models import Programme, Recognition
 from models.base import today_in_belgium, utcnow
 from models.enums import RecognitionStatus, Role
 from models.rules import DECISION_NORM_DAYS
 from web.auth import me, role_required
 from web.db import get_session, unit_of_work
 from web.forms import ApproveForm, ReasonForm, show_error
+from web.forms.partnership import FindForm, QueueFilterForm
 from web.services import agreements, partnerships
 from web.services.errors import ConflictError, InputError, NotFoundError
 from web.services.mentors import mentor_problems_of
@@ -36,24 +38,79 @@ def _find(recognition_id: int) -> Recognition:
 @bp.get("")
 @consultant_only
 def queue() -> Page:
-    """Open requests, oldest first; those past the 14-day norm stand out."""
-    requests = partnerships.list_requests(get_session(), me(), today_in_belgium())
-    return render_template(
+    """Open requests, oldest first, a page at a time; those past the 14-day norm stand out."""
+    session, today = get_session(), today_in_belgium()
+    programmes = partnerships.programmes_decided_by(session, me())
+    form = QueueFilterForm(request.args)
+    form.opleiding.choices = [
+        SelectChoice("", _l("Alle opleidingen")),
+        *(SelectChoice(p.code, _programme_label(p, programmes)) for p in programmes),
+    ]
+    if not form.validate():
+        return _queue_page(form, None, status=400)
+    by_code = {p.code: p.id for p in programmes}
+    only = partnerships.QueueFilter(
+        programme_id=by_code.get(form.opleiding.data or ""),
+        province=form.provincie.data or None,
+        only_late=bool(form.te_laat.data),
+    )
+    return _queue_page(form, partnerships.list_requests(session, me(), today, only, form.page()))
+
+
+def _queue_page(
+    form: QueueFilterForm, requests: partnerships.Page[Any] | None, status: int = 200
+) -> tuple[str, int]:
+    filtered = {"opleiding": form.opleiding.data, "provincie": form.provincie.data}
+    if form.te_laat.data:
+        filtered["te_laat"] = "y"
+    page = render_template(
         "partnership/queue.html",
+        form=form,
         requests=requests,
-        n_overdue=sum(r.is_overdue for r in requests),
+        is_filtered=any(filtered.values()),
+        page_link=_page_links("partnership.queue", filtered),
+        n_overdue=partnerships.count_late_requests(get_session(), me(), today_in_belgium()),
         norm_days=DECISION_NORM_DAYS,
     )
+    return page, status
+
+
+def _page_links(endpoint: str, args: dict[str, Any]) -> Callable[[int], str]:
+    """A page's link that keeps the filter (only the form's own, non-empty fields)."""
+    kept = {name: value for name, value in args.items() if value}
+    return lambda number: url_for(endpoint, **kept, pagina=number if number > 1 else None)
+
+
+def _programme_label(programme: Programme, programmes: list[Programme]) -> str:
+    """The programme's name, with its level where another programme has the same name."""
+    twins = sum(p.name == programme.name for p in programmes)
+    level = programme.level.replace("-", " ")  # "3e-graad" reads "3e graad"
+    return f"{programme.name} ({level})" if twins > 1 else programme.name
 
 
 @bp.get("/erkenningen")
 @consultant_only
 def recognitions() -> Page:
-    """Find decided recognitions by company name or KBO number (to withdraw one)."""
-    text = request.args.get("q", "")[:100]
-    found = partnerships.find_recognitions(get_session(), me(), text) if text else []
-    counts = agreements.counts_per_recognition(get_session(), me(), today_in_belgium())
-    return render_template("partnership/recognitions.html", q=text, found=found, counts=counts)
+    """Find decided recognitions by company, KBO number, place or postcode (to withdraw one)."""
+    form = FindForm(request.args)
+    text = (form.q.data or "").strip()
+    found = None
+    status = 400
+    if form.validate():
+        status = 200
+        if text:
+            found = partnerships.find_recognitions(get_session(), me(), text, form.page())
+    counts = (
+        agreements.counts_per_recognition(get_session(), me(), today_in_belgium()) if found else {}
+    )
+    page = render_template(
+        "partnership/recognitions.html",
+        form=form,
+        found=found,
+        counts=counts,
+        page_link=_page_links("partnership.recognitions", {"q": text}),
+    )
+    return page, status
 
 
 def _page(
