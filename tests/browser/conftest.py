@@ -73,32 +73,9 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object, server_url: str) -> Iterator[object]:
-    """A fresh page that may only talk to the server under test, and on which the site's
-    Content-Security-Policy blocks nothing the site itself serves."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
-    outside: list[str] = []
-    blocked: list[str] = []
-
-    def note_blocked(message: Any) -> None:
-        if "Content Security Policy" in message.text:
-            blocked.append(message.text)
-
-    def guard(route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        if url.startswith(server_url) or url.startswith("data:"):
-            route.continue_()  # type: ignore[attr-defined]
-        else:
-            outside.append(url)
-            route.abort()  # type: ignore[attr-defined]
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.on("console", note_blocked)
-    yield page
-    context.close()
-    assert outside == [], f"requests left loopback: {outside}"
-    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
+def page(open_page: Any) -> Any:
+    """A fresh page (phone-sized) with the guards of `open_page`."""
+    return open_page(390, 844)
 
 
 def shoot(page: Any, name: str) -> None:
@@ -131,3 +108,39 @@ def serious_violations(page: Any) -> list[Any]:
         for v in results["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.fixture
+def open_page(browser: Any, server_url: str) -> Iterator[Any]:
+    """Open a page for another party: each call a browser context (a login) of its own,
+    with the guards of `page` on every tab of it: requests stay on the server under test,
+    and the Content-Security-Policy blocks nothing the site serves."""
+    contexts: list[Any] = []
+    outside: list[str] = []
+    blocked: list[str] = []
+
+    def stay_on_loopback(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(server_url) or url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    def note_blocked(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
+
+    def open_one(width: int = 1280, height: int = 900) -> Any:
+        # Belgian dates in the date fields, as a Flemish visitor's browser shows them.
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-BE")
+        context.route("**/*", stay_on_loopback)
+        context.on("page", lambda tab: tab.on("console", note_blocked))
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_one
+    for context in contexts:
+        context.close()
+    assert outside == [], f"requests left loopback: {outside}"
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"

@@ -56,7 +56,7 @@ def test_register_request_approve_open_places_and_be_found(
     page.fill("#name", COMPANY)
     page.fill("#kbo_number", "0403.170.702")
     submit(page)
-    assert "controlegetallen" in page.inner_text("#kbo_number-error")
+    assert "klopt niet" in page.inner_text("#kbo_number-error")
     assert "voorwaarde" in page.inner_text("#declares_activities-error")
     assert page.input_value("#name") == COMPANY
     shoot(page, "company-register-errors")
@@ -109,6 +109,9 @@ def test_register_request_approve_open_places_and_be_found(
     assert consultant.url.endswith("/partnerschap")
     shoot(consultant, "partnership-queue")
     assert serious_violations(consultant) == []
+    # Oldest first: the new request is on the last page of its programme's queue (a page
+    # past the end shows the last one).
+    consultant.goto(f"{server_url}/partnerschap?opleiding={PROGRAMME_CODE}&pagina=999")
     consultant.click(f"text={COMPANY}")
     assert "voldoet aan de voorwaarden" in consultant.inner_text("main")
     shoot(consultant, "partnership-request")

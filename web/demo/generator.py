@@ -8,7 +8,7 @@ refused, withdrawn or expired. The same seed gives the same rows.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -26,11 +26,12 @@ from models import (
     Postcode,
     Programme,
     Recognition,
+    RecognitionDecision,
     School,
     Site,
     Student,
 )
-from models.base import day_in_belgium
+from models.base import BELGIUM, day_in_belgium
 from models.enums import LearnerType, Mobility, RecognitionStatus, Role, SchoolKind, TrainingStatus
 from models.rules import (
     MENTOR_MIN_AGE,
@@ -170,6 +171,47 @@ def add_demo_users(session: Session) -> None:
             create_user(session, role, email, hash_password(password), entity_of[role])
 
 
+def decision_history(
+    recognition_ids: list[int], rows: list[dict[str, Any]], today: date
+) -> Iterator[dict[str, Any]]:
+    """The steps that led each demo recognition to its state, as the services write them:
+    asked for; recognised or refused; then withdrawn (halfway to today) or expired."""
+    noon = datetime.combine(today, time(12), BELGIUM)
+    for recognition_id, row in zip(recognition_ids, rows, strict=True):
+        status, decided_at = row["status"], row["decided_at"]
+        yield _step(recognition_id, RecognitionStatus.REQUESTED, row["requested_at"])
+        if status is RecognitionStatus.REFUSED:
+            yield _step(recognition_id, status, decided_at, row["decision_reason"])
+        elif status is not RecognitionStatus.REQUESTED:
+            yield _step(
+                recognition_id, RecognitionStatus.RECOGNISED, decided_at, None, row["valid_until"]
+            )
+        if status is RecognitionStatus.WITHDRAWN:
+            withdrawn_at = decided_at + (noon - decided_at) / 2
+            yield _step(recognition_id, status, withdrawn_at, row["decision_reason"])
+        elif status is RecognitionStatus.EXPIRED:
+            # It expires on its last day, at the start of it, Belgian time (step 2).
+            expired_at = datetime.combine(row["valid_until"], time(0), BELGIUM)
+            yield _step(recognition_id, status, expired_at, None, row["valid_until"])
+
+
+def _step(
+    recognition_id: int,
+    status: RecognitionStatus,
+    at: datetime,
+    reason: str | None = None,
+    valid_until: date | None = None,
+) -> dict[str, Any]:
+    return {
+        "recognition_id": recognition_id,
+        "status": status,
+        "decided_at": at,
+        "decided_by_id": None,
+        "reason": reason,
+        "valid_until": valid_until,
+    }
+
+
 def _insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
@@ -244,7 +286,11 @@ class _DemoBuilder:
         )
         for row in recognition_rows:
             self.n_recognitions[row["programme_id"]] += 1
-        session.execute(insert(Recognition), recognition_rows)
+        recognition_ids = _insert_returning_ids(session, Recognition, recognition_rows)
+        session.execute(
+            insert(RecognitionDecision),
+            list(decision_history(recognition_ids, recognition_rows, self.today)),
+        )
         school_rows = self.schools(size.n_schools)
         school_ids = _insert_returning_ids(session, School, school_rows)
         student_rows = self.students(size.n_students, school_ids, school_rows)

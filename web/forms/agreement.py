@@ -6,28 +6,31 @@ rules and name the one that refuses.
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FloatField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import NumberInput
 
-from web.forms.common import DATE, required
+from web.forms.common import DATE, Form, required
+from web.services.agreements import OAO_MAX_YEARS
 
 HOURS = _l("Geef het aantal uren per week op de werkplek, bijvoorbeeld 24.")
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(Form):
     """The terms of an agreement; the view offers the DA choice only where it is allowed."""
 
     start_date = DateField(_l("Startdatum"), validators=[InputRequired(message=DATE)])
     end_date = DateField(
         _l("Einddatum"),
-        description=_l("Een OAO duurt hoogstens 3 jaar."),
+        description=_l("Een OAO duurt hoogstens %(n)s jaar.", n=OAO_MAX_YEARS),
         validators=[InputRequired(message=DATE)],
     )
     weekly_hours = FloatField(
         _l("Uren per week op de werkplek"),
-        description=_l("Het jaargemiddelde. De opleiding bepaalt het type van de overeenkomst."),
+        description=_l(
+            "Het jaargemiddelde. Samen met de opleiding bepalen de uren het type van de "
+            "overeenkomst."
+        ),
         validators=[InputRequired(message=HOURS), NumberRange(min=0.5, max=40, message=HOURS)],
         widget=NumberInput(step="0.5", min=0.5, max=40),
     )
@@ -39,7 +42,7 @@ class AgreementForm(FlaskForm):
     )
 
 
-class EndEarlyForm(FlaskForm):
+class EndEarlyForm(Form):
     """Why and when a signed agreement ends before its end date; asked twice (`confirmed`)."""
 
     ended_on = DateField(
@@ -53,7 +56,7 @@ class EndEarlyForm(FlaskForm):
     confirmed = HiddenField()
 
 
-class DayOffForm(FlaskForm):
+class DayOffForm(Form):
     """One day off of the school's own, or a stretch of them."""
 
     first_day = DateField(_l("Vrije dag"), validators=[InputRequired(message=DATE)])
@@ -69,7 +72,7 @@ class DayOffForm(FlaskForm):
     )
 
 
-class TimeUpForm(FlaskForm):
+class TimeUpForm(Form):
     """The coach's answer to "uitgestroomd?": the pressed button says which."""
 
     decision = StringField(validators=[AnyOf(["leaves", "stays"])])

@@ -4,11 +4,10 @@ lines become intake proposals on which terms (the proposal form's own fields).""
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField
 
 from models.enums import IntakeLocation
-from web.forms.common import required, row_id
+from web.forms.common import Form, required, row_id
 from web.forms.intake import in_belgium
 from web.forms.school import ProposalForm
 from web.services.allocation import ProposalTerms
@@ -30,7 +29,7 @@ class RowIdsField(SelectMultipleField):
             raise ValueError(self.message) from None
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(Form):
     """Which programme's students to allocate (a GET form: nothing changes)."""
 
     class Meta:
@@ -39,7 +38,7 @@ class ProgrammeForm(FlaskForm):
     opleiding = SelectField(_l("Opleiding"), validate_choice=False, validators=[required()])
 
 
-class RunForm(FlaskForm):
+class RunForm(Form):
     """Run an allocation for the ticked students of a programme."""
 
     programme = HiddenField(_l("Opleiding"), validators=[required()])

@@ -6,7 +6,6 @@ slip of the finger cannot decline), offering other times, and announcing a free 
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -17,7 +16,7 @@ from wtforms.validators import (
 )
 
 from models.enums import DeclineReason, IntakeOutcome, IntakeStatus
-from web.forms.common import WHOLE_NUMBER, required
+from web.forms.common import WHOLE_NUMBER, Form, required
 from web.forms.intake import moment_field
 from web.services.announcements import (
     DEFAULT_RADIUS_KM,
@@ -51,7 +50,7 @@ OUTCOME_STATUS_NAMES = {
 }
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     """Decline a proposal: a reason from the list, a note (required for another reason)."""
 
     reason = RadioField(
@@ -75,7 +74,7 @@ class DeclineForm(FlaskForm):
             raise ValidationError(_l("Zeg kort waarom het niet past."))
 
 
-class CounterForm(FlaskForm):
+class CounterForm(Form):
     """Offer one to three other times, with a note for the coach."""
 
     slot_1 = moment_field(_l("Moment 1"), is_required=True)
@@ -88,7 +87,7 @@ class CounterForm(FlaskForm):
     )
 
 
-class AnnounceForm(FlaskForm):
+class AnnounceForm(Form):
     """Tell the schools nearby that a workplace has a free place."""
 
     message = TextAreaField(

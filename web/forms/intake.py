@@ -4,13 +4,12 @@ times, and recording how the interview went. Times are entered in Belgian time."
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from models.base import BELGIUM
 from models.enums import IntakeOutcome
-from web.forms.common import required, row_id
+from web.forms.common import Form, required, row_id
 
 MOMENT = _l("Geef een datum en een uur, bijvoorbeeld 2026-09-14 10:00.")
 OUTCOME_NAMES = {
@@ -35,7 +34,7 @@ def in_belgium(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(tzinfo=BELGIUM)
 
 
-class SlotChoiceForm(FlaskForm):
+class SlotChoiceForm(Form):
     """Take one of the times on offer; the view fills in the choices."""
 
     slot_id = RadioField(
@@ -43,12 +42,17 @@ class SlotChoiceForm(FlaskForm):
     )
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     """How the interview went; a reason is asked for when it was no match."""
 
+    # No outcome is chosen beforehand: one careless click must not record a match.
     outcome = SelectField(
         _l("Uitkomst"),
-        choices=[SelectChoice(o.value, label) for o, label in OUTCOME_NAMES.items()],
+        choices=[
+            SelectChoice("", _l("Kies hoe het gesprek ging")),
+            *(SelectChoice(o.value, label) for o, label in OUTCOME_NAMES.items()),
+        ],
+        validators=[required()],
     )
     note = TextAreaField(
         _l("Toelichting (verplicht bij geen match)"), validators=[Length(max=2000)]

@@ -5,7 +5,6 @@ for students, web/services/intakes.py for proposals).
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -19,14 +18,14 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from models.enums import IntakeLocation, Mobility
-from web.forms.common import DATE, required
+from web.forms.common import DATE, Form, required
 from web.forms.intake import moment_field
 from web.vocabulary import MOBILITY_NAMES, lazy
 
 POSTCODE_DIGITS = _l("Geef een postcode van 4 cijfers, bijvoorbeeld 8500.")
 
 
-class StudentForm(FlaskForm):
+class StudentForm(Form):
     """One student; the view fills in the programmes."""
 
     first_name = StringField(_l("Voornaam"), validators=[required(), Length(max=80)])
@@ -55,7 +54,7 @@ class StudentForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """A class list as a CSV file (docs/students-csv.md)."""
 
     file = FileField(
@@ -72,7 +71,7 @@ LOCATION_NAMES = {
 }
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     """An intake proposal: one to three times, where, a note and a deadline."""
 
     slot_1 = moment_field(_l("Eerste moment"), is_required=True)

@@ -16,6 +16,17 @@ class InputError(ValueError):
         self.message = message
 
 
+class AlreadyProposedError(InputError):
+    """The student and workplace already have a proposal or a planned interview: this one.
+
+    A coach who pressed twice, or proposes again from an old tab, is best shown it.
+    """
+
+    def __init__(self, intake_id: int, message: Text) -> None:
+        super().__init__("recognition_id", message)
+        self.intake_id = intake_id
+
+
 class NotFoundError(LookupError):
     """The row does not exist, or belongs to another party: either way, a 404."""
 

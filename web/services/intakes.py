@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -40,7 +40,7 @@ from models.enums import (
 )
 from models.rules import is_recognition_valid
 from web.services import policy
-from web.services.errors import ConflictError, InputError
+from web.services.errors import AlreadyProposedError, ConflictError, InputError
 from web.services.messages import Message, _l
 from web.services.outbox import company_addresses, queue_mail
 from web.services.policy import Party
@@ -194,6 +194,7 @@ def propose(
                 days=rules.min_respond_working_days,
             ),
         )
+    _not_proposed_yet(session, student.id, recognition.id)
     slots = _check_slots(proposal.slots, now, "slots", after_day=respond_by)
     open_count = session.scalar(
         select(func.count())
@@ -224,11 +225,9 @@ def propose(
     try:
         with session.begin_nested():
             session.add(intake)
-    except IntegrityError:
-        raise InputError(
-            "recognition_id",
-            _l("Voor deze leerling en werkplek loopt al een voorstel of is een gesprek gepland."),
-        ) from None
+    except IntegrityError:  # proposed at the same moment elsewhere
+        _not_proposed_yet(session, student.id, recognition.id)
+        raise
     _tell_company(
         session,
         intake,
@@ -606,6 +605,25 @@ def _moved(session: Session, intake: Intake, action: str, now: datetime, **value
         return False
     session.refresh(intake)
     return True
+
+
+def _not_proposed_yet(session: Session, student_id: int, recognition_id: int) -> None:
+    """Refuse a second open proposal (or planned interview) for a student and workplace."""
+    existing = session.scalar(
+        select(Intake.id).where(
+            Intake.student_id == student_id,
+            Intake.recognition_id == recognition_id,
+            or_(
+                Intake.status.in_(OPEN_INTAKE_STATUSES),
+                and_(Intake.status == IntakeStatus.ACCEPTED, Intake.outcome.is_(None)),
+            ),
+        )
+    )
+    if existing is not None:
+        raise AlreadyProposedError(
+            existing,
+            _l("Voor deze leerling en werkplek loopt al een voorstel of is een gesprek gepland."),
+        )
 
 
 def _slot(intake: Intake, slot_id: int, offered_by: str, now: datetime) -> IntakeSlot:

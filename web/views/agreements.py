@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -234,6 +235,17 @@ def _confirm(agreement_id: int) -> Agreement:
         )
 
 
+def _confirmed_already(found: Agreement) -> bool:
+    """Whether the signed-in party's side confirmed this running agreement before: pressed
+    twice, or confirmed in another tab. Then the page says so, not that it failed."""
+    side = "company" if me().role is Role.COMPANY else "school"
+    if getattr(found, f"{side}_confirmed_at") is None or found.ended_on is not None:
+        return False
+    if not flask_session.get("_flashes"):  # a press that went through has said it
+        flash(_signed_or_waiting(found))
+    return True
+
+
 def _signed_or_waiting(made: Agreement) -> Any:
     if made.signed_at is not None:
         return _l("De overeenkomst is getekend: school en bedrijf bevestigden ze.")
@@ -248,6 +260,8 @@ def school_confirm(agreement_id: int) -> Page:
         made = _confirm(agreement_id)
     except (ConflictError, InputError) as refused:  # confirmed or ended meanwhile, no place
         found = _found(agreements.find_agreement, agreement_id)
+        if _confirmed_already(found):
+            return redirect(url_for("school.agreement", agreement_id=agreement_id))
         return _agreement_page(found, 409, conflict=refused.message)
     flash(_signed_or_waiting(made))
     return redirect(url_for("school.agreement", agreement_id=agreement_id))
@@ -335,6 +349,8 @@ def company_confirm(agreement_id: int) -> Page:
     try:
         made = _confirm(agreement_id)
     except (ConflictError, InputError) as refused:  # confirmed meanwhile, the place went
+        if _confirmed_already(_found(agreements.find_agreement, agreement_id)):
+            return redirect(url_for("company.agreements"))
         return _company_page(409, conflict=refused.message)
     flash(_signed_or_waiting(made))
     return redirect(url_for("company.agreements"))

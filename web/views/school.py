@@ -25,6 +25,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as flask_session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -59,7 +60,7 @@ from web.links import public_link
 from web.resources import get_gazetteer, get_search_index
 from web.services import agreements, intakes, policy, student_import, students
 from web.services.announcements import Offer, offers_for
-from web.services.errors import ConflictError, InputError, NotFoundError
+from web.services.errors import AlreadyProposedError, ConflictError, InputError, NotFoundError
 from web.services.reference import list_programmes
 from web.services.student_import import StudentDataError, StudentDetails
 from web.services.suggestions import suggest_workplaces
@@ -517,6 +518,12 @@ def propose(student_id: int, recognition_id: int) -> Page:
         try:
             with unit_of_work() as db:
                 intake = intakes.propose(db, me(), proposal, utcnow(), rules, public_link)
+        except AlreadyProposedError as error:
+            # Pressed twice, or an old tab: show the proposal that exists (a press that
+            # made it has left its own message).
+            if not flask_session.get("_flashes"):
+                flash(str(error.message))
+            return redirect(url_for("school.intake", intake_id=error.intake_id))
         except InputError as error:
             name = PROPOSAL_FIELDS.get(error.field, error.field)
             show_error(form, InputError(name, error.message))

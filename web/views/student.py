@@ -8,6 +8,7 @@ countdown of days before leaving the dual track is worry a student cannot act on
 and the coach is the one who does (DOMAIN.md, "Training days").
 """
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -43,6 +44,7 @@ STAGE_LABELS = {
     "planned": _l("Gesprek gepland"),
     "held": _l("Gesprek gehad"),
     "match": _l("Het klikt!"),
+    "agreement": _l("Overeenkomst"),
     "no_match": _l("Geen match"),
     "not_held": _l("Ging niet door"),
     "declined": _l("Het bedrijf zei nee"),
@@ -59,6 +61,7 @@ STAGE_TEXTS = {
     "planned": _l("Je gesprek is vastgelegd. Denk aan je vragen en kom op tijd."),
     "held": _l("Je had je gesprek. Je trajectbegeleider laat weten hoe het verder gaat."),
     "match": _l("Het bedrijf en je school willen verder met jou. Nu volgt een overeenkomst."),
+    "agreement": _l("Na dit gesprek kwam er een overeenkomst: je vindt ze hieronder."),
     "no_match": _l(
         "Deze keer paste het niet. Dat gebeurt: je trajectbegeleider zoekt samen met jou verder."
     ),
@@ -95,10 +98,13 @@ AGREEMENT_LABELS = {
 }
 
 
-def stage_of(intake: Intake, now: datetime) -> str:
-    """Where an interview stands for the student: a key of STAGE_LABELS."""
+def stage_of(intake: Intake, now: datetime, with_agreement: Collection[int] = ()) -> str:
+    """Where an interview stands for the student: a key of STAGE_LABELS. A match that led
+    to an agreement (`with_agreement`: intake ids) is done: the agreement says the rest."""
     if intake.status is not IntakeStatus.ACCEPTED:
         return intake.status.value
+    if intake.id in with_agreement:
+        return "agreement"
     if intake.outcome is not None:
         return intake.outcome.value
     if intake.scheduled_at is not None and intake.scheduled_at <= now:
@@ -162,7 +168,9 @@ def overview() -> str:
     assert student is not None  # student_only
     session = get_session()
     now, today = utcnow(), today_in_belgium()
-    proposals = [(i, stage_of(i, now)) for i in intakes.list_intakes(session, me())]
+    contracts = list_agreements(session, me())
+    agreed = {a.intake_id for a in contracts if a.intake_id is not None}
+    proposals = [(i, stage_of(i, now, agreed)) for i in intakes.list_intakes(session, me())]
     under_way = sorted(
         ((i, s) for i, s in proposals if s in UNDER_WAY),
         key=lambda pair: (UNDER_WAY.index(pair[1]), pair[0].scheduled_at or now),
@@ -172,7 +180,7 @@ def overview() -> str:
         student=student,
         under_way=[(i, s, interview_place(i, student.school)) for i, s in under_way],
         past=[(i, s) for i, s in proposals if s not in UNDER_WAY],
-        agreements=[(a, agreement_stage(a, today)) for a in list_agreements(session, me())],
+        agreements=[(a, agreement_stage(a, today)) for a in contracts],
         marked=[
             (m, is_recognition_valid(m.recognition.status, m.recognition.valid_until, today))
             for m in interests.list_interests(session, me())

@@ -426,23 +426,29 @@ def test_both_sides_confirm_and_then_the_agreement_is_signed(
     assert "Overeenkomst met Elektro Aerts getekend" in html(coach.get("/school"))
 
 
-def test_confirming_twice_is_a_clear_conflict_that_changes_nothing(
+def test_confirming_twice_says_it_is_confirmed_and_changes_nothing(
     app: Flask, coach: FlaskClient, company: FlaskClient, world: World
 ) -> None:
+    """Pressed twice, or confirmed in another tab: the page says where it stands."""
     agreement_id = draft(coach, world)
     url = f"/school/overeenkomsten/{agreement_id}/bevestigen"
     assert post(coach, url).status_code == 302
+    coach.get(f"/school/overeenkomsten/{agreement_id}")  # shows the first press's message
     first = the_agreement(app, agreement_id).school_confirmed_at
 
     again = post(coach, url)
 
-    assert again.status_code == 409
-    assert "al bevestigd" in html(again)
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith(f"/school/overeenkomsten/{agreement_id}")
+    assert "zodra ook de andere kant bevestigt" in html(coach.get(again.headers["Location"]))
     assert the_agreement(app, agreement_id).school_confirmed_at == first
     post(company, f"/bedrijf/overeenkomsten/{agreement_id}/bevestigen")
+    company.get("/bedrijf/overeenkomsten")
+    signed_at = the_agreement(app, agreement_id).signed_at
     company_again = post(company, f"/bedrijf/overeenkomsten/{agreement_id}/bevestigen")
-    assert company_again.status_code == 409
-    assert "al bevestigd" in html(company_again)
+    assert company_again.status_code == 302
+    assert "getekend" in html(company.get("/bedrijf/overeenkomsten"))
+    assert the_agreement(app, agreement_id).signed_at == signed_at
     assert free_places(app, world) == 0
 
 

@@ -4,9 +4,10 @@ The matrix below proves that each party reads and changes only its own: a compan
 sites, mentors, recognitions and API keys; a partnership consultant the recognitions of
 the programmes their partnership decides on; school staff their own school's students.
 Anonymous visitors reach only the public search (pages and API), the favicon, the health
-checks, the forms to log in or register and a registration's e-mailed link. Nothing a
-company records about its mentors is ever public, and nobody but the student's school
-sees the student.
+checks, the forms to log in or register, a registration's e-mailed link, and the forms to
+ask for a new password and to choose one from its e-mailed link. Nothing a company records
+about its mentors is ever public. Nobody but the student's school sees the student, except
+the student and, through a proposal made to it, a company (the minimum).
 
 For each (route, method, visitor) the test asserts the exact answer, where a redirect
 leads, that a refused request changed nothing in the database (and an allowed write did
@@ -58,6 +59,7 @@ from tests.clients import login, post
 from tests.pages import REGISTRATION
 from web.db import get_session, unit_of_work
 from web.services.companies import DECLARATIONS, CompanyDetails, request_registration
+from web.services.password_reset import request_reset
 from web.services.policy import Party
 from web.services.tokens import create_token, revoke_token
 
@@ -242,6 +244,7 @@ class Route:
 SEARCH = f"programme={PROGRAMME}&postcode=8500&radius_km=15"
 LOGIN_FORM = {"email": "{company_a_email}", "password": factories.PASSWORD}
 SITE_FORM = {"name": "Werkplaats Gent", "street": "Kortrijksesteenweg 10", "postcode": "9000"}
+CONTACT_FORM = {"email": "stages@example.be", "phone": "056 12 34 56", "website": ""}
 REQUEST_FORM = {"site_id": "{site}", "programme_id": "{new_programme}", "mentor_id": "0"}
 AVAILABILITY_FORM = {
     "n_places": "3",
@@ -298,6 +301,7 @@ MATRIX = (
     Route("search.results", "GET", f"/zoeken?{SEARCH}", everyone(OK)),
     Route("search.workplace", "GET", "/werkplekken/{recognised}", everyone(OK)),
     Route("api.openapi", "GET", "/api/v1/openapi.json", everyone(OK)),
+    Route("api.docs", "GET", "/api", everyone(OK)),
     Route("api.programmes", "GET", "/api/v1/programmes", everyone(OK)),
     Route("api.postcodes", "GET", "/api/v1/postcodes?q=8500", everyone(OK)),
     Route("api.search", "GET", f"/api/v1/search?{SEARCH}", everyone(OK)),
@@ -345,6 +349,27 @@ MATRIX = (
         "/bedrijf/registreren/bevestigen/{registration}",
         everyone(saved("/bedrijf")),
     ),
+    # A forgotten password: the form answers the same for every address and mails a link
+    # to an account's own; like registration's, the link is what entitles: whoever holds
+    # it chooses the password (the account's sessions end, the visitor's own included, and
+    # the visitor is sent to log in).
+    Route("auth.forgot_password", "GET", "/wachtwoord-vergeten", anonymous_only(OK)),
+    Route(
+        "auth.forgot_password",
+        "POST",
+        "/wachtwoord-vergeten",
+        anonymous_only(saved("/wachtwoord-vergeten/verstuurd")),
+        form={"email": "{company_a_email}"},
+    ),
+    Route("auth.reset_requested", "GET", "/wachtwoord-vergeten/verstuurd", everyone(OK)),
+    Route("auth.reset_password", "GET", "/wachtwoord-kiezen/{password_reset}", everyone(OK)),
+    Route(
+        "auth.reset_password",
+        "POST",
+        "/wachtwoord-kiezen/{password_reset}",
+        everyone(saved("/aanmelden")),
+        form={"password": "een nieuw wachtwoord", "password_again": "een nieuw wachtwoord"},
+    ),
     # The company's pages: a company sees its own; another's ids do not exist for it.
     Route("company.dashboard", "GET", "/bedrijf", companies_only(company_a=OK, company_b=OK)),
     Route(
@@ -359,6 +384,39 @@ MATRIX = (
         "/bedrijf/vestigingen/nieuw",
         companies_only(company_a=saved("/bedrijf"), company_b=saved("/bedrijf")),
         form=SITE_FORM,
+    ),
+    Route(
+        "company.edit_site",
+        "GET",
+        "/bedrijf/vestigingen/{site}",
+        companies_only(company_a=OK, company_b=NOT_FOUND),
+    ),
+    Route(
+        "company.edit_site",
+        "POST",
+        "/bedrijf/vestigingen/{site}",
+        companies_only(company_a=saved("/bedrijf"), company_b=NOT_FOUND),
+        form=SITE_FORM,
+    ),
+    Route(
+        "company.remove_site",
+        "GET",
+        "/bedrijf/vestigingen/{site}/verwijderen",
+        companies_only(company_a=OK, company_b=NOT_FOUND),
+    ),
+    Route(
+        "company.remove_site",
+        "POST",
+        "/bedrijf/vestigingen/{spare_site}/verwijderen",
+        companies_only(company_a=saved("/bedrijf"), company_b=NOT_FOUND),
+    ),
+    Route("company.contact", "GET", "/bedrijf/contact", companies_only(company_a=OK, company_b=OK)),
+    Route(
+        "company.contact",
+        "POST",
+        "/bedrijf/contact",
+        companies_only(company_a=saved("/bedrijf"), company_b=saved("/bedrijf")),
+        form=CONTACT_FORM,
     ),
     Route(
         "company.request_recognition",
@@ -437,6 +495,12 @@ MATRIX = (
         "/bedrijf/sleutels",
         companies_only(company_a=SAVED_ON_PAGE, company_b=SAVED_ON_PAGE),
         form={"name": "Planning"},
+    ),
+    Route(
+        "company.revoke_token",
+        "GET",
+        "/bedrijf/sleutels/{token}/intrekken",
+        companies_only(company_a=OK, company_b=NOT_FOUND),
     ),
     Route(
         "company.revoke_token",
@@ -743,13 +807,13 @@ MATRIX = (
     Route(
         "partnership.queue",
         "GET",
-        "/partnerschap",
+        "/partnerschap?provincie=west-vlaanderen&te_laat=y&pagina=2",
         consultants_only(consultant_a=OK, consultant_b=OK),
     ),
     Route(
         "partnership.recognitions",
         "GET",
-        "/partnerschap/erkenningen?q=Aerts",
+        "/partnerschap/erkenningen?q=8500&pagina=2",
         consultants_only(consultant_a=OK, consultant_b=OK),
     ),
     Route(
@@ -835,8 +899,10 @@ def build_world(app: Flask) -> World:
         )
         school_b = factories.school(session, name="VTI Brugge")
         registration = waiting_registration(session)
+        password_reset = waiting_password_reset(session)
         company_a = factories.company(session, name=COMPANY_A_NAME)
         site = factories.site(session, owner=company_a, name=COMPANY_A_SITE)
+        spare_site = factories.site(session, owner=company_a, name="Oud magazijn")
         mentor = factories.mentor(
             session,
             owner=company_a,
@@ -918,6 +984,7 @@ def build_world(app: Flask) -> World:
             tokens={COMPANY_A: secret_a, COMPANY_B: secret_b},
             ids={
                 "site": site.id,
+                "spare_site": spare_site.id,
                 "recognised": recognised.id,
                 "requested": requested.id,
                 "mentor": mentor.id,
@@ -929,6 +996,7 @@ def build_world(app: Flask) -> World:
                 "company_a_email": users[COMPANY_A].email,
                 "student": student.id,
                 "registration": registration,
+                "password_reset": password_reset,
                 "proposed": proposed.id,
                 "school_slot": proposed.slots[0].id,
                 "countered": countered.id,
@@ -1086,6 +1154,21 @@ BOOKKEEPING = {("api_tokens", "last_used_at"), ("login_sessions", "last_seen_at"
 State = dict[tuple[Any, ...], dict[str, Any]]
 
 
+def waiting_password_reset(session: Session) -> str:
+    """A reset link mailed to an account of no party in the matrix, not yet followed;
+    return the link's token."""
+    factories.user(session, Role.ADMIN, email="vergeten@example.be")
+    tokens: list[str] = []
+
+    def link_for(token: str) -> str:
+        tokens.append(token)
+        return f"/wachtwoord-kiezen/{token}"
+
+    request_reset(session, "vergeten@example.be", "192.0.2.1", utcnow(), link_for)
+    (token,) = tokens
+    return token
+
+
 def snapshot(app: Flask) -> State:
     """Every row of the tables a party owns, column by column."""
     state: State = {}
@@ -1239,6 +1322,7 @@ def test_each_matrix_path_reaches_its_endpoint(app: Flask) -> None:
         "token": 4,
         "student": 5,
         "registration": "a-token",
+        "password_reset": "a-token",
         "proposed": 9,
         "school_slot": 10,
         "countered": 6,
@@ -1251,6 +1335,8 @@ def test_each_matrix_path_reaches_its_endpoint(app: Flask) -> None:
         "time_up": 14,
         "run": 15,
         "line": 16,
+        "site": 17,
+        "spare_site": 18,
     }
     for route in MATRIX:
         path = urlsplit(route.path.format_map(any_id)).path
