@@ -101,26 +101,37 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 def register_security_headers(app: Flask) -> None:
     """Refuse NUL characters, and set the headers that keep pages private and unframed."""
-    is_production = settings_of(app).is_production
+    # Search parameters (a student's postcode, age) stay out of other sites' logs; no
+    # page may be framed by another site (clickjacking on the forms).
+    security_headers = [
+        ("Referrer-Policy", "same-origin"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+    ]
+    if settings_of(app).is_production:  # served over HTTPS only: never plain HTTP
+        security_headers.append(
+            ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        )
 
     def refuse_nul_characters() -> None:
-        # No text column can hold NUL (PostgreSQL refuses it): stop it at the door.
-        values = [*request.args.values(), *request.form.values()]
+        # No text column can hold NUL (PostgreSQL refuses it): stop it at the door. Only
+        # a request that may carry a body has a form to read (parsing one costs even
+        # when it is empty).
+        values = list(request.args.values())
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            values += request.form.values()
         if any("\x00" in value for value in values):
             abort(400)
 
     def add_headers(response: Response) -> Response:
-        # Search parameters (a student's postcode, age) stay out of other sites' logs.
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        # No page may be framed by another site (clickjacking on the forms).
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if is_production:  # served over HTTPS only: browsers must not try plain HTTP
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+        # A view may set its own: only the missing ones are added. (Headers.setdefault
+        # raises and catches an HTTP exception per header already absent.)
+        present = {name.lower() for name, _value in response.headers.items()}
+        for name, value in security_headers:
+            if name.lower() not in present:
+                response.headers.add(name, value)
         if "_user_id" in session:
             # Pages for a signed-in party (an API key shown once, mentors) stay out of
             # shared and browser caches.
