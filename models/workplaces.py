@@ -7,11 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from matcher import IntakePreferences
-from models.base import BELGIUM, Base, str_enum, utcnow
+from models.base import BELGIUM, Base, day_in_belgium, str_enum, utcnow
 from models.codecs import IntakePreferencesType
 from models.enums import RecognitionStatus, TrainingStatus
 from models.reference import Postcode, Programme
-from models.rules import STALE_AFTER_DAYS
+from models.rules import STALE_AFTER_DAYS, is_available_now
 
 
 class Company(Base):
@@ -156,6 +156,20 @@ class Recognition(Base):
 def valid_on(day: date) -> ColumnElement[bool]:
     """SQL: the recognition allows training on `day` (see rules.is_recognition_valid)."""
     return (Recognition.status == RecognitionStatus.RECOGNISED) & (Recognition.valid_until > day)
+
+
+def is_available(recognition: Recognition, today: date, stale_after_days: int) -> bool:
+    """The workplace offers a place on `today`, as search counts it (rules.is_available_now)."""
+    confirmed = recognition.last_confirmed_at
+    return is_available_now(
+        recognition.status,
+        recognition.valid_until,
+        recognition.n_free_places,
+        recognition.available_from,
+        day_in_belgium(confirmed) if confirmed else None,
+        today,
+        stale_after_days,
+    )
 
 
 def offered_free_places_column() -> ColumnElement[int]:

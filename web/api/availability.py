@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from models import Recognition
 from models.base import day_in_belgium, utcnow
 from models.codecs import intake_preferences_to_json
-from models.rules import is_available_now
+from models.workplaces import is_available
 from web.api import schemas
 from web.api.errors import ApiError
 from web.api.spec import route
@@ -41,15 +41,7 @@ def availability_json(
             schemas.IntakePreferences, intake_preferences_to_json(recognition.intake_preferences)
         ),
         "last_confirmed_at": confirmed.isoformat() if confirmed else None,
-        "is_available": is_available_now(
-            recognition.status,
-            recognition.valid_until,
-            recognition.n_free_places,
-            recognition.available_from,
-            day_in_belgium(confirmed) if confirmed else None,
-            today,
-            stale_after_days,
-        ),
+        "is_available": is_available(recognition, today, stale_after_days),
     }
 
 

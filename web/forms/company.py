@@ -8,22 +8,20 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
 )
 from wtforms.validators import (
     DataRequired,
-    EqualTo,
     InputRequired,
-    Length,
     Optional,
     Regexp,
     ValidationError,
 )
 
 from matcher import HOURS_PATTERNS, LANGUAGES, IntakePreferences
+from web.forms.auth import new_password_fields
 from web.forms.common import (
     DATE,
     POSTCODE,
@@ -35,7 +33,6 @@ from web.forms.common import (
     row_id,
     whole_number,
 )
-from web.services.accounts import MIN_PASSWORD_LENGTH
 from web.services.companies import DECLARATION_NEEDED, read_kbo
 from web.services.errors import InputError
 from web.services.places import MAX_INTAKE_AGE, MAX_PLACES, MIN_INTAKE_AGE
@@ -83,24 +80,8 @@ class CompanyRegistrationForm(ContactForm):
     user_email = EmailField(
         _l("Jouw e-mailadres (om aan te melden)"), validators=[required(), max_length(254)]
     )
-    password = PasswordField(
-        _l("Kies een wachtwoord"),
-        description=_l("Minstens %(n)s tekens.", n=MIN_PASSWORD_LENGTH),
-        validators=[
-            required(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Minstens %(n)s tekens.", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-    )
-    password_again = PasswordField(
-        _l("Herhaal het wachtwoord"),
-        validators=[
-            required(),
-            EqualTo("password", message=_l("De twee wachtwoorden verschillen.")),
-        ],
+    password, password_again = new_password_fields(
+        _l("Kies een wachtwoord"), _l("Herhaal het wachtwoord")
     )
 
     def validate_kbo_number(self, field: StringField) -> None:

@@ -11,7 +11,7 @@ from matcher import haversine_km
 from models import Announcement, Recognition, School, Site, Student
 from models.base import BELGIUM, day_in_belgium
 from models.enums import Role
-from models.rules import is_available_now
+from models.workplaces import is_available
 from web.services import policy
 from web.services.errors import InputError
 from web.services.messages import _l
@@ -51,16 +51,7 @@ def announce(
     if recognition is None:
         raise InputError("recognition_id", _l("Kies een van je werkplekken."))
     today = day_in_belgium(now)
-    confirmed = recognition.last_confirmed_at
-    if not is_available_now(
-        recognition.status,
-        recognition.valid_until,
-        recognition.n_free_places,
-        recognition.available_from,
-        day_in_belgium(confirmed) if confirmed else None,
-        today,
-        stale_after_days,
-    ):
+    if not is_available(recognition, today, stale_after_days):
         raise InputError(
             "recognition_id",
             _l("Alleen een erkende werkplek met een bevestigde vrije plaats kan je bekendmaken."),

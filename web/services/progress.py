@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from models import Agreement, Company, Intake, Mentor, Recognition
 from models.base import day_in_belgium
 from models.enums import IntakeOutcome, IntakeStatus, RecognitionStatus, TrainingStatus
-from models.rules import is_available_now, is_recognition_valid
+from models.rules import is_recognition_valid
+from models.workplaces import is_available
 from web.services import agreements, policy
 from web.services.companies import DECLARATIONS
 from web.services.mentors import mentor_problems_of
@@ -180,16 +181,7 @@ def _places(valid: Sequence[Recognition], today: date, stale_after_days: int) ->
 def _announceable(valid: Sequence[Recognition], today: date, stale_after_days: int) -> int | None:
     """A workplace whose free place search counts today: one the company may announce."""
     for recognition in sorted(valid, key=lambda r: r.id):
-        confirmed = recognition.last_confirmed_at
-        if is_available_now(
-            recognition.status,
-            recognition.valid_until,
-            recognition.n_free_places,
-            recognition.available_from,
-            day_in_belgium(confirmed) if confirmed else None,
-            today,
-            stale_after_days,
-        ):
+        if is_available(recognition, today, stale_after_days):
             return recognition.id
     return None
 

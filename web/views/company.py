@@ -32,7 +32,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from models import Intake, Mentor, Recognition
-from models.base import BELGIUM, day_in_belgium, today_in_belgium, utcnow
+from models.base import BELGIUM, today_in_belgium, utcnow
 from models.enums import (
     DeclineReason,
     IntakeLocation,
@@ -41,7 +41,8 @@ from models.enums import (
     Role,
     TrainingStatus,
 )
-from models.rules import is_available_now, is_recognition_valid
+from models.rules import is_recognition_valid
+from models.workplaces import is_available
 from web.auth import home_of, me, role_required, sign_in
 from web.config import get_settings
 from web.db import get_session, unit_of_work
@@ -309,16 +310,7 @@ def _recognition_page(
 def _has_confirmed_free_place(recognition: Recognition, today: date) -> bool:
     """Whether the search counts a place of this workplace as free today: only such a
     place may be announced to schools."""
-    confirmed = recognition.last_confirmed_at
-    return is_available_now(
-        recognition.status,
-        recognition.valid_until,
-        recognition.n_free_places,
-        recognition.available_from,
-        day_in_belgium(confirmed) if confirmed else None,
-        today,
-        get_settings().search.stale_after_days,
-    )
+    return is_available(recognition, today, get_settings().search.stale_after_days)
 
 
 @bp.get("/erkenningen/<int:recognition_id>")

@@ -245,7 +245,7 @@ def test_the_review_says_per_student_where_and_why_or_why_not(
     assert len(placed) == 2
     assert {lines[s].recognition_id for s in placed} == {world.near, world.farther}
     assert "Elektro Aerts" in page and "Installaties Desmet" in page
-    assert "Keuze 1 van 2 van de leerling" in page  # the nearest is everyone's first or second
+    assert "Keuze 1 (van 2) van de leerling" in page  # the nearest is everyone's first or second
     assert "kandidaten voor de werkplek" in page
     (unplaced,) = {lotte, noor, jens} - set(placed)
     assert "volzet met leerlingen die ze hoger rangschikken" in page
