@@ -221,7 +221,8 @@ class SearchEngine:
         2. Keep those valid on the day and, when asked, those that offer a free place
            by the student's start (confirmed within `stale_after_days`).
         3. If `widen` and fewer than ``offset + limit`` remain, grow the radius by half
-           (at least 5 km) up to `max_widen_km` and go back to 1.
+           (at least 5 km) up to `max_widen_km` (the query's own, where nearer) and go
+           back to 1.
         4. Score every remaining workplace (see `matcher.scoring`).
         5. Order by score (3 decimals) descending, or by distance; then distance
            (0.01 km), company name (ignoring case and accents) and recognition id, as
@@ -235,7 +236,7 @@ class SearchEngine:
         index = self.offering_index_ if query.only_available else self.index_
         widened = False
         needed = query.offset + query.limit
-        ceiling = max(self.max_widen_km, query.radius_km)
+        ceiling = max(min(self.max_widen_km, query.max_widen_km or MAX_RADIUS_KM), query.radius_km)
         while True:
             rows, distance = index.query_radius(group, query.lat, query.lon, radius)
             scored = self._score(rows, distance, query)

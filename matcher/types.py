@@ -104,6 +104,9 @@ class SearchQuery:
     limit: int = 20
     offset: int = 0
     widen: bool = False
+    # Widening stops here when the engine's own ceiling is farther (e.g. how far a
+    # student on a bike can go); None: the engine's ceiling.
+    max_widen_km: float | None = None
     wishes: StudentWishes = field(default_factory=StudentWishes)
 
     def __post_init__(self) -> None:
@@ -119,6 +122,10 @@ class SearchQuery:
             raise InvalidQueryError("sort", f"sort must be one of {', '.join(SORTS)}")
         if self.limit < 1:
             raise InvalidQueryError("limit", "limit must be at least 1")
+        if self.max_widen_km is not None and not 0.0 < self.max_widen_km <= MAX_RADIUS_KM:
+            raise InvalidQueryError(
+                "max_widen_km", f"max_widen_km must be in (0, {MAX_RADIUS_KM:g}]"
+            )
         if self.offset < 0:
             raise InvalidQueryError("offset", "offset cannot be negative")
 

@@ -247,14 +247,9 @@ def search_workplaces(
     `widen_ceiling_km` stops widening sooner than the engine would (the ceiling of the
     student's way of travelling, `SearchSettings.widen_ceiling_km`).
     """
+    if widen_ceiling_km is not None:
+        query = replace(query, max_widen_km=widen_ceiling_km)
     result = state.engine.search(query)
-    ceiling = max(widen_ceiling_km or result.radius_km, query.radius_km)
-    if result.radius_km > ceiling:
-        # The engine widened past the ceiling, so no radius below it found enough: the
-        # capped search is the one at the ceiling (its last step), widened if beyond the
-        # radius asked.
-        capped = state.engine.search(replace(query, radius_km=ceiling, widen=False))
-        result = replace(capped, widened=ceiling > query.radius_km)
     return SearchPage(
         total=result.total,
         radius_km=result.radius_km,

@@ -785,6 +785,16 @@ def test_widening_stops_at_the_maximum() -> None:
     assert (result.total, result.radius_km, result.widened) == (0, 30.0, True)
 
 
+def test_a_query_may_stop_widening_sooner_than_the_engine() -> None:
+    """How far a student on a bike goes: the nearer of the query's and the engine's."""
+    engine = fit([workplace(1, km=25.0)], max_widen_km=100.0)
+    capped = engine.search(query(radius_km=5.0, widen=True, max_widen_km=20.0))
+    assert (capped.total, capped.radius_km, capped.widened) == (0, 20.0, True)
+    farther = engine.search(query(radius_km=5.0, widen=True, max_widen_km=150.0))
+    assert (farther.total, farther.widened) == (1, True)
+    assert farther.radius_km <= 100.0
+
+
 def test_a_widening_maximum_beyond_200_km_is_refused_or_honoured() -> None:
     """Sort keys hold distances up to MAX_RADIUS_KM: a farther maximum must not silently
     order workplaces beyond 200 km by name."""
