@@ -24,6 +24,7 @@ from models.base import MAX_ID
 from web import api, auth, cli, db, filters, i18n, json, links, logs, reasons, views
 from web.api.errors import error_response, handle_http_error
 from web.config import EXTENSION_KEY, load_settings, settings_from_os, settings_of
+from web.services.search_index import IndexNotReadyError
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -154,14 +155,17 @@ def register_errorhandlers(app: Flask) -> None:
         is_csrf = isinstance(error, CSRFError)
         return render_template("error.html", status=error.code, csrf=is_csrf), error.code or 500
 
-    def handle_database_away(error: Exception) -> tuple[Response | str, int]:
-        # The database refused, timed out or is gone: a clear "try again shortly", not a
-        # 500; statement parameters are never logged (models.database.make_engine).
-        app.logger.warning("the database did not answer on %s: %s", request.path, error)
+    def handle_unavailable(error: Exception) -> tuple[Response | str, int]:
+        # The database refused, timed out or is gone, or the search index is not built
+        # yet: a clear "try again shortly", not a 500; statement parameters are never
+        # logged (models.database.make_engine).
+        if isinstance(error, IndexNotReadyError):
+            reason = "the search index is being built; try again shortly"
+        else:
+            reason = "the database is not answering; try again shortly"
+            app.logger.warning("the database did not answer on %s: %s", request.path, error)
         if _is_api_request():
-            response, status = error_response(
-                503, "unavailable", "the database is not answering; try again shortly"
-            )
+            response, status = error_response(503, "unavailable", reason)
         else:
             # The page must not ask the database who is signed in.
             auth.login_manager._update_request_context_with_user()
@@ -176,8 +180,9 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template("error.html", status=500), 500
 
     app.register_error_handler(HTTPException, handle_http)
-    app.register_error_handler(OperationalError, handle_database_away)
-    app.register_error_handler(PoolTimeoutError, handle_database_away)
+    app.register_error_handler(OperationalError, handle_unavailable)
+    app.register_error_handler(PoolTimeoutError, handle_unavailable)
+    app.register_error_handler(IndexNotReadyError, handle_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
 
 

@@ -11,7 +11,10 @@ milliseconds, so the request that notices the change applies it in line and alre
 answers with it. A full build from a fresh snapshot happens at the start, when the log
 cannot bridge the gap (or names reference data), when an update fails, and once an hour,
 which also sheds what updates pile up; it runs in a background thread. Only the very
-first build, when there is nothing to serve yet, makes a request wait.
+first build, when there is nothing to serve yet, makes requests wait, and for a bounded
+time: it too runs in a thread of its own, so no page's statement limit cuts it short and
+a request that waits too long answers "not ready yet" rather than holding its worker
+past the server's timeout (which would kill the build with the worker).
 """
 
 import logging
@@ -101,11 +104,19 @@ def update_index_state(session: Session, state: IndexState, version: int) -> Ind
     return IndexState(version, engine, state.programme_names, state.programmes)
 
 
+class IndexNotReadyError(Exception):
+    """The search index is still being built for the first time, or that just failed:
+    the request is answered "try again shortly"."""
+
+
 class SearchIndex:
     """Hand out the current engine; notice changes made by any process."""
 
     RETRY_AFTER_S = 30.0
     FULL_BUILD_EVERY_S = 3600.0
+    # Under gunicorn's default worker timeout (30 s): a worker killed while it waits
+    # would take the build with it, and the next worker would start over.
+    FIRST_BUILD_WAIT_S = 20.0
 
     def __init__(
         self,
@@ -132,20 +143,45 @@ class SearchIndex:
         self._thread: threading.Thread | None = None
 
     def current(self, session: Session) -> IndexState:
-        """Return the engine to answer this request with."""
+        """Return the engine to answer this request with; `IndexNotReadyError` while the
+        first build takes longer than a request may wait, or has just failed."""
         state = self._state
         if state is None:
-            with self._lock:
-                if self._state is None:
-                    self._state = self._built(session, self._read_version(session))
-                    self._last_check = self._clock()
-                return self._state
+            return self._first_state()
         now = self._clock()
         if now - self._last_check >= self._check_interval_s:
             self._last_check = now
             if self._read_version(session) != state.version:
                 self._refresh()
         return self._state or state
+
+    def _first_state(self) -> IndexState:
+        with self._lock:
+            if self._state is None and not self._building:
+                if self._clock() < self._last_check:  # failed a moment ago: not yet again
+                    raise IndexNotReadyError
+                self._building = True
+                if not self._background:
+                    try:
+                        with self._session_factory() as session:
+                            self._state = self._built(session, self._read_version(session))
+                    finally:
+                        self._building = False
+                else:
+                    self._start_build()
+            thread = self._thread
+        if self._state is None and thread is not None:
+            thread.join(self.FIRST_BUILD_WAIT_S)
+        if self._state is None:
+            raise IndexNotReadyError
+        return self._state
+
+    def _start_build(self) -> None:
+        """Build anew in a thread of its own (`_building` is set)."""
+        self._thread = threading.Thread(
+            target=self._build_in_background, name="search-index", daemon=True
+        )
+        self._thread.start()
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for a background build under way, if any (for tests and shutdown)."""
@@ -176,10 +212,7 @@ class SearchIndex:
                 else:
                     in_background = True
             if in_background:
-                self._thread = threading.Thread(
-                    target=self._build_in_background, name="search-index", daemon=True
-                )
-                self._thread.start()
+                self._start_build()
         except Exception:
             if not self._background:
                 raise
@@ -208,22 +241,27 @@ class SearchIndex:
 
     def _built(self, session: Session, version: int) -> IndexState:
         state = self._build(session, version)
-        self._built_at = self._clock()
+        self._built_at = self._last_check = self._clock()  # the version was just read
         log.info("search index built anew at data version %s", version)
         return state
 
     def _build_in_background(self) -> None:
+        state = None
         try:
             with self._session_factory() as session:
-                self._state = self._built(session, self._read_version(session))
+                state = self._built(session, self._read_version(session))
         except Exception:
             self._failed()
         finally:
-            with self._lock:
+            with self._lock:  # whoever sees the new state sees the build over
                 self._building = False
+                self._state = state or self._state
 
     def _failed(self) -> None:
-        log.exception("refreshing the search index failed; serving the previous one")
+        if self._state is None:
+            log.exception("building the search index failed; searches answer 503 meanwhile")
+        else:
+            log.exception("refreshing the search index failed; serving the previous one")
         # Try again after a pause, not at every check: a broken database would otherwise
         # fill the log once a second.
         self._last_check = self._clock() + self.RETRY_AFTER_S

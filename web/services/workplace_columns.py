@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from matcher.snapshot import NO_DAY, NO_MOMENT, WorkplaceColumns, WorkplaceSnapshot
@@ -88,10 +89,15 @@ def _chunks(connection: Connection) -> Iterator[Sequence[tuple[Any, ...]]]:
     assert driver is not None  # a connection in use has its driver connection
     is_postgresql = dialect.name == "postgresql"
     cursor = driver.cursor(name="workplace_columns") if is_postgresql else driver.cursor()
+    base_error = dialect.loaded_dbapi.Error
     try:
         cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK_ROWS):
             yield rows
+    except base_error as error:
+        # As SQLAlchemy would have raised it (a timeout is its OperationalError), so
+        # callers handle one kind of error whichever way a statement went.
+        raise DBAPIError.instance(sql, None, error, base_error, dialect=dialect) from error
     finally:
         cursor.close()
 

@@ -8,6 +8,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from web.db import get_session
 from web.resources import get_search_index
+from web.services.search_index import IndexNotReadyError
 
 bp = Blueprint("health", __name__)
 
@@ -26,9 +27,15 @@ def readyz() -> tuple[Response, int]:
         session.execute(text("SELECT 1"))
         state = get_search_index().current(session)
     except (OperationalError, PoolTimeoutError):
-        response = jsonify(status="unavailable", database="not answering")
-        response.headers["Retry-After"] = "30"
-        return response, 503
+        return _not_ready(database="not answering")
+    except IndexNotReadyError:
+        return _not_ready(search_index="being built")
     response = jsonify(status="ready", data_version=state.version)
     response.headers["Cache-Control"] = "no-store"
     return response, 200
+
+
+def _not_ready(**why: str) -> tuple[Response, int]:
+    response = jsonify(status="unavailable", **why)
+    response.headers["Retry-After"] = "30"
+    return response, 503

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from models.database import make_engine, upgrade
@@ -22,8 +22,12 @@ from models.reference_data import sync_reference_data
 from tests import factories
 from tests.clients import login, post
 from web import create_app
-from web.db import get_db, unit_of_work
+from web.db import get_db, get_session, unit_of_work
 from web.logs import redact
+from web.resources import get_search_index
+from web.services.search_index import IndexNotReadyError, IndexState, SearchIndex
+from web.services.workplace_columns import load_workplace_columns
+from web.settings import SearchSettings
 
 
 @pytest.fixture
@@ -101,6 +105,57 @@ def test_readyz_is_ready_once_the_database_answers_and_the_index_is_built(app: F
     answer = app.test_client().get("/readyz")
     assert answer.status_code == 200
     assert answer.get_json()["status"] == "ready"
+
+
+def test_the_first_index_build_is_not_cut_short_by_a_page_statement_limit(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("statement limits are PostgreSQL's")
+    app = app_on(database_url, DATABASE_TIMEOUT_SECONDS=0.5)
+
+    def slow_build(session: Session, version: int) -> IndexState:
+        session.execute(text("SELECT pg_sleep(1)"))  # longer than a page's statements may run
+        return IndexState(version, SearchSettings().new_engine(), {})
+
+    with app.test_request_context("/zoeken"):
+        index = SearchIndex(
+            build=slow_build, session_factory=get_db().session_factory, background=True
+        )
+        assert index.current(get_session()).version >= 0
+        with pytest.raises(OperationalError, match="statement timeout"):
+            get_session().execute(text("SELECT pg_sleep(1)"))  # a page's own statement is cut
+    with app.app_context():
+        get_db().engine.dispose()
+
+
+def test_a_bulk_read_that_fails_in_the_driver_is_a_database_error(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'broken.sqlite3'}")
+    upgrade(engine)
+    with Session(engine) as session:
+        session.execute(text("ALTER TABLE companies RENAME TO gone"))
+        with pytest.raises(OperationalError):  # a 503 for pages, as any database fault
+            load_workplace_columns(session)
+    engine.dispose()
+
+
+def test_searches_answer_503_while_the_index_is_first_built(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def not_ready(_session: Session) -> IndexState:
+        raise IndexNotReadyError
+
+    with app.app_context():
+        monkeypatch.setattr(get_search_index(), "current", not_ready)
+    api = client.get("/api/v1/search?programme=elektrotechnieken-duaal&postcode=8500")
+    assert api.status_code == 503 and api.headers["Retry-After"] == "30"
+    assert api.get_json()["error"]["code"] == "unavailable"
+    page = client.get("/zoeken?programme=elektrotechnieken-duaal&postcode=8500&radius_km=15")
+    assert page.status_code == 503 and "Even geduld" in page.get_data(as_text=True)
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.get_json()["search_index"] == "being built"
 
 
 def test_a_locked_sqlite_database_gives_a_503_after_the_timeout(tmp_path: Path) -> None:

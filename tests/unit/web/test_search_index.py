@@ -6,7 +6,7 @@ from typing import Any, cast
 import pytest
 from sqlalchemy.orm import Session
 
-from web.services.search_index import IndexState, SearchIndex
+from web.services.search_index import IndexNotReadyError, IndexState, SearchIndex
 from web.settings import SearchSettings
 
 
@@ -185,3 +185,35 @@ def test_the_index_is_built_anew_on_schedule() -> None:
     db.version, clock.now = 4, SearchIndex.FULL_BUILD_EVERY_S + 2.0
     assert index.current(SESSION).version == 4
     assert db.builds == [1, 3] and db.updates == [(1, 2), (3, 4)]
+
+
+def test_a_request_waits_for_the_first_build_a_bounded_time_and_one_build_runs() -> None:
+    db, clock = FakeDatabase(), Clock()
+    index = make_index(db, clock, background=True)
+    index.FIRST_BUILD_WAIT_S = 0.05
+    db.release.clear()  # the first build takes longer than a request may wait
+    with pytest.raises(IndexNotReadyError):
+        index.current(SESSION)
+    with pytest.raises(IndexNotReadyError):
+        index.current(SESSION)  # waits on the same build: no second one
+    db.release.set()
+    index.join(timeout=10)
+    assert index.current(SESSION).version == 1
+    assert db.builds == [1]
+
+
+def test_a_failed_first_build_answers_not_ready_and_is_tried_again_after_a_pause(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    db, clock = FakeDatabase(), Clock()
+    index = make_index(db, clock, background=True)
+    db.fail_next = True
+    with pytest.raises(IndexNotReadyError):
+        index.current(SESSION)
+    assert "building the search index failed" in caplog.text
+    clock.now = 1.0
+    with pytest.raises(IndexNotReadyError):
+        index.current(SESSION)  # not tried again at once (it would succeed now)
+    assert db.builds == []
+    clock.now = SearchIndex.RETRY_AFTER_S + 1.0
+    assert index.current(SESSION).version == 1
