@@ -78,7 +78,7 @@ app = create_app(settings)
 with app.app_context():
     before_mb = peak_mb()
     cpu, wall = time.process_time(), time.perf_counter()
-    state = get_search_index().current(get_session())
+    state = get_search_index().current()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
 print(json.dumps({"rows": state.engine.snapshot_.n_rows, "cpu_s": cpu, "wall_s": wall,
                   "peak_mb": peak_mb(), "before_mb": before_mb}))

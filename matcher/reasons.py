@@ -133,6 +133,7 @@ def preference_checks(
     return tuple(checks)
 
 
+@_shared
 def preferences(score: float, weight: float, checks: tuple[Check, ...]) -> Reason:
     """The preferences factor from its checks."""
     return Reason(
@@ -140,5 +141,5 @@ def preferences(score: float, weight: float, checks: tuple[Check, ...]) -> Reaso
         score,
         weight,
         "conditions" if checks else "no_conditions",
-        {"checks": checks},
+        MappingProxyType({"checks": checks}),
     )

@@ -11,7 +11,8 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, abort, request, session, url_for
+from flask import Flask, Request, abort, request, session, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user
 from flask_wtf.csrf import CSRFProtect
@@ -46,8 +47,19 @@ class SignedIn(Party, UserMixin):  # type: ignore[misc]
 SESSION_TOKEN = "login"  # noqa: S105 (a key in the cookie, not a secret)
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, with nothing to verify when a request brings no
+    session cookie (most searches and API calls): Flask would build its signer first."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
     """Protect every form against CSRF and load the signed-in user from the session."""
+    app.session_interface = CookieSessions()
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from babel import Locale
 from flask import Flask, Response, has_app_context, has_request_context, request
 from flask_babel import Babel, format_date, get_locale, gettext
 
@@ -20,15 +21,19 @@ LANGUAGES = ("nl", "en")
 COOKIE = "lang"
 
 
-def select_locale() -> str:
+# Parsed once: Flask-Babel would parse the selector's answer again at every request.
+_LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
+
+
+def select_locale() -> Locale:
     """Pick the language of this request (Dutch for commands and jobs)."""
     if not has_request_context():
-        return "nl"
+        return _LOCALES["nl"]
     asked = request.args.get("lang")
     if asked in LANGUAGES:
-        return asked
-    remembered = request.cookies.get(COOKIE)
-    return remembered if remembered in LANGUAGES else "nl"
+        return _LOCALES[asked]
+    remembered = request.cookies.get(COOKIE, "nl")
+    return _LOCALES.get(remembered, _LOCALES["nl"])
 
 
 def _remember_choice(response: Response) -> Response:

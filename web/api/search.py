@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any, cast
 
+import orjson
 from flask import Response, jsonify
 
 from matcher import (
@@ -43,18 +44,20 @@ def reason_json(
     if reason.factor == "distance":  # a distance of its own for every result
         return _reason_json(reason, words, origin, search)
     # The other reasons repeat the same statements from answer to answer (the same
-    # dates, places, preferences): each is kept, in JSON and in words, per language.
-    key = (words.language, *reason[:4], *reason.values.values())
-    found = _REASONS_JSON.get(key)
-    if found is None:
+    # dates, places, preferences), and the matcher hands out one object per statement
+    # (matcher.reasons): each is kept per language as finished JSON, by the object's
+    # identity, with the object itself so that its id cannot pass to another.
+    kept = _REASONS_JSON.get((words.language, id(reason)))
+    if kept is None or kept[0] is not reason:
         if len(_REASONS_JSON) >= MAX_KEPT_REASONS:
             _REASONS_JSON.clear()
-        found = _REASONS_JSON[key] = _reason_json(reason, words)
-    return found
+        encoded = orjson.Fragment(orjson.dumps(_reason_json(reason, words)))
+        kept = _REASONS_JSON[words.language, id(reason)] = (reason, encoded)
+    return cast(schemas.Reason, kept[1])
 
 
 MAX_KEPT_REASONS = 50_000  # past this the memory starts afresh
-_REASONS_JSON: dict[tuple[Any, ...], schemas.Reason] = {}
+_REASONS_JSON: dict[tuple[str, int], tuple[Reason, orjson.Fragment]] = {}
 
 
 def _reason_json(
@@ -144,7 +147,7 @@ def search(query: schemas.SearchParams) -> Response:
     Give the origin as a postcode, or as lat and lon. Each result has its score and the
     reasons why, each as a code with its values and in words.
     """
-    state = get_search_index().current(get_session())
+    state = get_search_index().current()
     if query.programme not in state.programme_names:
         raise ApiError(
             400, "unknown_programme", f"unknown programme {query.programme}", "programme"

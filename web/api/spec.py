@@ -130,14 +130,13 @@ Body = TypeVar("Body", bound=BaseModel)
 
 def read_query(model: type[Params]) -> Params:
     """Validate the query string; a blank value is a value, refused like any bad one."""
-    raw: dict[str, str] = {}
-    for name, info in model.model_fields.items():
-        value = request.args.get(name)
-        if value is None:
-            continue
-        if not value and info.is_required():
+    fields = model.model_fields
+    # The parameters given (a handful), not every one the route knows; the first value
+    # of a repeated one counts.
+    raw = {name: value for name, value in request.args.items() if name in fields}
+    for name, value in raw.items():
+        if not value and fields[name].is_required():
             raise ParameterError("missing_parameter", f"{name} is required", name)
-        raw[name] = value
     try:
         return model.model_validate(raw)
     except ValidationError as error:

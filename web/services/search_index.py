@@ -142,17 +142,20 @@ class SearchIndex:
         self._building = False
         self._thread: threading.Thread | None = None
 
-    def current(self, session: Session) -> IndexState:
+    def current(self) -> IndexState:
         """Return the engine to answer this request with; `IndexNotReadyError` while the
-        first build takes longer than a request may wait, or has just failed."""
+        first build takes longer than a request may wait, or has just failed.
+
+        It reads the database only when a check is due, in a session of its own: most
+        requests that search never open one.
+        """
         state = self._state
         if state is None:
             return self._first_state()
         now = self._clock()
         if now - self._last_check >= self._check_interval_s:
             self._last_check = now
-            if self._read_version(session) != state.version:
-                self._refresh()
+            self._refresh()
         return self._state or state
 
     def _first_state(self) -> IndexState:
@@ -189,8 +192,9 @@ class SearchIndex:
             self._thread.join(timeout)
 
     def _refresh(self) -> None:
-        """Bring the index to the data version: apply the changed rows at once, in line,
-        so that this very answer shows them; or build anew in the background."""
+        """Bring the index to the data version, if it moved: apply the changed rows at
+        once, in line, so that this very answer shows them; or build anew in the
+        background."""
         with self._lock:
             if self._building:
                 return  # another request, or the background thread, is at it

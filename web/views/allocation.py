@@ -104,7 +104,7 @@ def start() -> Page:
                     me(),
                     programme.id if programme else 0,
                     form.students.data or [],
-                    state=get_search_index().current(db),
+                    state=get_search_index().current(),
                     gazetteer=get_gazetteer(),
                     today=today_in_belgium(),
                     now=utcnow(),

@@ -25,7 +25,7 @@ def readyz() -> tuple[Response, int]:
     try:
         session = get_session()
         session.execute(text("SELECT 1"))
-        state = get_search_index().current(session)
+        state = get_search_index().current()
     except (OperationalError, PoolTimeoutError):
         return _not_ready(database="not answering")
     except IndexNotReadyError:

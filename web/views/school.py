@@ -413,7 +413,7 @@ def student(student_id: int) -> Page:
         )
     )
     suggestions = suggest_workplaces(
-        session, me(), found.id, get_search_index().current(session), get_gazetteer(), today
+        session, me(), found.id, get_search_index().current(), get_gazetteer(), today
     )
     contracts = agreements.list_agreements(session, me(), found.id)
     return render_template(

@@ -152,7 +152,7 @@ def home() -> str:
     """The search form, and figures that show the service is alive; a signed-in student
     is greeted, with the form filled in from their record."""
     session = get_session()
-    state = get_search_index().current(session)
+    state = get_search_index().current()
     stale_after_days = get_settings().search.stale_after_days
     today = today_in_belgium()
     overview = overview_on(state, session, today, stale_after_days)
@@ -183,7 +183,7 @@ def results() -> str | Response | tuple[str, int]:
     """Rank workplaces for the form's search; say why when nothing is found."""
     errors: dict[str, Any] = {}
     programme = request.args.get("programme", "").strip()
-    state = get_search_index().current(get_session())
+    state = get_search_index().current()
     names = state.programme_names
     if programme not in names:
         errors["programme"] = FIELD_MESSAGES["programme"]
@@ -263,7 +263,7 @@ def workplace(recognition_id: int) -> str:
     )
     if detail is None:
         abort(404)
-    state = get_search_index().current(get_session())
+    state = get_search_index().current()
     code = detail.hit.programme_code
     return render_template(
         "workplace.html",

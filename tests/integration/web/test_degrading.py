@@ -122,7 +122,7 @@ def test_the_first_index_build_is_not_cut_short_by_a_page_statement_limit(
         index = SearchIndex(
             build=slow_build, session_factory=get_db().session_factory, background=True
         )
-        assert index.current(get_session()).version >= 0
+        assert index.current().version >= 0
         with pytest.raises(OperationalError, match="statement timeout"):
             get_session().execute(text("SELECT pg_sleep(1)"))  # a page's own statement is cut
     with app.app_context():
@@ -144,7 +144,7 @@ def test_a_bulk_read_that_fails_in_the_driver_is_a_database_error(
 def test_searches_answer_503_while_the_index_is_first_built(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def not_ready(_session: Session) -> IndexState:
+    def not_ready() -> IndexState:
         raise IndexNotReadyError
 
     with app.app_context():

@@ -82,67 +82,67 @@ SESSION = cast(Session, NullSession())
 def test_the_first_request_builds_and_later_ones_reuse() -> None:
     db, clock = FakeDatabase(), Clock()
     index = make_index(db, clock, background=False)
-    first = index.current(SESSION)
+    first = index.current()
     assert first.version == 1 and db.builds == [1]
     clock.now = 5.0
-    assert index.current(SESSION) is first
+    assert index.current() is first
     assert db.builds == [1]
 
 
 def test_the_version_is_read_at_most_once_per_interval() -> None:
     db, clock = FakeDatabase(), Clock()
     index = make_index(db, clock, background=False)
-    index.current(SESSION)
+    index.current()
     reads = db.reads
     for _ in range(100):
-        index.current(SESSION)
+        index.current()
     assert db.reads == reads
     clock.now = 1.0
-    index.current(SESSION)
+    index.current()
     assert db.reads == reads + 1
 
 
 def test_a_new_version_is_picked_up_at_the_next_check() -> None:
     db, clock = FakeDatabase(), Clock()
     index = make_index(db, clock, background=False)
-    index.current(SESSION)
+    index.current()
     db.version = 2
-    assert index.current(SESSION).version == 1  # not yet time to look
+    assert index.current().version == 1  # not yet time to look
     clock.now = 1.0
-    assert index.current(SESSION).version == 2
+    assert index.current().version == 2
 
 
 def test_a_background_rebuild_serves_the_old_index_until_the_new_one_is_whole() -> None:
     db, clock = FakeDatabase(), Clock()
     index = make_index(db, clock, background=True)
-    old = index.current(SESSION)
+    old = index.current()
     db.version = 2
     db.release.clear()  # hold the build back
     clock.now = 1.0
-    assert index.current(SESSION) is old
+    assert index.current() is old
     clock.now = 2.0
-    assert index.current(SESSION) is old  # still building: one build, no second thread
+    assert index.current() is old  # still building: one build, no second thread
     db.release.set()
     index.join(timeout=10)
-    assert index.current(SESSION).version == 2
+    assert index.current().version == 2
     assert db.builds == [1, 2]
 
 
 def test_a_failed_rebuild_keeps_serving_and_tries_again() -> None:
     db, clock = FakeDatabase(), Clock()
     index = make_index(db, clock, background=True)
-    old = index.current(SESSION)
+    old = index.current()
     db.version, db.fail_next = 2, True
     clock.now = 1.0
-    index.current(SESSION)
+    index.current()
     index.join(timeout=10)
-    assert index.current(SESSION) is old
+    assert index.current() is old
     clock.now = 2.0
-    assert index.current(SESSION) is old and db.builds == [1]  # no retry at once
+    assert index.current() is old and db.builds == [1]  # no retry at once
     clock.now = 1.0 + SearchIndex.RETRY_AFTER_S + 1.0
-    index.current(SESSION)
+    index.current()
     index.join(timeout=10)
-    assert index.current(SESSION).version == 2
+    assert index.current().version == 2
 
 
 @pytest.mark.parametrize("background", [False, True])
@@ -151,9 +151,9 @@ def test_a_new_version_is_applied_as_an_update_by_the_request_that_notices(
 ) -> None:
     db, clock = FakeDatabase(), Clock()
     index = make_index(db, clock, background, updates=True)
-    index.current(SESSION)
+    index.current()
     db.version, clock.now = 2, 1.0
-    assert index.current(SESSION).version == 2  # no answer from the old version after
+    assert index.current().version == 2  # no answer from the old version after
     assert db.builds == [1] and db.updates == [(1, 2)]
 
 
@@ -163,13 +163,13 @@ def test_an_update_that_cannot_or_fails_gives_way_to_a_full_build_in_the_backgro
 ) -> None:
     db, clock = FakeDatabase(), Clock()
     index = make_index(db, clock, background=True, updates=True)
-    old = index.current(SESSION)
+    old = index.current()
     db.version, clock.now, db.update_answers = 2, 1.0, [answer]
     db.release.clear()  # hold the build back
-    assert index.current(SESSION) is old
+    assert index.current() is old
     db.release.set()
     index.join(timeout=10)
-    assert index.current(SESSION).version == 2
+    assert index.current().version == 2
     assert db.builds == [1, 2] and db.updates == [(1, 2)]
     assert ("updating the search index failed" in caplog.text) == (answer == "fail")
 
@@ -177,13 +177,13 @@ def test_an_update_that_cannot_or_fails_gives_way_to_a_full_build_in_the_backgro
 def test_the_index_is_built_anew_on_schedule() -> None:
     db, clock = FakeDatabase(), Clock()
     index = make_index(db, clock, background=False, updates=True)
-    index.current(SESSION)
+    index.current()
     db.version, clock.now = 2, SearchIndex.FULL_BUILD_EVERY_S - 1.0
-    index.current(SESSION)
+    index.current()
     db.version, clock.now = 3, SearchIndex.FULL_BUILD_EVERY_S + 1.0
-    index.current(SESSION)
+    index.current()
     db.version, clock.now = 4, SearchIndex.FULL_BUILD_EVERY_S + 2.0
-    assert index.current(SESSION).version == 4
+    assert index.current().version == 4
     assert db.builds == [1, 3] and db.updates == [(1, 2), (3, 4)]
 
 
@@ -193,12 +193,12 @@ def test_a_request_waits_for_the_first_build_a_bounded_time_and_one_build_runs()
     index.FIRST_BUILD_WAIT_S = 0.05
     db.release.clear()  # the first build takes longer than a request may wait
     with pytest.raises(IndexNotReadyError):
-        index.current(SESSION)
+        index.current()
     with pytest.raises(IndexNotReadyError):
-        index.current(SESSION)  # waits on the same build: no second one
+        index.current()  # waits on the same build: no second one
     db.release.set()
     index.join(timeout=10)
-    assert index.current(SESSION).version == 1
+    assert index.current().version == 1
     assert db.builds == [1]
 
 
@@ -209,11 +209,11 @@ def test_a_failed_first_build_answers_not_ready_and_is_tried_again_after_a_pause
     index = make_index(db, clock, background=True)
     db.fail_next = True
     with pytest.raises(IndexNotReadyError):
-        index.current(SESSION)
+        index.current()
     assert "building the search index failed" in caplog.text
     clock.now = 1.0
     with pytest.raises(IndexNotReadyError):
-        index.current(SESSION)  # not tried again at once (it would succeed now)
+        index.current()  # not tried again at once (it would succeed now)
     assert db.builds == []
     clock.now = SearchIndex.RETRY_AFTER_S + 1.0
-    assert index.current(SESSION).version == 1
+    assert index.current().version == 1
