@@ -7,9 +7,9 @@ and on a workplace's page (web/views/student.py keeps the marks).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -28,16 +28,18 @@ from web.config import get_settings
 from web.db import get_session
 from web.filters import page_words
 from web.i18n import LANGUAGES, page_language
-from web.links import search_args
+from web.links import link, search_args
 from web.params import ParameterError
+from web.reasons import Wording, reasons_to_say, wording
 from web.resources import get_gazetteer, get_search_index
 from web.search_request import read_explain_query, read_origin, read_search_query
 from web.services import interests
 from web.services.age_limits import may_drive, search_old_enough
 from web.services.geography import PlaceChoice, place_choices
 from web.services.overview import overview_on
-from web.services.search import Origin, find_workplace
+from web.services.search import Origin, SearchPage, WorkplaceHit, find_workplace
 from web.services.search_index import IndexState, ProgrammeListing
+from web.settings import SearchSettings
 from web.views.student import signed_in_student
 from web.vocabulary import MOBILITY_NAMES
 
@@ -75,13 +77,35 @@ def _programme_options(state: IndexState, selected: str) -> Markup:
         by_domain: dict[str, list[ProgrammeListing]] = defaultdict(list)
         for programme in state.programmes:
             by_domain[programme.study_domain].append(programme)
-        macros = current_app.jinja_env.get_template("_search_form.html").module
-        options: Markup = macros.programme_optgroups(sorted(by_domain.items()), key)  # type: ignore[attr-defined]
+        options: Markup = _form_macros().programme_optgroups(sorted(by_domain.items()), key)
         return options
 
     # The key is a known code or nothing: a URL cannot fill the memory with new keys.
     key = selected if selected in state.programme_names else ""
     return state.derive(("programme_options", key), render)
+
+
+def _mobility_options(state: IndexState, labels: dict[str, str], selected: str) -> Markup:
+    """The ways of travelling as options, rendered once per language and selection."""
+    key = ("mobility_options", page_language(), tuple(labels), selected)  # known values only
+    options: Markup = state.derive(
+        key, lambda: _form_macros().mobility_option_list(labels, selected)
+    )
+    return options
+
+
+def _radius_options(state: IndexState, choices: list[int], asked: str) -> Markup:
+    """The radii as options, rendered once per language and selection."""
+    selected = asked if asked in {str(km) for km in choices} else ""  # a choice or none
+    key = ("radius_options", page_language(), tuple(choices), selected)
+    options: Markup = state.derive(
+        key, lambda: _form_macros().radius_option_list(choices, selected)
+    )
+    return options
+
+
+def _form_macros() -> Any:
+    return current_app.jinja_env.get_template("_search_form.html").module
 
 
 def _listed_names(state: IndexState) -> dict[str, str]:
@@ -111,10 +135,11 @@ def _form(
     if mobility not in mobility_labels:
         mobility = "bike"
     programme = given.get("programme", "")
+    radius_choices = _radius_choices(given.get("radius_km", ""))
     return {
         "programme_options": _programme_options(state, programme),
-        "radius_choices": _radius_choices(given.get("radius_km", "")),
-        "mobility_labels": mobility_labels,
+        "radius_options": _radius_options(state, radius_choices, given.get("radius_km", "")),
+        "mobility_options": _mobility_options(state, mobility_labels, mobility),
         "place_choices": choices,
         "values": {
             "programme": programme,
@@ -173,7 +198,7 @@ def _render_search_form(form: dict[str, Any]) -> Markup:
     """The search form alone, rendered outside a page with the same context."""
     template = current_app.jinja_env.get_template("_search_form.html")
     macros = template.make_module({"request": request, **form})
-    names = ("values", "errors", "programme_options", "radius_choices", "mobility_labels")
+    names = ("values", "errors", "programme_options", "radius_options", "mobility_options")
     html: Markup = macros.search_form(*(form[name] for name in names))  # type: ignore[attr-defined]
     return html
 
@@ -231,6 +256,7 @@ def results() -> str | Response | tuple[str, int]:
     return render_template(
         "results.html",
         page=filtered.page,
+        cards=_cards(filtered.page, page_words()["_"], wording(page_language()), search),
         too_young=filtered.too_young,
         query=query,
         programme_name=_listed_names(state).get(programme, names[programme]),
@@ -238,6 +264,37 @@ def results() -> str | Response | tuple[str, int]:
         **_interest_buttons(hit.recognition_id for hit in filtered.page.hits),
         **_form(state),
     )
+
+
+class ResultCard(NamedTuple):
+    """What the results page says of one workplace, worked out before the template runs:
+    a page has twenty cards of five reasons, and Jinja pays for every call and filter."""
+
+    hit: WorkplaceHit
+    href: str
+    match: str  # "match 87%"
+    reasons: tuple[tuple[str, str], ...]  # (class, words): "free" or "full" for the places
+
+
+def _cards(
+    page: SearchPage, say: Callable[..., str], words: Wording, search: SearchSettings
+) -> list[ResultCard]:
+    cards = []
+    for hit in page.hits:
+        assert hit.score is not None  # a search's hits are scored
+        places = "free" if hit.available else "full"
+        reasons = tuple(
+            (
+                places if reason.factor == "availability" else "",
+                words.reason(reason, page.origin, search),
+            )
+            for reason in reasons_to_say(hit.reasons)
+        )
+        href = link("search.workplace", {"recognition_id": hit.recognition_id})
+        cards.append(
+            ResultCard(hit, href, say("match %(pct)s%%", pct=round(hit.score * 100)), reasons)
+        )
+    return cards
 
 
 def _interest_buttons(recognition_ids: Iterable[int]) -> dict[str, Any]:
