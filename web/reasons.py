@@ -41,6 +41,7 @@ class Wording:
         catalogue = Translations.load(TRANSLATIONS, [language])
         self._catalogue: NullTranslations = catalogue
         self._said: dict[tuple[Any, ...], str] = {}
+        self._known: dict[int, tuple[Reason, str]] = {}  # by identity, see `reason`
 
     def gettext(self, msgid: str, **params: Any) -> str:
         text = self._catalogue.gettext(msgid)
@@ -54,18 +55,30 @@ class Wording:
     ) -> str:
         """Say one reason; `origin` is where distances are measured from, and a distance
         past the `search` settings' ceiling for the way of travelling is too far for it."""
-        values = tuple(reason.values.values())
         if reason.factor == "distance":
-            metres, mobility = values
+            metres, mobility = reason.values.values()
             is_far = search is not None and metres / 1000 > search.widen_ceiling_km(mobility)
-            values = (format_km(metres / 1000, self.language), mobility, is_far)
-            values += (None if origin is None else (origin.municipality, origin.is_point),)
-        key = (reason.factor, reason.code, values)
+            place = None if origin is None else (origin.municipality, origin.is_point)
+            shown = (format_km(metres / 1000, self.language), mobility, is_far, place)
+            return self._sentence((reason.factor, reason.code, shown))
+        # The matcher hands out one object per statement other than a distance
+        # (matcher.reasons): it is known by its identity, and kept with the object so
+        # that its id cannot pass to another.
+        known = self._known.get(id(reason))
+        if known is None or known[0] is not reason:
+            if len(self._known) >= MAX_KEPT:
+                self._known = {}
+            said = self._sentence((reason.factor, reason.code, tuple(reason.values.values())))
+            known = self._known[id(reason)] = (reason, said)
+        return known[1]
+
+    def _sentence(self, key: tuple[Any, ...]) -> str:
+        """The sentence for a factor, code and values, said once."""
         said = self._said.get(key)
         if said is None:
             if len(self._said) >= MAX_KEPT:
                 self._said = {}
-            said = self._said[key] = self._say(reason.factor, reason.code, values)
+            said = self._said[key] = self._say(*key)
         return said
 
     def _say(self, factor: str, code: str, values: tuple[Any, ...]) -> str:

@@ -71,7 +71,10 @@ def _reason_json(
         "score": reason.score,
         "weight": reason.weight,
         "code": reason.code,
-        "values": {name: _json_value(value) for name, value in reason.values.items()},
+        # A distance's values are a whole number and a word already.
+        "values": dict(reason.values)
+        if reason.factor == "distance"
+        else {name: _json_value(value) for name, value in reason.values.items()},
         "text": words.reason(reason, origin, search),
     }
 

@@ -28,7 +28,7 @@ from web.config import get_settings
 from web.db import get_session
 from web.filters import page_words
 from web.i18n import LANGUAGES, page_language
-from web.links import link, search_args
+from web.links import links_to, search_args
 from web.params import ParameterError
 from web.reasons import Wording, reasons_to_say, wording
 from web.resources import get_gazetteer, get_search_index
@@ -280,7 +280,8 @@ def _cards(
     page: SearchPage, say: Callable[..., str], words: Wording, search: SearchSettings
 ) -> list[ResultCard]:
     cards = []
-    for hit in page.hits:
+    hrefs = links_to("search.workplace", "recognition_id", (h.recognition_id for h in page.hits))
+    for hit, href in zip(page.hits, hrefs, strict=True):
         assert hit.score is not None  # a search's hits are scored
         places = "free" if hit.available else "full"
         reasons = tuple(
@@ -290,7 +291,6 @@ def _cards(
             )
             for reason in reasons_to_say(hit.reasons)
         )
-        href = link("search.workplace", {"recognition_id": hit.recognition_id})
         cards.append(
             ResultCard(hit, href, say("match %(pct)s%%", pct=round(hit.score * 100)), reasons)
         )
