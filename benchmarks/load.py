@@ -143,6 +143,10 @@ def copy_dataset(source_url: str, target_url: str) -> None:
                 )
                 write.execute(text(setval))
         write.execute(text("UPDATE data_version SET version = version + 1"))
+    with target.connect() as connection:
+        # The planner's statistics, as a restored database gets them: without, it plans
+        # the search index's bulk read for empty tables.
+        connection.execute(text("ANALYZE"))
     source.dispose()
     target.dispose()
 
@@ -261,9 +265,17 @@ def wait_until_serving(port: int, path: str) -> None:
 
 
 def check_answers(port: int, paths: list[str]) -> None:
-    """Stop unless every URL answers 200 (a redirect would measure another page)."""
+    """Stop unless every URL answers 200 (a redirect would measure another page).
+
+    A 503 is a worker still building its search index (it builds in the background and
+    answers "try again" meanwhile): asked again until it is ready, for up to 5 minutes.
+    """
+    deadline = time.monotonic() + 300
     for path in paths:
         status, body = get(port, path)
+        while status == 503 and time.monotonic() < deadline:
+            time.sleep(1)
+            status, body = get(port, path)
         if status != 200:
             sys.exit(f"GET {path} answered {status}: {body[:300]!r}")
 
