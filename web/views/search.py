@@ -37,7 +37,7 @@ from web.services import interests
 from web.services.age_limits import may_drive, search_old_enough
 from web.services.geography import PlaceChoice, place_choices
 from web.services.overview import overview_on
-from web.services.search import Origin, SearchPage, WorkplaceHit, find_workplace
+from web.services.search import Origin, SearchPage, find_workplace
 from web.services.search_index import IndexState, ProgrammeListing
 from web.settings import SearchSettings
 from web.views.student import signed_in_student
@@ -268,9 +268,12 @@ def results() -> str | Response | tuple[str, int]:
 
 class ResultCard(NamedTuple):
     """What the results page says of one workplace, worked out before the template runs:
-    a page has twenty cards of five reasons, and Jinja pays for every call and filter."""
+    a page has twenty cards of five reasons, and Jinja pays for every call, filter and
+    attribute (the template unpacks the card into names instead)."""
 
-    hit: WorkplaceHit
+    recognition_id: int
+    company: str
+    municipality: str
     href: str
     match: str  # "match 87%"
     reasons: tuple[tuple[str, str], ...]  # (class, words): "free" or "full" for the places
@@ -291,8 +294,9 @@ def _cards(
             )
             for reason in reasons_to_say(hit.reasons)
         )
+        match = say("match %(pct)s%%", pct=round(hit.score * 100))
         cards.append(
-            ResultCard(hit, href, say("match %(pct)s%%", pct=round(hit.score * 100)), reasons)
+            ResultCard(hit.recognition_id, hit.company_name, hit.municipality, href, match, reasons)
         )
     return cards
 
