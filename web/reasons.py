@@ -6,10 +6,10 @@ places and preferences): each language keeps its sentences, and reads the same
 translation catalogue as the pages, loaded once rather than looked up per call.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from babel.dates import format_date
 from babel.support import NullTranslations, Translations
@@ -32,6 +32,29 @@ from web.vocabulary import (
 TRANSLATIONS = Path(__file__).parent / "translations"
 MAX_KEPT = 50_000  # sentences per language; past this the memory starts afresh
 
+T = TypeVar("T")
+
+
+class ByReason(Generic[T]):
+    """What was made of each reason the matcher shares, found by the reason's identity.
+
+    The matcher hands out one object per statement other than a distance
+    (matcher.reasons), so its identity is the cheapest key. The object is kept beside
+    what was made of it, so that its id cannot pass to another while kept.
+    """
+
+    def __init__(self, make: Callable[[Reason], T]) -> None:
+        self._make = make
+        self._kept: dict[int, tuple[Reason, T]] = {}
+
+    def get(self, reason: Reason) -> T:
+        kept = self._kept.get(id(reason))
+        if kept is None or kept[0] is not reason:
+            if len(self._kept) >= MAX_KEPT:
+                self._kept = {}
+            kept = self._kept[id(reason)] = (reason, self._make(reason))
+        return kept[1]
+
 
 class Wording:
     """The words of one language for reasons, with the sentences said so far."""
@@ -41,7 +64,9 @@ class Wording:
         catalogue = Translations.load(TRANSLATIONS, [language])
         self._catalogue: NullTranslations = catalogue
         self._said: dict[tuple[Any, ...], str] = {}
-        self._known: dict[int, tuple[Reason, str]] = {}  # by identity, see `reason`
+        self._shared = ByReason(
+            lambda r: self._sentence((r.factor, r.code, tuple(r.values.values())))
+        )
 
     def gettext(self, msgid: str, **params: Any) -> str:
         text = self._catalogue.gettext(msgid)
@@ -61,16 +86,7 @@ class Wording:
             place = None if origin is None else (origin.municipality, origin.is_point)
             shown = (format_km(metres / 1000, self.language), mobility, is_far, place)
             return self._sentence((reason.factor, reason.code, shown))
-        # The matcher hands out one object per statement other than a distance
-        # (matcher.reasons): it is known by its identity, and kept with the object so
-        # that its id cannot pass to another.
-        known = self._known.get(id(reason))
-        if known is None or known[0] is not reason:
-            if len(self._known) >= MAX_KEPT:
-                self._known = {}
-            said = self._sentence((reason.factor, reason.code, tuple(reason.values.values())))
-            known = self._known[id(reason)] = (reason, said)
-        return known[1]
+        return self._shared.get(reason)
 
     def _sentence(self, key: tuple[Any, ...]) -> str:
         """The sentence for a factor, code and values, said once."""

@@ -21,9 +21,9 @@ from web.api.errors import ApiError
 from web.api.spec import route
 from web.config import get_settings
 from web.db import get_session
-from web.i18n import page_language
+from web.i18n import LANGUAGES, page_language
 from web.params import ParameterError
-from web.reasons import Wording, wording
+from web.reasons import ByReason, Wording, wording
 from web.resources import get_gazetteer, get_search_index
 from web.services.search import (
     Origin,
@@ -44,20 +44,14 @@ def reason_json(
     if reason.factor == "distance":  # a distance of its own for every result
         return _reason_json(reason, words, origin, search)
     # The other reasons repeat the same statements from answer to answer (the same
-    # dates, places, preferences), and the matcher hands out one object per statement
-    # (matcher.reasons): each is kept per language as finished JSON, by the object's
-    # identity, with the object itself so that its id cannot pass to another.
-    kept = _REASONS_JSON.get((words.language, id(reason)))
-    if kept is None or kept[0] is not reason:
-        if len(_REASONS_JSON) >= MAX_KEPT_REASONS:
-            _REASONS_JSON.clear()
-        encoded = orjson.Fragment(orjson.dumps(_reason_json(reason, words)))
-        kept = _REASONS_JSON[words.language, id(reason)] = (reason, encoded)
-    return cast(schemas.Reason, kept[1])
+    # dates, places, preferences): each is kept per language as finished JSON.
+    return cast(schemas.Reason, _REASONS_JSON[words.language].get(reason))
 
 
-MAX_KEPT_REASONS = 50_000  # past this the memory starts afresh
-_REASONS_JSON: dict[tuple[str, int], tuple[Reason, orjson.Fragment]] = {}
+def _encoded(language: str) -> ByReason[orjson.Fragment]:
+    """The shared reasons of a language as finished JSON, made once each."""
+    words = wording(language)
+    return ByReason(lambda reason: orjson.Fragment(orjson.dumps(_reason_json(reason, words))))
 
 
 def _reason_json(
@@ -87,6 +81,9 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_json_value(v) for v in value]
     return value
+
+
+_REASONS_JSON = {language: _encoded(language) for language in LANGUAGES}
 
 
 def hit_json(
