@@ -21,7 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from models.base import MAX_ID
-from web import api, auth, cli, db, filters, i18n, json, links, logs, reasons, views
+from web import api, auth, cli, db, filters, i18n, json, links, logs, reasons, stencils, views
 from web.api.errors import error_response, handle_http_error
 from web.config import EXTENSION_KEY, load_settings, settings_from_os, settings_of
 from web.services.search_index import IndexNotReadyError
@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     filters.init_app(app)
     reasons.init_app(app)
     links.init_app(app)
+    stencils.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -4,7 +4,6 @@ Passing the whole query string to `url_for` would let a crafted URL set url_for'
 options (`_external`, `_method`, `endpoint`, ...) or a path argument.
 """
 
-from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -46,13 +45,7 @@ def search_args(**changes: Any) -> dict[str, str]:
 
 def link(endpoint: str, path: dict[str, Any] | None = None, **changes: Any) -> str:
     """URL of `endpoint` with the current search parameters and `changes`."""
-    return _path(endpoint, path or {}) + _query_string(changes)
-
-
-def links_to(endpoint: str, name: str, ids: Iterable[int]) -> list[str]:
-    """`link(endpoint, {name: id})` for each of `ids` (a results page's twenty)."""
-    query = _query_string({})
-    return [_path(endpoint, {name: row_id}) + query for row_id in ids]
+    return _path(endpoint, path or {}) + query_string(**changes)
 
 
 MAX_PATHS = 50_000  # past this the memory starts afresh
@@ -75,7 +68,7 @@ def _path(endpoint: str, values: dict[str, Any]) -> str:
     return path
 
 
-def _query_string(changes: dict[str, Any]) -> str:
+def query_string(**changes: Any) -> str:
     """`?` and the search parameters with `changes`, encoded once per request and changes
     (a results page links twenty workplaces with the same ones)."""
     key = tuple(changes.items())

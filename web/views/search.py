@@ -7,9 +7,9 @@ and on a workplace's page (web/views/student.py keeps the marks).
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -28,18 +28,18 @@ from web.config import get_settings
 from web.db import get_session
 from web.filters import page_words
 from web.i18n import LANGUAGES, page_language
-from web.links import links_to, search_args
+from web.links import search_args
 from web.params import ParameterError
-from web.reasons import Wording, reasons_to_say, wording
+from web.reasons import wording
 from web.resources import get_gazetteer, get_search_index
 from web.search_request import read_explain_query, read_origin, read_search_query
 from web.services import interests
 from web.services.age_limits import may_drive, search_old_enough
 from web.services.geography import PlaceChoice, place_choices
 from web.services.overview import overview_on
-from web.services.search import Origin, SearchPage, find_workplace
+from web.services.search import Origin, find_workplace
 from web.services.search_index import IndexState, ProgrammeListing
-from web.settings import SearchSettings
+from web.views.result_cards import Interest, result_cards
 from web.views.student import signed_in_student
 from web.vocabulary import MOBILITY_NAMES
 
@@ -256,49 +256,37 @@ def results() -> str | Response | tuple[str, int]:
     return render_template(
         "results.html",
         page=filtered.page,
-        cards=_cards(filtered.page, page_words()["_"], wording(page_language()), search),
+        cards=result_cards(
+            state,
+            filtered.page,
+            wording(page_language()),
+            search,
+            page_words()["_"],
+            _card_buttons(hit.recognition_id for hit in filtered.page.hits),
+        ),
         too_young=filtered.too_young,
         query=query,
         programme_name=_listed_names(state).get(programme, names[programme]),
         max_widen_km=max(ceiling_km, query.radius_km),
-        **_interest_buttons(hit.recognition_id for hit in filtered.page.hits),
         **_form(state),
     )
 
 
-class ResultCard(NamedTuple):
-    """What the results page says of one workplace, worked out before the template runs:
-    a page has twenty cards of five reasons, and Jinja pays for every call, filter and
-    attribute (the template unpacks the card into names instead)."""
+def _card_buttons(recognition_ids: Iterable[int]) -> Interest | None:
+    """The cards' *Interessant* buttons, for a signed-in student (`_interest_buttons`)."""
+    buttons = _interest_buttons(recognition_ids)
+    if not buttons["can_mark"]:
+        return None
+    macros: Any = current_app.jinja_env.get_template("student/_interest.html").module
+    marked = buttons["marked"]
 
-    recognition_id: int
-    company: str
-    municipality: str
-    href: str
-    match: str  # "match 87%"
-    reasons: tuple[tuple[str, str], ...]  # (class, words): "free" or "full" for the places
-
-
-def _cards(
-    page: SearchPage, say: Callable[..., str], words: Wording, search: SearchSettings
-) -> list[ResultCard]:
-    cards = []
-    hrefs = links_to("search.workplace", "recognition_id", (h.recognition_id for h in page.hits))
-    for hit, href in zip(page.hits, hrefs, strict=True):
-        assert hit.score is not None  # a search's hits are scored
-        places = "free" if hit.available else "full"
-        reasons = tuple(
-            (
-                places if reason.factor == "availability" else "",
-                words.reason(reason, page.origin, search),
-            )
-            for reason in reasons_to_say(hit.reasons)
+    def button(recognition_id: int, company: str) -> Markup:
+        made: Markup = macros.interest_button(
+            recognition_id, company, recognition_id in marked, "resultaten"
         )
-        match = say("match %(pct)s%%", pct=round(hit.score * 100))
-        cards.append(
-            ResultCard(hit.recognition_id, hit.company_name, hit.municipality, href, match, reasons)
-        )
-    return cards
+        return made
+
+    return button
 
 
 def _interest_buttons(recognition_ids: Iterable[int]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from matcher import IntakePreferences
+from models import Recognition
 from tests import factories
 from tests.pages import html
 from web.db import get_session
@@ -289,3 +290,36 @@ def test_a_card_says_each_fact_once(client: FlaskClient, workplace_id: int) -> N
     card = card[: card.index("</li>\n")]
     assert card.count(" km") == 1 and card.count("vrij") == 1
     assert card.count("bevestigd") == 1 and "bijgewerkt" not in card
+
+
+def test_a_card_escapes_what_a_company_typed(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        session = get_session()
+        company = factories.company(session, name='<b>"De {0}" & Zonen</b>')
+        site = factories.site(session, owner=company, lat=50.83, lon=3.27)
+        factories.recognition(session, at=site, last_confirmed_at=datetime.now(UTC))
+        session.commit()
+    page = html(client.get(f"/zoeken?programme={PROGRAMME}&postcode=8500&radius_km=15"))
+    assert "&lt;b&gt;&#34;De {0}&#34; &amp; Zonen&lt;/b&gt;</a>" in page
+    assert "<b>" not in page
+    cards = re.findall(r'<ul class="reasons"[^>]*>(.*?)</ul>', page, re.S)
+    assert cards and all(
+        re.fullmatch(r"(<li( class=\"(free|full)\")?>[^<]+</li>)+", c) for c in cards
+    )
+
+
+def test_a_card_shows_the_company_as_it_is_now(
+    app: Flask, client: FlaskClient, workplace_id: int
+) -> None:
+    url = f"/zoeken?programme={PROGRAMME}&postcode=8500&radius_km=15"
+    assert "Elektro Vandamme" in html(client.get(url))
+    with app.app_context():
+        session = get_session()
+        factories.company(session)  # the renamed company is not the last row made
+        recognition = session.get(Recognition, workplace_id)
+        assert recognition is not None
+        recognition.site.company.name = "Elektro Vandamme & Dochters"
+        session.commit()
+    page = html(client.get(url))
+    assert "Elektro Vandamme &amp; Dochters" in page
+    assert page.count("Elektro Vandamme") == 1
