@@ -39,6 +39,7 @@ from web.services.geography import PlaceChoice, place_choices
 from web.services.overview import overview_on
 from web.services.search import Origin, find_workplace
 from web.services.search_index import IndexState, ProgrammeListing
+from web.stencils import stencil
 from web.views.result_cards import Interest, result_cards
 from web.views.student import signed_in_student
 from web.vocabulary import MOBILITY_NAMES
@@ -121,14 +122,21 @@ def _mobility_labels(age: str) -> dict[str, str]:
     return {key: label for key, label in MOBILITY_NAMES.items() if key != "car"}
 
 
+FORM_HOLES = ("programme_options", "postcode", "age", "mobility_options", "radius_options")
+
+
 def _form(
     state: IndexState,
     errors: dict[str, Any] | None = None,
     defaults: dict[str, str] | None = None,
     choices: Sequence[PlaceChoice] = (),
+    compact: bool = False,
 ) -> dict[str, Any]:
     """What the search form needs: the programme options, the other choices, values (from
-    the URL, else from `defaults`), and the places a name may mean when it is unclear."""
+    the URL, else from `defaults`), and the places a name may mean when it is unclear.
+
+    Without errors or places to choose from, the form itself (`form_html`) is a stencil
+    filled with the values typed (web/stencils.py)."""
     given = {**(defaults or {}), **request.args.to_dict()}
     mobility_labels = _mobility_labels(given.get("age", "").strip())
     mobility = given.get("mobility", "bike")
@@ -136,25 +144,47 @@ def _form(
         mobility = "bike"
     programme = given.get("programme", "")
     radius_choices = _radius_choices(given.get("radius_km", ""))
-    return {
+    values: dict[str, Any] = {
+        "programme": programme,
+        "postcode": given.get("postcode", ""),
+        "age": given.get("age", ""),
+        "mobility": mobility,
+        "radius_km": given.get("radius_km", ""),
+        "default_radius_km": int(DEFAULT_RADIUS_KM[mobility]),
+        "only_available": given.get("only_available", "true").strip().lower()
+        not in ("false", "0", "no", "off"),
+        "sort": given.get("sort", "score"),
+        "lang": request.args.get("lang", ""),
+    }
+    form = {
         "programme_options": _programme_options(state, programme),
         "radius_options": _radius_options(state, radius_choices, given.get("radius_km", "")),
         "mobility_options": _mobility_options(state, mobility_labels, mobility),
         "place_choices": choices,
-        "values": {
-            "programme": programme,
-            "postcode": given.get("postcode", ""),
-            "age": given.get("age", ""),
-            "mobility": mobility,
-            "radius_km": given.get("radius_km", ""),
-            "default_radius_km": int(DEFAULT_RADIUS_KM[mobility]),
-            "only_available": given.get("only_available", "true").strip().lower()
-            not in ("false", "0", "no", "off"),
-            "sort": given.get("sort", "score"),
-        },
+        "values": values,
         "errors": errors or {},
+        "form_html": None,
         **page_words(),
     }
+    if not errors and not choices and values["lang"] in ("", *LANGUAGES):
+        form_stencil = stencil(
+            "_search_form.html",
+            "search_form_stencil",
+            FORM_HOLES,
+            only_available=values["only_available"],
+            sort="distance" if values["sort"] == "distance" else "score",
+            lang=values["lang"],
+            compact=compact,
+        )
+        form["form_html"] = form_stencil.fill(
+            **{
+                name: form[name]
+                for name in ("programme_options", "mobility_options", "radius_options")
+            },
+            postcode=values["postcode"],
+            age=values["age"],
+        )
+    return form
 
 
 def _from_record(student: Student, today: date) -> dict[str, str]:
@@ -183,24 +213,7 @@ def home() -> str:
     overview = overview_on(state, session, today, stale_after_days)
     student = signed_in_student()
     form = _form(state, defaults=None if student is None else _from_record(student, today))
-    lang = request.args.get("lang")
-    if student is None and request.args.keys() <= {"lang"} and lang in (None, *LANGUAGES):
-        # The home page as most visitors see it: its form is the same for everyone in a
-        # language, so it is rendered once per data version. Never a student's own: it
-        # holds their postcode and age.
-        form["form_html"] = state.derive(
-            ("home form", page_language(), lang), lambda: _render_search_form(form)
-        )
     return render_template("home.html", overview=overview, student=student, **form)
-
-
-def _render_search_form(form: dict[str, Any]) -> Markup:
-    """The search form alone, rendered outside a page with the same context."""
-    template = current_app.jinja_env.get_template("_search_form.html")
-    macros = template.make_module({"request": request, **form})
-    names = ("values", "errors", "programme_options", "radius_options", "mobility_options")
-    html: Markup = macros.search_form(*(form[name] for name in names))  # type: ignore[attr-defined]
-    return html
 
 
 @bp.get("/zoeken")
@@ -268,7 +281,7 @@ def results() -> str | Response | tuple[str, int]:
         query=query,
         programme_name=_listed_names(state).get(programme, names[programme]),
         max_widen_km=max(ceiling_km, query.radius_km),
-        **_form(state),
+        **_form(state, compact=True),
     )
 
 

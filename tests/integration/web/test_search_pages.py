@@ -323,3 +323,33 @@ def test_a_card_shows_the_company_as_it_is_now(
     page = html(client.get(url))
     assert "Elektro Vandamme &amp; Dochters" in page
     assert page.count("Elektro Vandamme") == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        (
+            "",
+            ['value="8500"', 'name="only_available" value="true" checked', 'value="score" checked'],
+        ),
+        (
+            "&lang=en&age=17&only_available=false&sort=distance",
+            [
+                '<input type="hidden" name="lang" value="en">',
+                'value="17" class="age"',
+                'name="only_available" value="false" checked',
+                'value="distance" checked',
+            ],
+        ),
+        ("&lang=xx", ['<input type="hidden" name="lang" value="xx">']),
+    ],
+)
+def test_the_form_under_the_results_keeps_the_search(
+    client: FlaskClient, workplace_id: int, query: str, kept: list[str]
+) -> None:
+    page = html(client.get(f"/zoeken?programme={PROGRAMME}&postcode=8500&radius_km=15{query}"))
+    form = page[page.index('<form class="search compact"') :]
+    for text in kept:
+        assert text in form
+    assert f'<option value="{PROGRAMME}" selected>' in form
+    assert '<option value="15" selected>' in form
