@@ -6,12 +6,10 @@ from typing import Any
 from flask import (
     Flask,
     Response,
-    abort,
     make_response,
     render_template,
     request,
     send_from_directory,
-    session,
 )
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -21,9 +19,23 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from models.base import MAX_ID
-from web import api, auth, cli, db, filters, i18n, json, links, logs, reasons, stencils, views
+from web import (
+    api,
+    auth,
+    cli,
+    db,
+    filters,
+    headers,
+    i18n,
+    json,
+    links,
+    logs,
+    reasons,
+    stencils,
+    views,
+)
 from web.api.errors import error_response, handle_http_error
-from web.config import EXTENSION_KEY, load_settings, settings_from_os, settings_of
+from web.config import EXTENSION_KEY, load_settings, settings_from_os
 from web.services.search_index import IndexNotReadyError
 
 
@@ -44,7 +56,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
-    register_security_headers(app)
     register_commands(app)
     return app
 
@@ -60,6 +71,7 @@ class RowIdConverter(IntegerConverter):
 
 def register_extensions(app: Flask) -> None:
     logs.init_app(app)
+    headers.init_app(app)
     json.init_app(app)
     db.init_app(app)
     auth.init_app(app)
@@ -89,59 +101,6 @@ def register_blueprints(app: Flask) -> None:
 
 def _is_api_request() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
-
-
-# Only the site's own files: no inline script or style, no other origin, no framing.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
-    "object-src 'none'"
-)
-# Nothing here needs a camera, a microphone, the position or payments.
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
-
-
-def register_security_headers(app: Flask) -> None:
-    """Refuse NUL characters, and set the headers that keep pages private and unframed."""
-    # Search parameters (a student's postcode, age) stay out of other sites' logs; no
-    # page may be framed by another site (clickjacking on the forms).
-    security_headers = [
-        ("Referrer-Policy", "same-origin"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("X-Frame-Options", "DENY"),
-        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-        ("Permissions-Policy", PERMISSIONS_POLICY),
-    ]
-    if settings_of(app).is_production:  # served over HTTPS only: never plain HTTP
-        security_headers.append(
-            ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        )
-
-    def refuse_nul_characters() -> None:
-        # No text column can hold NUL (PostgreSQL refuses it): stop it at the door. Only
-        # a request that may carry a body has a form to read (parsing one costs even
-        # when it is empty).
-        values = list(request.args.values())
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            values += request.form.values()
-        if any("\x00" in value for value in values):
-            abort(400)
-
-    def add_headers(response: Response) -> Response:
-        # A view may set its own: only the missing ones are added. (Headers.setdefault
-        # raises and catches an HTTP exception per header already absent.)
-        present = {name.lower() for name, _value in response.headers.items()}
-        for name, value in security_headers:
-            if name.lower() not in present:
-                response.headers.add(name, value)
-        if "_user_id" in session:
-            # Pages for a signed-in party (an API key shown once, mentors) stay out of
-            # shared and browser caches.
-            response.headers["Cache-Control"] = "no-store"
-        return response
-
-    app.before_request(refuse_nul_characters)
-    app.after_request(add_headers)
 
 
 RETRY_AFTER_S = 30

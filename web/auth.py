@@ -104,7 +104,12 @@ def sign_in(user: User, token: str) -> None:
 
 def _check_session() -> None:
     """Look the session up before the view runs; one that ended leaves no cookie behind."""
-    if "_user_id" in session and not current_user.is_authenticated:
+    if "_user_id" not in session:
+        # Nobody is signed in (most searches and API calls): Flask-Login would still
+        # hash the address and browser for its session protection, and look for a
+        # remember-me cookie, which this app never sets.
+        login_manager._update_request_context_with_user()
+    elif not current_user.is_authenticated:
         session.clear()
 
 

@@ -37,7 +37,7 @@ def select_locale() -> Locale:
 
 
 def _remember_choice(response: Response) -> Response:
-    response.vary.add("Cookie")  # the language may come from the cookie
+    # The language may come from the cookie: web/headers.py says so (Vary) in every answer.
     asked = request.args.get("lang")
     if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
         response.set_cookie(

@@ -7,7 +7,7 @@ options (`_external`, `_method`, `endpoint`, ...) or a path argument.
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 
 from web.config import get_settings
 
@@ -45,21 +45,24 @@ def search_args(**changes: Any) -> dict[str, str]:
 
 def link(endpoint: str, path: dict[str, Any] | None = None, **changes: Any) -> str:
     """URL of `endpoint` with the current search parameters and `changes`."""
-    return _path(endpoint, path or {}) + query_string(**changes)
+    return path_for(endpoint, **(path or {})) + query_string(**changes)
 
 
 MAX_PATHS = 50_000  # past this the memory starts afresh
 _paths: dict[tuple[Any, ...], str] = {}
 
 
-def _path(endpoint: str, values: dict[str, Any]) -> str:
-    """`url_for(endpoint, **values)`, kept when the values are row ids: a results page
-    links twenty workplaces, and building a URL costs more than the rest of a result's
-    card. A path depends only on the endpoint, its values and where the app is mounted;
-    other values (a token in a path) are never kept."""
-    if not all(type(value) is int for value in values.values()):
+def path_for(endpoint: str, **values: Any) -> str:
+    """`url_for(endpoint, **values)`, kept when the values are row ids or a static file's
+    name: building a URL costs more than the rest of a result's card, and a page links
+    many. A path depends only on the endpoint, its values and where the app is mounted;
+    other values (a token in a path) are never kept. The templates' `url_for`."""
+    if not (
+        has_request_context()
+        and (endpoint == "static" or all(type(value) is int for value in values.values()))
+    ):
         return url_for(endpoint, **values)
-    key = (request.root_path, endpoint, *values.items())
+    key = (request.script_root, endpoint, *values.items())
     path = _paths.get(key)
     if path is None:
         if len(_paths) >= MAX_PATHS:
@@ -92,5 +95,6 @@ def public_link(endpoint: str, **values: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Make `link` available in templates."""
+    """Make `link` available in templates, and `url_for` keep the paths it may."""
     app.add_template_global(link)
+    app.add_template_global(path_for, "url_for")
