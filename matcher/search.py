@@ -1,7 +1,7 @@
 """Rank recognised workplaces for a query, explain each result, in a stable order."""
 
 from dataclasses import dataclass, replace
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +41,11 @@ Rows = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
-MAX_WIDEN_KM = 100.0  # widening stops here unless the deployment says otherwise
+MAX_WIDEN_KM = 100.0
+# Rows whose reasons are kept, for how many days and wishes; past either the memory
+# starts afresh (at most some 30 MB).
+MAX_KEPT_ROWS = 20_000
+MAX_KEPT_DAYS_AND_WISHES = 8  # widening stops here unless the deployment says otherwise
 _NO_WISHES = StudentWishes()
 _SCORE_STEPS = 1000  # scores are compared and shown to 3 decimals
 _DISTANCE_STEPS_PER_KM = 100  # distances tie when equal to 0.01 km, as the API shows them
@@ -149,6 +153,7 @@ class SearchEngine:
             snap.lat[offering], snap.lon[offering], groups[offering], n_groups, rows=offering
         )
         self._day_cache: _DayColumns | None = None
+        self._reasons_kept: dict[tuple[Any, ...], dict[int, tuple[Any, ...]]] = {}
         return self
 
     def updated(
@@ -196,6 +201,7 @@ class SearchEngine:
             lambda r: _is_offering(snap, r),
         )
         engine._day_cache = None
+        engine._reasons_kept = {}
         cache = self._day_cache
         if cache is not None:
             table = np.empty((snap.n_rows, cache.table.shape[1]), dtype=np.float32)
@@ -443,34 +449,75 @@ class SearchEngine:
         return order[query.offset : needed]
 
     def _explain(self, scored: _Scored, page: Rows, query: SearchQuery) -> tuple[Match, ...]:
-        """Build the matches of a page with their reasons (plain Python over a few rows)."""
-        w = self.weights
+        """Build the matches of a page with their reasons (plain Python over a few rows).
+
+        Only the distance is a query's own: a row's other reasons depend on the day and
+        the student's wishes alone, and are kept for them (`_kept_reasons`).
+        """
         rows = scored.rows[page]
-        day = query.day.toordinal()
-        wishes, mobility = query.wishes, query.mobility
+        kept = self._kept_reasons(query)
+        new = [i for i, row in enumerate(rows.tolist()) if row not in kept]
+        if new:
+            kept.update(self._shared_reasons(scored, page[new], query))
         shown = np.column_stack(
             [
                 _shown_km(scored.distance_km[page]),
                 np.rint(scored.distance_km[page] * 1000),
                 scored.is_available[page],
-                *(
-                    _shown(v[page])
-                    for v in (
-                        scored.score,
-                        scored.s_distance,
-                        scored.s_availability,
-                        scored.s_preferences,
-                        scored.s_freshness,
-                    )
-                ),
+                _shown(scored.score[page]),
+                _shown(scored.s_distance[page]),
+            ]
+        ).tolist()
+        w_d, mobility = self.weights.distance, query.mobility
+        matches = []
+        for row, (distance, metres, available, score, s_dist) in zip(
+            rows.tolist(), shown, strict=True
+        ):
+            rid, recognised, *others = kept[row]
+            matches.append(
+                Match(
+                    row,
+                    rid,
+                    distance,
+                    score,
+                    bool(available),
+                    (recognised, reasons.distance(s_dist, w_d, int(metres), mobility), *others),
+                )
+            )
+        return tuple(matches)
+
+    def _kept_reasons(self, query: SearchQuery) -> dict[int, tuple[Any, ...]]:
+        """The rows' reasons other than the distance, kept for the query's day and wishes
+        (most searches share both): a row's recognition id and reasons by row."""
+        key = (query.day, query.wishes)
+        kept = self._reasons_kept.get(key)
+        if kept is None or len(kept) >= MAX_KEPT_ROWS:
+            # A new dict, never one emptied: a search may still be reading the old one.
+            if len(self._reasons_kept) >= MAX_KEPT_DAYS_AND_WISHES:
+                self._reasons_kept = {}
+            kept = self._reasons_kept[key] = {}
+        return kept
+
+    def _shared_reasons(
+        self, scored: _Scored, page: Rows, query: SearchQuery
+    ) -> dict[int, tuple[Any, ...]]:
+        """Work out the reasons other than the distance of some rows of `scored`."""
+        w = self.weights
+        rows = scored.rows[page]
+        day = query.day.toordinal()
+        wishes = query.wishes
+        shown = np.column_stack(
+            [
+                _shown(v[page])
+                for v in (scored.s_availability, scored.s_preferences, scored.s_freshness)
             ]
         ).tolist()
         columns = zip(rows.tolist(), self.snapshot_.shown[rows].tolist(), shown, strict=True)
         stale_after, unconfirmed_after = self.stale_after_days, self.unconfirmed_after_days
-        w_d, w_a, w_p, w_f = w.distance, w.availability, w.preferences, w.freshness
+        w_a, w_p, w_f = w.availability, w.preferences, w.freshness
         sized = wishes.company_size is not None
         checks_of: dict[tuple[int, ...], tuple[Check, ...]] = {}  # the wishes are the page's
-        matches = []
+        made = {}
         for row, (
             rid,
             n_places,
@@ -485,8 +532,7 @@ class SearchEngine:
             confirmed,
             updated,
             n_free,
-        ), (distance, metres, available, score, s_dist, s_avail, s_pref, s_fresh) in columns:
-            available = bool(available)
+        ), (s_avail, s_pref, s_fresh) in columns:
             confirmed_ago = None if confirmed == NO_DAY else day - confirmed
             last_change = max(updated, confirmed)
             if not sized:
@@ -497,33 +543,24 @@ class SearchEngine:
                 checks = checks_of[asks] = reasons.preference_checks(
                     min_age, months, languages, pattern, n_employees, bool(at_school), wishes
                 )
-            matches.append(
-                Match(
-                    row,
-                    rid,
-                    distance,
-                    score,
-                    available,
-                    (
-                        reasons.recognised(1.0, 0.0, valid_until),
-                        reasons.distance(s_dist, w_d, int(metres), mobility),
-                        reasons.availability(
-                            s_avail,
-                            w_a,
-                            n_free,
-                            n_places,
-                            available_from if available_from > day else None,
-                            confirmed_ago,
-                            reasons.staleness_of(confirmed_ago, unconfirmed_after, stale_after),
-                        ),
-                        reasons.preferences(s_pref, w_p, checks),
-                        reasons.freshness(
-                            s_fresh, w_f, None if last_change == NO_DAY else day - last_change
-                        ),
-                    ),
-                )
+            made[row] = (
+                rid,
+                reasons.recognised(1.0, 0.0, valid_until),
+                reasons.availability(
+                    s_avail,
+                    w_a,
+                    n_free,
+                    n_places,
+                    available_from if available_from > day else None,
+                    confirmed_ago,
+                    reasons.staleness_of(confirmed_ago, unconfirmed_after, stale_after),
+                ),
+                reasons.preferences(s_pref, w_p, checks),
+                reasons.freshness(
+                    s_fresh, w_f, None if last_change == NO_DAY else day - last_change
+                ),
             )
-        return tuple(matches)
+        return made
 
 
 def _is_offering(snap: WorkplaceSnapshot, rows: Rows | None = None) -> Bools:

@@ -36,6 +36,7 @@ from tests.unit.matcher.strategies import (
     UNKNOWN_PROGRAMME,
     scenarios,
     search_queries,
+    student_wishes,
     workplace_records,
 )
 
@@ -395,6 +396,23 @@ def test_same_input_same_output(records: list[WorkplaceRecord], data: st.DataObj
         first.widened,
     )
     assert [shown(m) for m in again.matches] == [shown(m) for m in first.matches]
+
+
+@given(workplace_records(), st.data())
+def test_an_engine_that_answered_other_searches_answers_as_a_fresh_one(
+    records: list[WorkplaceRecord], data: st.DataObject
+) -> None:
+    """The reasons it keeps per day and wishes (all but the distance) are those a fresh
+    engine would give, whatever was asked before."""
+    query = data.draw(search_queries(records))
+    engine = fit(records)
+    # The same search on other days and with other wishes first, and others.
+    days = st.sampled_from([query.day + timedelta(days=n) for n in (-1, 0, 1)])
+    for _ in range(data.draw(st.integers(1, 4))):
+        other = replace(query, day=data.draw(days), wishes=data.draw(student_wishes()))
+        engine.search(everything(other, records))
+    engine.search(data.draw(search_queries(records)))
+    assert engine.search(query) == fit(records).search(query)
 
 
 @given(scenarios(), engines_max_widen)
