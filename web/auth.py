@@ -11,7 +11,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Request, abort, request, session, url_for
+from flask import Flask, Request, abort, current_app, request, session, url_for
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user
@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     app.before_request(_check_session)
+    app.before_request(_check_form)
 
 
 def load_user(user_id: str) -> SignedIn | None:
@@ -111,6 +112,16 @@ def _check_session() -> None:
         login_manager._update_request_context_with_user()
     elif not current_user.is_authenticated:
         session.clear()
+
+
+def _check_form() -> None:
+    """Check the CSRF token of a request that may change something (a form's POST).
+
+    Flask-WTF's own check (off: WTF_CSRF_CHECK_DEFAULT) looks up the view's exemptions
+    before the method, at every request: a search's too."""
+    config = current_app.config
+    if request.method in config["WTF_CSRF_METHODS"] and config["WTF_CSRF_ENABLED"]:
+        csrf.protect(apply_exemptions=True)
 
 
 def signed_in(user: User) -> SignedIn:

@@ -118,4 +118,6 @@ class Settings:
             # A form's CSRF token lives as long as the login session, not one hour: filling
             # in a company's registration may well take longer.
             "WTF_CSRF_TIME_LIMIT": None,
+            # web/auth.py checks the forms' tokens itself (_check_form).
+            "WTF_CSRF_CHECK_DEFAULT": False,
         }
