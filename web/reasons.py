@@ -40,20 +40,24 @@ class ByReason(Generic[T]):
 
     The matcher hands out one object per statement other than a distance
     (matcher.reasons), so its identity is the cheapest key. The object is kept beside
-    what was made of it, so that its id cannot pass to another while kept.
+    what was made of it: while kept, no other object can have its id. A caller in a hot
+    loop may read `kept` itself (`kept.get(id(reason))`), and `keep` what it misses.
     """
 
     def __init__(self, make: Callable[[Reason], T]) -> None:
         self._make = make
-        self._kept: dict[int, tuple[Reason, T]] = {}
+        self.kept: dict[int, tuple[Reason, T]] = {}
 
     def get(self, reason: Reason) -> T:
-        kept = self._kept.get(id(reason))
-        if kept is None or kept[0] is not reason:
-            if len(self._kept) >= MAX_KEPT:
-                self._kept = {}
-            kept = self._kept[id(reason)] = (reason, self._make(reason))
-        return kept[1]
+        kept = self.kept.get(id(reason))
+        return self.keep(reason)[1] if kept is None else kept[1]
+
+    def keep(self, reason: Reason) -> tuple[Reason, T]:
+        """Make what is kept of `reason`, and keep it."""
+        if len(self.kept) >= MAX_KEPT:
+            self.kept = {}
+        kept = self.kept[id(reason)] = (reason, self._make(reason))
+        return kept
 
 
 class Wording:

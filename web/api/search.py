@@ -36,18 +36,6 @@ from web.services.search import (
 from web.settings import SearchSettings
 
 
-def reason_json(
-    reason: Reason, origin: Origin | None, words: Wording, search: SearchSettings
-) -> schemas.Reason:
-    """A reason as data (its code and values) and in words (in the `lang` asked for);
-    `search` has the travel ceilings a distance is worded against."""
-    if reason.factor == "distance":  # a distance of its own for every result
-        return _reason_json(reason, words, origin, search)
-    # The other reasons repeat the same statements from answer to answer (the same
-    # dates, places, preferences): each is kept per language as finished JSON.
-    return cast(schemas.Reason, _REASONS_JSON[words.language].get(reason))
-
-
 def _encoded(language: str) -> ByReason[orjson.Fragment]:
     """The shared reasons of a language as finished JSON, made once each."""
     words = wording(language)
@@ -89,7 +77,21 @@ _REASONS_JSON = {language: _encoded(language) for language in LANGUAGES}
 def hit_json(
     hit: WorkplaceHit, origin: Origin | None, words: Wording, search: SearchSettings
 ) -> schemas.Hit:
-    """The public fields of one workplace, as the API shows them."""
+    """The public fields of one workplace, as the API shows them, with the reasons as data
+    (code and values) and in words (in the `lang` asked for); `search` has the travel
+    ceilings a distance is worded against."""
+    # A distance is every result's own; the other reasons repeat the same statements
+    # from answer to answer (dates, places, preferences): each is kept per language as
+    # finished JSON.
+    shared = _REASONS_JSON[words.language]
+    kept = shared.kept
+    reasons: list[Any] = [
+        # Read without a call per shared reason: twenty hits have eighty.
+        _reason_json(r, words, origin, search)
+        if r.factor == "distance"
+        else (kept.get(id(r)) or shared.keep(r))[1]
+        for r in hit.reasons
+    ]
     return {
         "recognition_id": hit.recognition_id,
         "company": {"id": hit.company_id, "name": hit.company_name},
@@ -106,7 +108,7 @@ def hit_json(
         "available": hit.available,
         "confirmed_at": hit.confirmed_at.isoformat() if hit.confirmed_at else None,
         "score": hit.score,
-        "reasons": [reason_json(r, origin, words, search) for r in hit.reasons],
+        "reasons": reasons,
     }
 
 
