@@ -10,7 +10,6 @@ from flask import Flask, current_app
 from flask_babel import (
     format_date,
     format_decimal,
-    get_locale,
     get_translations,
     gettext,
 )
@@ -19,6 +18,7 @@ from markupsafe import Markup
 from models.base import BELGIUM, day_in_belgium
 from models.enums import MentorProblem, RecognitionStatus, TrainingStatus
 from models.rules import format_kbo
+from web.i18n import page_language
 from web.vocabulary import (
     HOURS_NAMES,
     LANGUAGE_NAMES,
@@ -31,7 +31,7 @@ from web.vocabulary import (
 
 def number(value: int) -> str:
     """25063 → "25.063" in Dutch, "25,063" in English."""
-    language = str(get_locale() or "nl")
+    language = page_language()
     if isinstance(value, int) and language in ("nl", "en"):
         # Babel's answer for whole numbers in our two languages, without parsing its
         # pattern and locale data at every call.
@@ -42,7 +42,7 @@ def number(value: int) -> str:
 
 def km(value: float, language: str | None = None) -> str:
     """A distance in `language`, by default the page's (see `format_km`)."""
-    return format_km(value, language or str(get_locale() or "nl"))
+    return format_km(value, language or page_language())
 
 
 def format_km(value: float, language: str) -> str:
@@ -162,7 +162,7 @@ class PageWords:
 
 def page_words() -> dict[str, Any]:
     """The request's `gettext` and `ngettext`, to bind in a template's context (PageWords)."""
-    language = str(get_locale() or "nl")
+    language = page_language()
     kept: dict[str, PageWords] = current_app.extensions.setdefault(PAGE_WORDS_KEY, {})
     words = kept.get(language)
     if words is None:
