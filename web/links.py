@@ -5,7 +5,7 @@ options (`_external`, `_method`, `endpoint`, ...) or a path argument.
 """
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 
@@ -72,19 +72,28 @@ def path_for(endpoint: str, **values: Any) -> str:
 
 
 def query_string(**changes: Any) -> str:
-    """`?` and the search parameters with `changes`, encoded once per request and changes
-    (a results page links twenty workplaces with the same ones)."""
-    key = tuple(changes.items())
-    encoded: dict[tuple[Any, ...], str] = g.setdefault("search_query_strings", {})
-    try:
-        return encoded[key]
-    except KeyError:
-        query = urlencode(search_args(**changes))
-        encoded[key] = f"?{query}" if query else ""
-        return encoded[key]
-    except TypeError:  # a value that cannot be a key: encode it every time
-        query = urlencode(search_args(**changes))
-        return f"?{query}" if query else ""
+    """`?` and the search parameters with `changes` (None removes), as `urlencode` writes
+    them. Each parameter of the request is encoded once per request: a page links its
+    results, its other pages and its other language with the same ones."""
+    encoded: dict[str, str] = g.get(ENCODED_ARGS_KEY)
+    if encoded is None:
+        encoded = {name: _encoded(name, value) for name, value in search_args().items()}
+        setattr(g, ENCODED_ARGS_KEY, encoded)
+    if changes:
+        encoded = {**encoded}
+        for name, value in changes.items():
+            if value is None:
+                encoded.pop(name, None)
+            else:
+                encoded[name] = _encoded(name, str(value))
+    return "?" + "&".join(encoded.values()) if encoded else ""
+
+
+ENCODED_ARGS_KEY = "search_args_encoded"
+
+
+def _encoded(name: str, value: str) -> str:
+    return f"{quote_plus(name)}={quote_plus(value)}"
 
 
 def public_link(endpoint: str, **values: Any) -> str:
