@@ -193,43 +193,33 @@ class SearchPage:
     hits: list[WorkplaceHit]
 
 
+MAX_LISTINGS = 50_000  # workplaces' listings kept per data version; past this, afresh
+# WorkplaceHit's fields from company_id to programme_name; open places; confirmation.
+Listing = tuple[tuple[int, str, int, str, str, float, float, str, str], int, datetime | None]
+
+
 def _hits(
     state: IndexState, matches: Sequence[Match], *, with_distance: bool = True
 ) -> list[WorkplaceHit]:
-    """The matches as hits; each column of the snapshot is read once for the whole page."""
-    snap = state.engine.snapshot_
-    rows = np.fromiter((m.row for m in matches), dtype=np.int64, count=len(matches))
-    programme = snap.programme[rows].tolist()
-    company_id = snap.company_id[rows].tolist()
-    company_name = snap.company_name[rows].tolist()
-    site_id = snap.site_id[rows].tolist()
-    postcode = snap.postcode[rows].tolist()
-    municipality = snap.municipality[rows].tolist()
-    lat = snap.lat[rows].tolist()
-    lon = snap.lon[rows].tolist()
-    n_free_places = snap.n_free_places[rows].tolist()
-    confirmed_at = snap.confirmed_at[rows].tolist()
+    """The matches as hits. A workplace's listing (its company, site and programme, its
+    places and their confirmation) is read from the snapshot once per data version."""
+    listings: dict[int, Listing] = state.derive("listings", dict)
+    new = [m.row for m in matches if m.row not in listings]
+    if new:
+        if len(listings) >= MAX_LISTINGS:
+            listings.clear()
+        listings.update(_listings(state, new))
     hits = []
-    for i, match in enumerate(matches):
-        code = snap.programme_codes[programme[i]]
-        confirmed = confirmed_at[i]
+    for match in matches:
+        fields, open_places, confirmed_at = listings[match.row]
         hits.append(
             WorkplaceHit(
                 match.recognition_id,
-                company_id[i],
-                str(company_name[i]),
-                site_id[i],
-                str(postcode[i]),
-                str(municipality[i]),
-                lat[i],
-                lon[i],
-                code,
-                state.programme_names.get(code, code),
+                *fields,
                 match.distance_km if with_distance else None,
-                n_free_places[i],
+                open_places,
                 match.is_available,
-                # NaN (never confirmed) is the one value unequal to itself.
-                None if confirmed != confirmed else datetime.fromtimestamp(confirmed, UTC),
+                confirmed_at,
                 match.score if with_distance else None,
                 match.reasons
                 if with_distance
@@ -237,6 +227,56 @@ def _hits(
             )
         )
     return hits
+
+
+def _listings(state: IndexState, new: list[int]) -> dict[int, Listing]:
+    """The listings of rows: WorkplaceHit's fields from `company_id` to
+    `programme_name`, the open places and the confirmation; each column of the snapshot
+    is read once for them all."""
+    snap = state.engine.snapshot_
+    rows = np.array(new, dtype=np.int64)
+    codes = [snap.programme_codes[p] for p in snap.programme[rows].tolist()]
+    columns = zip(
+        snap.company_id[rows].tolist(),
+        snap.company_name[rows].tolist(),
+        snap.site_id[rows].tolist(),
+        snap.postcode[rows].tolist(),
+        snap.municipality[rows].tolist(),
+        snap.lat[rows].tolist(),
+        snap.lon[rows].tolist(),
+        codes,
+        snap.n_free_places[rows].tolist(),
+        snap.confirmed_at[rows].tolist(),
+        strict=True,
+    )
+    listings = {}
+    for row, (
+        company_id,
+        company,
+        site_id,
+        postcode,
+        place,
+        lat,
+        lon,
+        code,
+        n_free,
+        confirmed,
+    ) in zip(new, columns, strict=True):
+        fields = (
+            company_id,
+            str(company),
+            site_id,
+            str(postcode),
+            str(place),
+            lat,
+            lon,
+            code,
+            state.programme_names.get(code, code),
+        )
+        # NaN (never confirmed) is the one value unequal to itself.
+        confirmed_at = None if confirmed != confirmed else datetime.fromtimestamp(confirmed, UTC)
+        listings[row] = (fields, n_free, confirmed_at)
+    return listings
 
 
 def search_workplaces(
