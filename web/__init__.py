@@ -36,12 +36,14 @@ from web import (
 )
 from web.api.errors import error_response, handle_http_error
 from web.config import EXTENSION_KEY, load_settings, settings_from_os
+from web.params import Request
 from web.services.search_index import IndexNotReadyError
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app; `test_config` replaces the environment the settings are read from."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = Request
     # Every integer in our URLs is a row id; one beyond PostgreSQL's integer is a 404.
     app.url_map.converters["int"] = RowIdConverter
     if test_config is None:

@@ -4,13 +4,17 @@ The `parse_*` functions read one value as it is written in a query string, the s
 for the pages and the JSON API (whose pydantic types call them, web/api/schemas.py).
 The `*_param` functions read the current request for the pages, where a blank value
 is the same as a missing one; the API refuses a blank value like any other bad one.
+The app's `Request` holds its query string and form as `Parameters`.
 """
 
 import math
 import re
 from datetime import date
+from typing import Any
 
+from flask import Request as FlaskRequest
 from flask import request
+from werkzeug.datastructures import ImmutableMultiDict
 
 
 class ParameterError(ValueError):
@@ -144,3 +148,19 @@ def date_param(name: str) -> date | None:
     """Return a date parameter given as YYYY-MM-DD, or None when absent."""
     value = _raw(name)
     return parse_date(name, value) if value else None
+
+
+class Parameters(ImmutableMultiDict[str, str]):
+    """A query string or form. werkzeug's `get` looks a key up by raising and catching
+    a BadRequestKeyError (an HTTP exception, description and all) when it is absent, and
+    a search page asks for a dozen parameters it was not given."""
+
+    # werkzeug's signature, `type` and all.
+    def get(self, key: str, default: Any = None, type: Any = None) -> Any:  # type: ignore[override]
+        if key not in self:
+            return default
+        return super().get(key, default, type)
+
+
+class Request(FlaskRequest):
+    parameter_storage_class = Parameters
