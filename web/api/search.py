@@ -106,7 +106,8 @@ def hit_json(
         "distance_km": hit.distance_km,
         "open_places": hit.open_places,
         "available": hit.available,
-        "confirmed_at": hit.confirmed_at.isoformat() if hit.confirmed_at else None,
+        # orjson writes a datetime in ISO 8601 as isoformat does, and faster.
+        "confirmed_at": cast(str | None, hit.confirmed_at),
         "score": hit.score,
         "reasons": reasons,
     }
