@@ -48,37 +48,34 @@ class _Kept:
         self.lists: dict[tuple[Any, ...], tuple[tuple[Reason, ...], str]] = {}
 
     def card_of(self, hit: WorkplaceHit) -> Stencil:
-        """A workplace's card with its own facts filled in."""
-        card = self.cards.get(hit.recognition_id)
-        if card is None:
-            if len(self.cards) >= MAX_KEPT:
-                self.cards.clear()
-            card = self.cards[hit.recognition_id] = self.card.part_filled(
-                card_id=str(hit.recognition_id),
-                path=url_for("search.workplace", recognition_id=hit.recognition_id),
-                company=hit.company_name,
-                municipality=hit.municipality,
-            )
-            assert card.holes == OPEN_HOLES  # the order `result_cards` fills them in
+        """A workplace's card with its own facts filled in, made and kept."""
+        if len(self.cards) >= MAX_KEPT:
+            self.cards = {}
+        card = self.cards[hit.recognition_id] = self.card.part_filled(
+            card_id=str(hit.recognition_id),
+            path=url_for("search.workplace", recognition_id=hit.recognition_id),
+            company=hit.company_name,
+            municipality=hit.municipality,
+        )
+        assert card.holes == OPEN_HOLES  # the order `result_cards` fills them in
         return card
 
-    def shared_reasons(self, shared: tuple[Reason, ...], available: bool, words: Wording) -> str:
-        """The list items of the reasons shared between results."""
-        key = (*map(id, shared), available)
-        kept = self.lists.get(key)
-        if kept is None:
-            if len(self.lists) >= MAX_KEPT:
-                self.lists.clear()
-            places = "free" if available else "full"
-            said = "".join(
-                self.items[places if reason.factor == "availability" else ""].fill_kept(
-                    words=words.reason(reason)
-                )
-                for reason in reasons_to_say(shared)
+    def shared_reasons(
+        self, key: tuple[Any, ...], shared: tuple[Reason, ...], available: bool, words: Wording
+    ) -> str:
+        """The list items of the reasons shared between results, made and kept."""
+        if len(self.lists) >= MAX_KEPT:
+            self.lists = {}
+        places = "free" if available else "full"
+        said = "".join(
+            self.items[places if reason.factor == "availability" else ""].fill_kept(
+                words=words.reason(reason)
             )
-            # Kept with the reasons: while kept, no other object can have their ids.
-            kept = self.lists[key] = (shared, said)
-        return kept[1]
+            for reason in reasons_to_say(shared)
+        )
+        # Kept with the reasons: while kept, no other object can have their ids.
+        self.lists[key] = (shared, said)
+        return said
 
 
 def result_cards(
@@ -94,20 +91,28 @@ def result_cards(
         ("result cards", words.language, request.script_root), lambda: _Kept(say)
     )
     query = escape(query_string())
-    distance_item = kept.items[""]
+    distance_item, origin, matches = kept.items[""], page.origin, kept.matches
     html = []
+    # A page has twenty cards: the memories are read here, without a call each.
     for hit in page.hits:
-        reasons = hit.reasons
-        distance = reasons[1]  # the matcher's order: programme, distance, the others
+        programme, distance, *others = hit.reasons  # the matcher's order
         assert distance.factor == "distance" and hit.score is not None  # a search's hits
-        said = distance_item.fill_kept(words=words.reason(distance, page.origin, search))
-        button = Markup() if interest is None else interest(hit.recognition_id, hit.company_name)
+        card = kept.cards.get(hit.recognition_id) or kept.card_of(hit)
+        key = (id(programme), *map(id, others), hit.available)
+        shared = kept.lists.get(key)
+        said = (
+            kept.shared_reasons(key, (programme, *others), hit.available, words)
+            if shared is None
+            else shared[1]
+        )
+        button = "" if interest is None else interest(hit.recognition_id, hit.company_name)
         html.append(
-            kept.card_of(hit).fill_safe(
+            card.fill_safe(
                 query,
-                kept.matches[round(hit.score * 100)],
+                matches[round(hit.score * 100)],
+                # The distance first, then the others in the matcher's order.
                 "".join(
-                    (said, kept.shared_reasons((reasons[0], *reasons[2:]), hit.available, words))
+                    (distance_item.fill_kept(words=words.reason(distance, origin, search)), said)
                 ),
                 button,
             )
