@@ -110,10 +110,10 @@ class PageWords:
 
     Jinja's i18n extension looks these names up in a page's context before the app's own
     (Flask-Babel's, which look for the request's locale and catalogue at every call, and
-    format anew): a page that binds them (`page_words()`) says most of its hundred
-    sentences with one dictionary lookup. The results are Jinja's for an autoescaped
-    template: markup-safe, always %-formatted with the values escaped, `num` set for
-    plurals.
+    format anew): every page binds them (`page_words()`, a context processor) and says
+    most of its hundred sentences with one dictionary lookup. The results are Jinja's
+    for an autoescaped template: markup-safe, always %-formatted with the values
+    escaped, `num` set for plurals.
     """
 
     def __init__(self, catalogue: NullTranslations) -> None:
@@ -186,3 +186,4 @@ def init_app(app: Flask) -> None:
         mentor_problem,
     ):
         app.add_template_filter(function)
+    app.context_processor(page_words)

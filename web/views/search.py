@@ -156,7 +156,7 @@ def _form(
         "sort": given.get("sort", "score"),
         "lang": request.args.get("lang", ""),
     }
-    form = {
+    form: dict[str, Any] = {
         "programme_options": _programme_options(state, programme),
         "radius_options": _radius_options(state, radius_choices, given.get("radius_km", "")),
         "mobility_options": _mobility_options(state, mobility_labels, mobility),
@@ -164,7 +164,6 @@ def _form(
         "values": values,
         "errors": errors or {},
         "form_html": None,
-        **page_words(),
     }
     if not errors and not choices and values["lang"] in ("", *LANGUAGES):
         form_stencil = stencil(
@@ -333,5 +332,4 @@ def workplace(recognition_id: int) -> str:
         programme_name=_listed_names(state).get(code, detail.hit.programme_name),
         has_search="programme" in request.args,
         **_interest_buttons([recognition_id]),
-        **page_words(),
     )
