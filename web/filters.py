@@ -62,7 +62,19 @@ def day(moment: datetime | date) -> str:
     """A date, or a timestamp as its Belgian date: "20 november 2026"."""
     if isinstance(moment, datetime):
         moment = day_in_belgium(moment)
-    return str(format_date(moment, format="long"))
+    # Babel reads its pattern and locale data at every call: each day is written once
+    # per language (a coach's page writes dozens of dates, mostly the same few).
+    key = (moment, page_language())
+    written = _days.get(key)
+    if written is None:
+        if len(_days) >= MAX_DAYS:
+            _days.clear()
+        written = _days[key] = str(format_date(moment, format="long"))
+    return written
+
+
+MAX_DAYS = 10_000  # days written, per language; past this the memory starts afresh
+_days: dict[tuple[date, str], str] = {}
 
 
 def moment(value: datetime) -> str:
