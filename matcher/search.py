@@ -41,11 +41,11 @@ Rows = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
-MAX_WIDEN_KM = 100.0
+MAX_WIDEN_KM = 100.0  # widening stops here unless the deployment says otherwise
 # Rows whose reasons are kept, for how many days and wishes; past either the memory
 # starts afresh (at most some 30 MB).
 MAX_KEPT_ROWS = 20_000
-MAX_KEPT_DAYS_AND_WISHES = 8  # widening stops here unless the deployment says otherwise
+MAX_KEPT_DAYS_AND_WISHES = 8
 _NO_WISHES = StudentWishes()
 _SCORE_STEPS = 1000  # scores are compared and shown to 3 decimals
 _DISTANCE_STEPS_PER_KM = 100  # distances tie when equal to 0.01 km, as the API shows them

@@ -24,18 +24,20 @@ LANGUAGE_KEY = "duaal.language"  # the request's language, in its WSGI environ
 
 # Parsed once: Flask-Babel would parse the selector's answer again at every request.
 _LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
-_LANGUAGE_OF = {id(locale): language for language, locale in _LOCALES.items()}
 
 
 def select_locale() -> Locale:
-    """Pick the language of this request (Dutch for commands and jobs)."""
-    if not has_request_context():
-        return _LOCALES["nl"]
+    """Pick the locale of this request (Dutch for commands and jobs): Flask-Babel's."""
+    return _LOCALES[page_language()]
+
+
+def _asked_language() -> str:
+    """`?lang=`, else the `lang` cookie that choice set, else Dutch."""
     asked = request.args.get("lang")
     if asked in LANGUAGES:
-        return _LOCALES[asked]
-    remembered = request.cookies.get(COOKIE, "nl")
-    return _LOCALES.get(remembered, _LOCALES["nl"])
+        return str(asked)
+    remembered = request.cookies.get(COOKIE)
+    return remembered if remembered in LANGUAGES else "nl"
 
 
 def _remember_choice(response: Response) -> Response:
@@ -56,17 +58,16 @@ def _remember_choice(response: Response) -> Response:
 def page_language() -> str:
     """Return the language of the request ("nl" or "en"; Dutch for commands and jobs).
 
-    Worked out once per request, as Flask-Babel's locale is (select_locale), and kept
-    with the request: a results page asks a dozen times, and Flask-Babel's `get_locale`
-    costs a few of its globals' lookups each time. (Flask-Babel's `force_locale` does
-    not change it.)
+    Worked out once per request and kept with it (Flask-Babel's locale is made from
+    it): a results page asks a dozen times, and Flask-Babel's `get_locale` costs a few
+    of its globals' lookups each time. (Flask-Babel's `force_locale` does not change it.)
     """
     if not has_request_context():
         return "nl"
     environ = request.environ
     language: str | None = environ.get(LANGUAGE_KEY)
     if language is None:
-        language = environ[LANGUAGE_KEY] = _LANGUAGE_OF[id(select_locale())]
+        language = environ[LANGUAGE_KEY] = _asked_language()
     return language
 
 

@@ -23,7 +23,7 @@ from web.i18n import page_language
 
 EXTENSION_KEY = "duaal_stencils"
 MAX_KEPT = 10_000  # fills kept per stencil; past this the memory starts afresh
-MARK = "\x00"  # refused in every request (web/__init__.py), so never in a filled value
+MARK = "\x00"  # refused in every request (web/headers.py), so never in a filled value
 
 
 class Stencil:

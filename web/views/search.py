@@ -176,12 +176,11 @@ def _form(
             compact=compact,
         )
         form["form_html"] = form_stencil.fill(
-            **{
-                name: form[name]
-                for name in ("programme_options", "mobility_options", "radius_options")
-            },
+            programme_options=form["programme_options"],
             postcode=values["postcode"],
             age=values["age"],
+            mobility_options=form["mobility_options"],
+            radius_options=form["radius_options"],
         )
     return form
 
