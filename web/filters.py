@@ -58,6 +58,20 @@ def format_km(value: float, language: str) -> str:
     return text.replace(".", ",") if language == "nl" else text
 
 
+def shown_tenths(metres: int) -> int:
+    """The tenths of a km that `format_km(metres / 1000)` shows (a multiple of ten from
+    9.95 km on), worked out in whole numbers: formatting a float costs more than the
+    rest of a result's distance. A tie in decimal (…50 m under 10 km) is left to the
+    float, whose binary value decides it as `format_km` rounds it."""
+    if metres >= 9950:
+        km, rest = divmod(metres, 1000)
+        return 10 * (km + (rest > 500 or (rest == 500 and km % 2 == 1)))
+    tenths, rest = divmod(metres, 100)
+    if rest == 50:
+        return round(round(metres / 1000, 1) * 10)
+    return tenths + (rest > 50)
+
+
 def day(moment: datetime | date) -> str:
     """A date, or a timestamp as its Belgian date: "20 november 2026"."""
     if isinstance(moment, datetime):

@@ -17,7 +17,7 @@ from flask import Flask
 
 from matcher import Check, Reason
 from web.config import get_settings
-from web.filters import format_km
+from web.filters import format_km, shown_tenths
 from web.i18n import LANGUAGES
 from web.services.search import Origin
 from web.settings import SearchSettings
@@ -85,12 +85,12 @@ class Wording:
         """Say one reason; `origin` is where distances are measured from, and a distance
         past the `search` settings' ceiling for the way of travelling is too far for it."""
         if reason.factor == "distance":
-            metres, mobility = reason.values.values()
-            is_far = search is not None and metres / 1000 > search.widen_ceiling_km(mobility)
-            place = None if origin is None else (origin.municipality, origin.is_point)
-            shown = (format_km(metres / 1000, self.language), mobility, is_far, place)
-            return self._sentence((reason.factor, reason.code, shown))
+            return self.distances(origin, search)(reason)
         return self._shared.get(reason)
+
+    def distances(self, origin: Origin | None, search: SearchSettings | None = None) -> "Distances":
+        """The words of distances from `origin`, for a page that says many."""
+        return Distances(self, origin, search)
 
     def _sentence(self, key: tuple[Any, ...]) -> str:
         """The sentence for a factor, code and values, said once."""
@@ -108,7 +108,8 @@ class Wording:
                 "Erkend voor deze opleiding tot en met %(date)s", date=self._day(last_day)
             )
         if factor == "distance":
-            shown_km, mobility, is_far, origin = values
+            tenths, mobility, is_far, origin = values
+            shown_km = format_km(tenths / 10, self.language)
             place = "" if origin is None else origin[0]
             if origin is not None and origin[1]:
                 place = self.gettext("je vertrekpunt")
@@ -221,6 +222,25 @@ class Wording:
                 "geen %(size)s bedrijf (%(n)s werknemers)", size=name, n=n_employees
             )
         return self.gettext("eerste gesprek op school")
+
+
+class Distances:
+    """Says distances from one origin, past the travel ceilings of `search` (None: none
+    is too far): the place and the ceilings are looked up once for a page's twenty."""
+
+    def __init__(self, words: Wording, origin: Origin | None, search: SearchSettings | None):
+        self._sentence = words._sentence
+        self._place = None if origin is None else (origin.municipality, origin.is_point)
+        self._ceilings = {} if search is None else search.ceilings_km
+
+    def __call__(self, reason: Reason) -> str:
+        values = reason.values
+        metres, mobility = values["distance_m"], values["mobility"]
+        ceiling = self._ceilings.get(mobility)
+        is_far = ceiling is not None and metres / 1000 > ceiling
+        # Sentences are kept by the tenths of a km shown: formatting costs more.
+        shown = (shown_tenths(metres), mobility, is_far, self._place)
+        return self._sentence(("distance", "distance", shown))
 
 
 _WORDINGS = {language: Wording(language) for language in LANGUAGES}

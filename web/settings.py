@@ -5,9 +5,10 @@ Plain data, so services can receive what they need of it without knowing Flask.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from matcher import MAX_WIDEN_KM, ScoreWeights, SearchEngine
+from matcher import MAX_WIDEN_KM, MOBILITIES, ScoreWeights, SearchEngine
 from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
 
 DEFAULT_MAIL_FROM = "Duaal Match <noreply@duaalmatch.be>"
@@ -44,6 +45,11 @@ class SearchSettings:
         return min(
             self.max_widen_km, self.max_widen_km_by_mobility.get(mobility, self.max_widen_km)
         )
+
+    @cached_property
+    def ceilings_km(self) -> Mapping[str, float]:
+        """`widen_ceiling_km` of every way of travelling (a page words twenty distances)."""
+        return {mobility: self.widen_ceiling_km(mobility) for mobility in MOBILITIES}
 
     def new_engine(self) -> SearchEngine:
         """An unfitted search engine that ranks as these settings say."""

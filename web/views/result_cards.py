@@ -91,7 +91,8 @@ def result_cards(
         ("result cards", words.language, request.script_root), lambda: _Kept(say)
     )
     query = escape(query_string())
-    distance_item, origin, matches = kept.items[""], page.origin, kept.matches
+    distance_item, matches = kept.items[""], kept.matches
+    distances = words.distances(page.origin, search)
     html = []
     # A page has twenty cards: the memories are read here, without a call each.
     for hit in page.hits:
@@ -111,9 +112,7 @@ def result_cards(
                 query,
                 matches[round(hit.score * 100)],
                 # The distance first, then the others in the matcher's order.
-                "".join(
-                    (distance_item.fill_kept(words=words.reason(distance, origin, search)), said)
-                ),
+                "".join((distance_item.fill_kept(words=distances(distance)), said)),
                 button,
             )
         )

@@ -286,6 +286,32 @@ def test_a_change_shows_in_the_next_search(
     assert workplaces["full"] in ids_of(search(client, postcode="8500"))
 
 
+def test_a_hit_shows_its_company_as_it_is_now_whatever_it_is_called(
+    app: Flask, client: FlaskClient, workplaces: dict[str, int]
+) -> None:
+    # A hit's listing is kept as written JSON per data version (web/api/hits.py).
+    def near() -> dict[str, Any]:
+        body = search(client, postcode="8500")
+        return next(r for r in body["results"] if r["recognition_id"] == workplaces["near"])
+
+    assert near()["company"]["name"] == "Elektro Vandamme"
+    odd = 'Elektro "Vandamme" \\ Zonen </script> ☀ \u2028'
+    with app.app_context():
+        session = get_session()
+        recognition = session.get(Recognition, workplaces["near"])
+        assert recognition is not None
+        recognition.site.company.name = odd
+        session.commit()
+    assert near()["company"]["name"] == odd
+    detail = client.get(f"/api/v1/workplaces/{workplaces['near']}?postcode=8500").get_json()
+    assert detail["company"]["name"] == odd
+    assert detail == {
+        **near(),
+        "intake_preferences": detail["intake_preferences"],
+        "contact": detail["contact"],
+    }
+
+
 def test_no_student_data_in_answers(
     app: Flask, client: FlaskClient, workplaces: dict[str, int]
 ) -> None:

@@ -26,7 +26,7 @@ from matcher import (
 from models.rules import STALE_AFTER_DAYS, UNCONFIRMED_AFTER_DAYS
 from tests.unit.matcher.strategies import scenarios
 from web import create_app
-from web.filters import km
+from web.filters import format_km, km, shown_tenths
 from web.reasons import reason_text, reasons_to_say, wording
 from web.services.search import Origin
 from web.settings import SearchSettings
@@ -210,6 +210,15 @@ def test_km_writes_a_decimal_comma_in_dutch(distance_km: float, shown: str) -> N
 @pytest.mark.usefixtures("english")
 def test_km_writes_a_decimal_point_in_english() -> None:
     assert (km(1.5), km(14.2)) == ("1.5", "14")
+
+
+def test_a_distances_sentence_is_kept_by_the_tenths_it_shows_which_are_format_kms() -> None:
+    # Every distance up to the largest radius, to the metre: a sentence said for one
+    # distance is said again for another with the same tenths, so these must agree.
+    for language in ("nl", "en"):
+        for metres in range(0, 200_001):
+            shown = format_km(shown_tenths(metres) / 10, language)
+            assert shown == format_km(metres / 1000, language), metres
 
 
 # -- availability ----------------------------------------------------------------------

@@ -1,0 +1,153 @@
+"""Workplace hits as the API writes them: JSON put together from pieces kept per data
+version and per statement.
+
+Most of a hit is the same from search to search: its company, site and programme, its
+places and their confirmation, and its reasons other than the distance. A search answers
+twenty hits, so each of those pieces is encoded once, and only what is the search's own
+(the distance, the availability, the score and the distance's reason) is encoded per
+hit. Every piece is orjson's own output, so a hit is the same JSON as one encoded whole.
+"""
+
+from datetime import date
+from typing import Any, NamedTuple
+
+import orjson
+
+from matcher import Check, Reason
+from web.i18n import LANGUAGES
+from web.reasons import ByReason, Wording, wording
+from web.services.search import Origin, WorkplaceHit
+from web.services.search_index import IndexState
+from web.settings import SearchSettings
+
+MAX_LISTINGS = 50_000  # listings kept per data version; past this the memory starts afresh
+
+
+class Listing(NamedTuple):
+    """A hit's JSON that is its workplace's, around the places for the search's values."""
+
+    head: bytes  # from "{" up to the distance
+    places: bytes  # the open places, up to the availability
+    confirmed: bytes  # the confirmation, up to the score
+
+
+def listing(hit: WorkplaceHit) -> Listing:
+    """Encode the part of a hit that is its workplace's."""
+    head = orjson.dumps(
+        {
+            "recognition_id": hit.recognition_id,
+            "company": {"id": hit.company_id, "name": hit.company_name},
+            "site": {
+                "id": hit.site_id,
+                "postcode": hit.postcode,
+                "municipality": hit.municipality,
+                "lat": hit.lat,
+                "lon": hit.lon,
+            },
+            "programme": {"code": hit.programme_code, "name": hit.programme_name},
+        }
+    )
+    return Listing(
+        head[:-1] + b',"distance_km":',
+        b',"open_places":' + orjson.dumps(hit.open_places) + b',"available":',
+        # orjson writes a datetime in ISO 8601 as isoformat does.
+        b',"confirmed_at":' + orjson.dumps(hit.confirmed_at) + b',"score":',
+    )
+
+
+def kept_listing(state: IndexState, hit: WorkplaceHit) -> Listing:
+    """`listing`, encoded once per data version (a hit of the index `state`)."""
+    kept: dict[int, Listing] = state.derive("api_listings", dict)
+    found = kept.get(hit.recognition_id)
+    if found is None:
+        if len(kept) >= MAX_LISTINGS:
+            kept.clear()
+        found = kept[hit.recognition_id] = listing(hit)
+    return found
+
+
+class HitWriter:
+    """Writes the hits of one answer: in one language, with distances from one origin
+    (None: no distances) worded against the travel ceilings of `search`."""
+
+    def __init__(self, language: str, origin: Origin | None, search: SearchSettings) -> None:
+        self._distances = wording(language).distances(origin, search)
+        self._shared = _SHARED_REASONS[language]
+
+    def write(self, hit: WorkplaceHit, listed: Listing, more: bytes = b"") -> bytes:
+        """One hit as JSON, with `more` members (",..." or nothing) at its end."""
+        kept, shared = self._shared.kept, self._shared
+        reasons = [
+            self.distance(r)
+            if r.factor == "distance"
+            # Read without a call per shared reason: twenty hits have eighty.
+            else (kept.get(id(r)) or shared.keep(r))[1]
+            for r in hit.reasons
+        ]
+        return b"".join(
+            (
+                listed.head,
+                orjson.dumps(hit.distance_km),
+                listed.places,
+                b"true" if hit.available else b"false",
+                listed.confirmed,
+                orjson.dumps(hit.score),
+                b',"reasons":[',
+                b",".join(reasons),
+                b"]",
+                more,
+                b"}",
+            )
+        )
+
+    def distance(self, reason: Reason) -> bytes:
+        """A distance's reason: every hit's own."""
+        return orjson.dumps(
+            {
+                "factor": reason.factor,
+                "score": reason.score,
+                "weight": reason.weight,
+                "code": reason.code,
+                # A distance's values are a whole number and a word already.
+                "values": reason.values,
+                "text": self._distances(reason),
+            }
+        )
+
+
+def hits_array(hits: list[bytes]) -> orjson.Fragment:
+    """Written hits as one JSON array, to place in an answer."""
+    return orjson.Fragment(b"[" + b",".join(hits) + b"]")
+
+
+def _reason_json(reason: Reason, words: Wording) -> bytes:
+    """A reason other than a distance: a statement many hits share."""
+    return orjson.dumps(
+        {
+            "factor": reason.factor,
+            "score": reason.score,
+            "weight": reason.weight,
+            "code": reason.code,
+            "values": {name: _json_value(value) for name, value in reason.values.items()},
+            "text": words.reason(reason),
+        }
+    )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple) and value and isinstance(value[0], Check):
+        return [{"code": c.code, "fits": c.fits, "value": _json_value(c.value)} for c in value]
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def _shared_reasons(language: str) -> ByReason[bytes]:
+    words = wording(language)
+    return ByReason(lambda reason: _reason_json(reason, words))
+
+
+# The reasons the matcher shares, as finished JSON per language, made once each.
+_SHARED_REASONS = {language: _shared_reasons(language) for language in LANGUAGES}
