@@ -316,7 +316,9 @@ class SearchEngine:
     def _score(self, rows: Rows, distance: Floats, query: SearchQuery) -> _Scored:
         day = query.day.toordinal()
         start = max(day, query.wishes.start_date.toordinal()) if query.wishes.start_date else day
-        table = self._day_columns(day).table[rows]
+        # `take` and `compress` gather whole rows of a 2-D table several times faster
+        # than indexing with an array or a mask does.
+        table = self._day_columns(day).table.take(rows, axis=0)
         if start == day:
             return self._score_from_today(rows, distance, table, query)
         available_from = table[:, _AVAILABLE_FROM]
@@ -330,7 +332,7 @@ class SearchEngine:
                 rows[keep],
                 distance[keep],
                 is_available[keep],
-                table[keep],
+                table.compress(keep, axis=0),
             )
             available_from, has_offer = table[:, _AVAILABLE_FROM], table[:, _N_FREE] > 0
         offer = np.where(
@@ -373,7 +375,7 @@ class SearchEngine:
                 rows[keep],
                 distance[keep],
                 is_available[keep],
-                table[keep],
+                table.compress(keep, axis=0),
             )
         w = self.weights
         s_distance = distance_score(distance, query.mobility)
@@ -459,29 +461,37 @@ class SearchEngine:
         new = [i for i, row in enumerate(rows.tolist()) if row not in kept]
         if new:
             kept.update(self._shared_reasons(scored, page[new], query))
-        shown = np.column_stack(
-            [
-                _shown_km(scored.distance_km[page]),
-                np.rint(scored.distance_km[page] * 1000),
-                scored.is_available[page],
-                _shown(scored.score[page]),
-                _shown(scored.s_distance[page]),
-            ]
-        ).tolist()
+        # Rounded in Python as np.rint does (half to even, on the same doubles): for a
+        # page's few rows, cheaper than numpy's calls.
+        columns = zip(
+            rows.tolist(),
+            scored.distance_km[page].tolist(),
+            scored.is_available[page].tolist(),
+            scored.score[page].tolist(),
+            scored.s_distance[page].tolist(),
+            strict=True,
+        )
         w_d, mobility = self.weights.distance, query.mobility
         matches = []
-        for row, (distance, metres, available, score, s_dist) in zip(
-            rows.tolist(), shown, strict=True
-        ):
+        for row, distance, available, score, s_dist in columns:
             rid, recognised, *others = kept[row]
             matches.append(
                 Match(
                     row,
                     rid,
-                    distance,
-                    score,
-                    bool(available),
-                    (recognised, reasons.distance(s_dist, w_d, int(metres), mobility), *others),
+                    round(distance * _DISTANCE_STEPS_PER_KM) / _DISTANCE_STEPS_PER_KM,
+                    round(score * _SCORE_STEPS) / _SCORE_STEPS,
+                    available,
+                    (
+                        recognised,
+                        reasons.distance(
+                            round(s_dist * _SCORE_STEPS) / _SCORE_STEPS,
+                            w_d,
+                            round(distance * 1000),
+                            mobility,
+                        ),
+                        *others,
+                    ),
                 )
             )
         return tuple(matches)
@@ -570,11 +580,6 @@ def _is_offering(snap: WorkplaceSnapshot, rows: Rows | None = None) -> Bools:
     return np.asarray(
         snap.is_live[pick] & (snap.n_free_places[pick] > 0) & (snap.confirmed_day[pick] != NO_DAY)
     )
-
-
-def _shown_km(distance_km: Floats) -> Floats:
-    """Round distances to the 0.01 km they are ordered and shown by."""
-    return np.asarray(np.rint(distance_km * _DISTANCE_STEPS_PER_KM) / _DISTANCE_STEPS_PER_KM)
 
 
 def _shown(values: Floats) -> Floats:
