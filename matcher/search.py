@@ -32,12 +32,15 @@ from matcher.types import (
     MAX_RADIUS_KM,
     Check,
     Match,
+    Reason,
     SearchQuery,
     SearchResult,
     StudentWishes,
 )
 
 Rows = npt.NDArray[np.int64]
+# A row's recognition id and its reasons other than the distance (Match.shared), by row.
+_KeptReasons = dict[int, tuple[int, tuple[Reason, ...]]]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
@@ -153,7 +156,7 @@ class SearchEngine:
             snap.lat[offering], snap.lon[offering], groups[offering], n_groups, rows=offering
         )
         self._day_cache: _DayColumns | None = None
-        self._reasons_kept: dict[tuple[Any, ...], dict[int, tuple[Any, ...]]] = {}
+        self._reasons_kept: dict[tuple[Any, ...], _KeptReasons] = {}
         return self
 
     def updated(
@@ -474,7 +477,7 @@ class SearchEngine:
         w_d, mobility = self.weights.distance, query.mobility
         matches = []
         for row, distance, available, score, s_dist in columns:
-            rid, recognised, *others = kept[row]
+            rid, shared = kept[row]
             matches.append(
                 Match(
                     row,
@@ -482,21 +485,18 @@ class SearchEngine:
                     round(distance * _DISTANCE_STEPS_PER_KM) / _DISTANCE_STEPS_PER_KM,
                     round(score * _SCORE_STEPS) / _SCORE_STEPS,
                     available,
-                    (
-                        recognised,
-                        reasons.distance(
-                            round(s_dist * _SCORE_STEPS) / _SCORE_STEPS,
-                            w_d,
-                            round(distance * 1000),
-                            mobility,
-                        ),
-                        *others,
+                    reasons.distance(
+                        round(s_dist * _SCORE_STEPS) / _SCORE_STEPS,
+                        w_d,
+                        round(distance * 1000),
+                        mobility,
                     ),
+                    shared,
                 )
             )
         return tuple(matches)
 
-    def _kept_reasons(self, query: SearchQuery) -> dict[int, tuple[Any, ...]]:
+    def _kept_reasons(self, query: SearchQuery) -> _KeptReasons:
         """The rows' reasons other than the distance, kept for the query's day and wishes
         (most searches share both): a row's recognition id and reasons by row."""
         key = (query.day, query.wishes)
@@ -508,9 +508,7 @@ class SearchEngine:
             kept = self._reasons_kept[key] = {}
         return kept
 
-    def _shared_reasons(
-        self, scored: _Scored, page: Rows, query: SearchQuery
-    ) -> dict[int, tuple[Any, ...]]:
+    def _shared_reasons(self, scored: _Scored, page: Rows, query: SearchQuery) -> _KeptReasons:
         """Work out the reasons other than the distance of some rows of `scored`."""
         w = self.weights
         rows = scored.rows[page]
@@ -527,7 +525,7 @@ class SearchEngine:
         w_a, w_p, w_f = w.availability, w.preferences, w.freshness
         sized = wishes.company_size is not None
         checks_of: dict[tuple[int, ...], tuple[Check, ...]] = {}  # the wishes are the page's
-        made = {}
+        made: _KeptReasons = {}
         for row, (
             rid,
             n_places,
@@ -555,19 +553,21 @@ class SearchEngine:
                 )
             made[row] = (
                 rid,
-                reasons.recognised(1.0, 0.0, valid_until),
-                reasons.availability(
-                    s_avail,
-                    w_a,
-                    n_free,
-                    n_places,
-                    available_from if available_from > day else None,
-                    confirmed_ago,
-                    reasons.staleness_of(confirmed_ago, unconfirmed_after, stale_after),
-                ),
-                reasons.preferences(s_pref, w_p, checks),
-                reasons.freshness(
-                    s_fresh, w_f, None if last_change == NO_DAY else day - last_change
+                (
+                    reasons.recognised(1.0, 0.0, valid_until),
+                    reasons.availability(
+                        s_avail,
+                        w_a,
+                        n_free,
+                        n_places,
+                        available_from if available_from > day else None,
+                        confirmed_ago,
+                        reasons.staleness_of(confirmed_ago, unconfirmed_after, stale_after),
+                    ),
+                    reasons.preferences(s_pref, w_p, checks),
+                    reasons.freshness(
+                        s_fresh, w_f, None if last_change == NO_DAY else day - last_change
+                    ),
                 ),
             )
         return made

@@ -157,14 +157,28 @@ class Check(NamedTuple):
 
 
 class Match(NamedTuple):
-    """One ranked workplace. `row` indexes the snapshot the engine was fitted on."""
+    """One ranked workplace. `row` indexes the snapshot the engine was fitted on.
+
+    Its distance is its own reason; the others (`shared`: the programme, the places,
+    the preferences, the freshness) are one tuple for every match of the row on the
+    same day for the same wishes, so that what is made of them can be kept by its
+    identity.
+    """
 
     row: int
     recognition_id: int
     distance_km: float
     score: float
     is_available: bool
-    reasons: tuple[Reason, ...]
+    distance: Reason
+    shared: tuple[Reason, ...]
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Every reason, in the order of the factors: the programme, the distance, the
+        places, the preferences, the freshness."""
+        programme, *others = self.shared
+        return (programme, self.distance, *others)
 
 
 @dataclass(frozen=True, slots=True)

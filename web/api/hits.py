@@ -21,6 +21,7 @@ from web.services.search_index import IndexState
 from web.settings import SearchSettings
 
 MAX_LISTINGS = 50_000  # listings kept per data version; past this the memory starts afresh
+MAX_AROUND = 50_000  # hits' shared reasons kept joined, per language; likewise
 
 
 class Listing(NamedTuple):
@@ -73,17 +74,15 @@ class HitWriter:
     def __init__(self, language: str, origin: Origin | None, search: SearchSettings) -> None:
         self._distances = wording(language).distances(origin, search)
         self._shared = _SHARED_REASONS[language]
+        self._around = _AROUND_DISTANCES[language]
 
     def write(self, hit: WorkplaceHit, listed: Listing, more: bytes = b"") -> bytes:
         """One hit as JSON, with `more` members (",..." or nothing) at its end."""
-        kept, shared = self._shared.kept, self._shared
-        reasons = [
-            self.distance(r)
-            if r.factor == "distance"
-            # Read without a call per shared reason: twenty hits have eighty.
-            else (kept.get(id(r)) or shared.keep(r))[1]
-            for r in hit.reasons
-        ]
+        if hit.distance is None:  # no origin (one workplace's own answer)
+            reasons = b",".join(self._shared.get(r) for r in hit.shared)
+        else:
+            around = self._around.get(id(hit.shared)) or self._keep_around(hit.shared)
+            reasons = b"".join((around[1], self.distance(hit.distance), around[2]))
         return b"".join(
             (
                 listed.head,
@@ -93,12 +92,26 @@ class HitWriter:
                 listed.confirmed,
                 orjson.dumps(hit.score),
                 b',"reasons":[',
-                b",".join(reasons),
+                reasons,
                 b"]",
                 more,
                 b"}",
             )
         )
+
+    def _keep_around(self, shared: tuple[Reason, ...]) -> tuple[tuple[Reason, ...], bytes, bytes]:
+        """The JSON of the reasons before and after a distance (the programme; the
+        others), joined once; kept with the reasons, so that no other object can have
+        their identity meanwhile."""
+        if len(self._around) >= MAX_AROUND:
+            self._around.clear()
+        programme, *others = shared
+        around = self._around[id(shared)] = (
+            shared,
+            self._shared.get(programme) + b",",
+            b"".join(b"," + self._shared.get(r) for r in others),
+        )
+        return around
 
     def distance(self, reason: Reason) -> bytes:
         """A distance's reason: every hit's own."""
@@ -149,5 +162,9 @@ def _shared_reasons(language: str) -> ByReason[bytes]:
     return ByReason(lambda reason: _reason_json(reason, words))
 
 
-# The reasons the matcher shares, as finished JSON per language, made once each.
+# The reasons the matcher shares, as finished JSON per language, made once each; and
+# those of a hit around its distance, joined, by the identity of the matcher's tuple.
 _SHARED_REASONS = {language: _shared_reasons(language) for language in LANGUAGES}
+_AROUND_DISTANCES: dict[str, dict[int, tuple[tuple[Reason, ...], bytes, bytes]]] = {
+    language: {} for language in LANGUAGES
+}

@@ -177,7 +177,15 @@ class WorkplaceHit(NamedTuple):
     available: bool
     confirmed_at: datetime | None
     score: float | None
-    reasons: tuple[Reason, ...]
+    distance: Reason | None  # None without an origin
+    shared: tuple[Reason, ...]  # the other reasons: the matcher's `Match.shared`
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Every reason, in the matcher's order (the programme, the distance if any,
+        the places, the preferences, the freshness)."""
+        programme, *others = self.shared
+        return self.shared if self.distance is None else (programme, self.distance, *others)
 
     def reason(self, factor: str) -> Reason | None:
         """The reason of one factor ("availability", ...), None when left out."""
@@ -221,9 +229,8 @@ def _hits(
                 match.is_available,
                 confirmed_at,
                 match.score if with_distance else None,
-                match.reasons
-                if with_distance
-                else tuple(r for r in match.reasons if r.factor != "distance"),
+                match.distance if with_distance else None,
+                match.shared,
             )
         )
     return hits
@@ -287,7 +294,7 @@ def search_workplaces(
     `widen_ceiling_km` stops widening sooner than the engine would (the ceiling of the
     student's way of travelling, `SearchSettings.widen_ceiling_km`).
     """
-    if widen_ceiling_km is not None:
+    if widen_ceiling_km is not None and query.widen:  # a ceiling only stops widening
         query = replace(query, max_widen_km=widen_ceiling_km)
     result = state.engine.search(query)
     return SearchPage(

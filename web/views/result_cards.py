@@ -73,7 +73,7 @@ class _Kept:
             )
             for reason in reasons_to_say(shared)
         )
-        # Kept with the reasons: while kept, no other object can have their ids.
+        # Kept with the reasons: while kept, no other object can have their identity.
         self.lists[key] = (shared, said)
         return said
 
@@ -96,13 +96,12 @@ def result_cards(
     html = []
     # A page has twenty cards: the memories are read here, without a call each.
     for hit in page.hits:
-        programme, distance, *others = hit.reasons  # the matcher's order
-        assert distance.factor == "distance" and hit.score is not None  # a search's hits
+        assert hit.distance is not None and hit.score is not None  # a search's hits
         card = kept.cards.get(hit.recognition_id) or kept.card_of(hit)
-        key = (id(programme), *map(id, others), hit.available)
+        key = (id(hit.shared), hit.available)
         shared = kept.lists.get(key)
         said = (
-            kept.shared_reasons(key, (programme, *others), hit.available, words)
+            kept.shared_reasons(key, hit.shared, hit.available, words)
             if shared is None
             else shared[1]
         )
@@ -112,7 +111,7 @@ def result_cards(
                 query,
                 matches[round(hit.score * 100)],
                 # The distance first, then the others in the matcher's order.
-                "".join((distance_item.fill_kept(words=distances(distance)), said)),
+                "".join((distance_item.fill_kept(words=distances(hit.distance)), said)),
                 button,
             )
         )
