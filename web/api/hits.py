@@ -56,28 +56,28 @@ def listing(hit: WorkplaceHit) -> Listing:
     )
 
 
-def kept_listing(state: IndexState, hit: WorkplaceHit) -> Listing:
-    """`listing`, encoded once per data version (a hit of the index `state`)."""
-    kept: dict[int, Listing] = state.derive("api_listings", dict)
-    found = kept.get(hit.recognition_id)
-    if found is None:
-        if len(kept) >= MAX_LISTINGS:
-            kept.clear()
-        found = kept[hit.recognition_id] = listing(hit)
-    return found
-
-
 class HitWriter:
     """Writes the hits of one answer: in one language, with distances from one origin
-    (None: no distances) worded against the travel ceilings of `search`."""
+    (None: no distances) worded against the travel ceilings of `search`. Hits of the
+    index `state` have their listings kept for its data version; others (None) not."""
 
-    def __init__(self, language: str, origin: Origin | None, search: SearchSettings) -> None:
+    def __init__(
+        self,
+        language: str,
+        origin: Origin | None,
+        search: SearchSettings,
+        state: IndexState | None = None,
+    ) -> None:
         self._distances = wording(language).distances(origin, search)
         self._shared = _SHARED_REASONS[language]
         self._around = _AROUND_DISTANCES[language]
+        self._listings: dict[int, Listing] = (
+            {} if state is None else state.derive("api listings", dict)
+        )
 
-    def write(self, hit: WorkplaceHit, listed: Listing, more: bytes = b"") -> bytes:
+    def write(self, hit: WorkplaceHit, more: bytes = b"") -> bytes:
         """One hit as JSON, with `more` members (",..." or nothing) at its end."""
+        listed = self._listings.get(hit.recognition_id) or self._keep_listing(hit)
         if hit.distance is None:  # no origin (one workplace's own answer)
             reasons = b",".join(self._shared.get(r) for r in hit.shared)
         else:
@@ -98,6 +98,12 @@ class HitWriter:
                 b"}",
             )
         )
+
+    def _keep_listing(self, hit: WorkplaceHit) -> Listing:
+        if len(self._listings) >= MAX_LISTINGS:
+            self._listings.clear()
+        listed = self._listings[hit.recognition_id] = listing(hit)
+        return listed
 
     def _keep_around(self, shared: tuple[Reason, ...]) -> tuple[tuple[Reason, ...], bytes, bytes]:
         """The JSON of the reasons before and after a distance (the programme; the

@@ -8,7 +8,7 @@ from models.base import today_in_belgium
 from models.codecs import intake_preferences_to_json
 from web.api import schemas
 from web.api.errors import ApiError
-from web.api.hits import HitWriter, hits_array, kept_listing, listing
+from web.api.hits import HitWriter, hits_array
 from web.api.spec import route
 from web.config import get_settings
 from web.db import get_session
@@ -87,7 +87,7 @@ def search(query: schemas.SearchParams) -> Response:
         raise ParameterError("invalid_parameter", error.message, error.field) from None
     settings = get_settings().search
     page = search_workplaces(state, search_query, origin, settings.widen_ceiling_km(query.mobility))
-    writer = HitWriter(page_language(), origin, settings)
+    writer = HitWriter(page_language(), origin, settings, state)
     # The hits are written JSON (web/api/hits.py); the document's types describe them.
     answer = {
         "total": page.total,
@@ -99,7 +99,7 @@ def search(query: schemas.SearchParams) -> Response:
             "lat": origin.lat,
             "lon": origin.lon,
         },
-        "results": hits_array([writer.write(h, kept_listing(state, h)) for h in page.hits]),
+        "results": hits_array([writer.write(hit) for hit in page.hits]),
     }
     return jsonify(answer)
 
@@ -146,5 +146,5 @@ def workplace(recognition_id: int, query: schemas.WorkplaceParams) -> Response:
     }
     # A hit with two members more at its end.
     writer = HitWriter(page_language(), origin, settings)
-    hit = writer.write(detail.hit, listing(detail.hit), b"," + orjson.dumps(more)[1:-1])
+    hit = writer.write(detail.hit, b"," + orjson.dumps(more)[1:-1])
     return Response(hit, mimetype="application/json")
