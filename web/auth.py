@@ -52,7 +52,10 @@ class CookieSessions(SecureCookieSessionInterface):
     session cookie (most searches and API calls): Flask would build its signer first."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if self.get_cookie_name(app) not in request.cookies:
+        # The cookies are parsed only when the header may hold the session's.
+        raw = request.environ.get("HTTP_COOKIE", "")
+        name = self.get_cookie_name(app)
+        if name not in raw or name not in request.cookies:
             return self.session_class()
         return super().open_session(app, request)
 

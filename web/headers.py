@@ -65,13 +65,16 @@ def init_app(app: Flask) -> None:
 
 
 def _refuse_nul_characters() -> None:
-    # No text column can hold NUL (PostgreSQL refuses it): stop it at the door. Only a
-    # request that may carry a body has a form to read (parsing one costs even when it
-    # is empty).
-    values = list(request.args.values())
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        values += request.form.values()
-    if any("\x00" in value for value in values):
+    # No text column can hold NUL (PostgreSQL refuses it): stop it at the door. In a
+    # query string it can only come as "%00" (or raw), so the string is looked at
+    # before anybody parses it. Only a request that may carry a body has a form to
+    # read (parsing one costs even when it is empty).
+    query = request.environ.get("QUERY_STRING", "")
+    if "%00" in query or "\x00" in query:
+        abort(400)
+    if request.method not in ("GET", "HEAD", "OPTIONS") and any(
+        "\x00" in value for value in request.form.values()
+    ):
         abort(400)
 
 

@@ -36,6 +36,8 @@ def _asked_language() -> str:
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         return str(asked)
+    if COOKIE not in request.environ.get("HTTP_COOKIE", ""):  # no cookies to parse
+        return "nl"
     remembered = request.cookies.get(COOKIE)
     return remembered if remembered in LANGUAGES else "nl"
 

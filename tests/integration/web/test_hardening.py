@@ -236,6 +236,16 @@ def test_a_nul_in_the_search_query_is_400(client: FlaskClient) -> None:
     assert "Dit verzoek kunnen we niet verwerken" in html(response)
 
 
+def test_a_nul_in_a_parameters_name_is_400_and_the_text_percent_00_is_not_refused(
+    client: FlaskClient,
+) -> None:
+    # The query string is looked at before it is parsed: "%2500" is the text "%00".
+    assert client.get("/zoeken?programme=elektrotechnieken-duaal&x%00=1").status_code == 400
+    response = client.get("/api/v1/search?programme=elektrotechnieken-duaal&postcode=%2500")
+    assert response.status_code == 400
+    assert api_error(response)["field"] == "postcode"
+
+
 def test_a_nul_in_an_api_query_is_a_json_400(client: FlaskClient) -> None:
     response = client.get("/api/v1/search?programme=elektrotechnieken-duaal&postcode=85%00")
     assert response.status_code == 400
