@@ -79,10 +79,11 @@ class HitWriter:
         """One hit as JSON, with `more` members (",..." or nothing) at its end."""
         listed = self._listings.get(hit.recognition_id) or self._keep_listing(hit)
         if hit.distance is None:  # no origin (one workplace's own answer)
-            reasons = b",".join(self._shared.get(r) for r in hit.shared)
+            before = b',"reasons":[' + b",".join(self._shared.get(r) for r in hit.shared)
+            distance, after = b"", b"]"
         else:
             around = self._around.get(id(hit.shared)) or self._keep_around(hit.shared)
-            reasons = b"".join((around[1], self.distance(hit.distance), around[2]))
+            before, distance, after = around[1], self.distance(hit.distance), around[2]
         return b"".join(
             (
                 listed.head,
@@ -91,9 +92,9 @@ class HitWriter:
                 b"true" if hit.available else b"false",
                 listed.confirmed,
                 orjson.dumps(hit.score),
-                b',"reasons":[',
-                reasons,
-                b"]",
+                before,
+                distance,
+                after,
                 more,
                 b"}",
             )
@@ -114,8 +115,8 @@ class HitWriter:
         programme, *others = shared
         around = self._around[id(shared)] = (
             shared,
-            self._shared.get(programme) + b",",
-            b"".join(b"," + self._shared.get(r) for r in others),
+            b',"reasons":[' + self._shared.get(programme) + b",",
+            b"".join(b"," + self._shared.get(r) for r in others) + b"]",
         )
         return around
 
