@@ -459,15 +459,18 @@ class SearchEngine:
         Only the distance is a query's own: a row's other reasons depend on the day and
         the student's wishes alone, and are kept for them (`_kept_reasons`).
         """
-        rows = scored.rows[page]
+        rows = scored.rows[page].tolist()
         kept = self._kept_reasons(query)
-        new = [i for i, row in enumerate(rows.tolist()) if row not in kept]
-        if new:
+        found = [kept.get(row) for row in rows]
+        if None in found:
+            new = [i for i, shared in enumerate(found) if shared is None]
             kept.update(self._shared_reasons(scored, page[new], query))
+            found = [kept[row] for row in rows]
         # Rounded in Python as np.rint does (half to even, on the same doubles): for a
         # page's few rows, cheaper than numpy's calls.
         columns = zip(
-            rows.tolist(),
+            rows,
+            found,
             scored.distance_km[page].tolist(),
             scored.is_available[page].tolist(),
             scored.score[page].tolist(),
@@ -476,8 +479,7 @@ class SearchEngine:
         )
         w_d, mobility = self.weights.distance, query.mobility
         matches = []
-        for row, distance, available, score, s_dist in columns:
-            rid, shared = kept[row]
+        for row, (rid, shared), distance, available, score, s_dist in columns:
             matches.append(
                 Match(
                     row,

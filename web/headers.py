@@ -30,12 +30,12 @@ class AddHeaders:
 
     def __init__(self, app: WsgiApp, headers: list[tuple[str, str]]) -> None:
         self.app = app
-        self.headers = headers
+        self.headers = [(name.lower(), (name, value)) for name, value in headers]
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower(): i for i, (name, _value) in enumerate(headers)}
-            headers.extend(h for h in self.headers if h[0].lower() not in present)
+            headers.extend(h for name, h in self.headers if name not in present)
             vary = present.get("vary")
             if vary is None:
                 headers.append(("Vary", "Cookie"))

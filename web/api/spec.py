@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast, get_args
 
 from flask import request
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 from pydantic_core import ErrorDetails
 
@@ -130,7 +131,7 @@ Body = TypeVar("Body", bound=BaseModel)
 
 def read_query(model: type[Params]) -> Params:
     """Validate the query string; a blank value is a value, refused like any bad one."""
-    fields = model.model_fields
+    fields = _fields_of(model)
     # The parameters given (a handful), not every one the route knows; the first value
     # of a repeated one counts.
     raw = {name: value for name, value in request.args.items() if name in fields}
@@ -142,6 +143,12 @@ def read_query(model: type[Params]) -> Params:
     except ValidationError as error:
         code, message, where = explain(error.errors(include_url=False)[0], model, "query")
         raise ParameterError(code, message, where) from None
+
+
+@functools.cache
+def _fields_of(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    # pydantic makes `model_fields` a property that warns on instances: slow to read.
+    return model.model_fields
 
 
 def read_body(model: type[Body]) -> Body:
