@@ -1,14 +1,14 @@
 """GET /api/v1/search and GET /api/v1/workplaces/<id>: public, no student data."""
 
 import orjson
-from flask import Response, jsonify
+from flask import Response
 
 from matcher import InvalidQueryError, SearchQuery, StudentWishes, UnknownPostcodeError
 from models.base import today_in_belgium
 from models.codecs import intake_preferences_to_json
 from web.api import schemas
 from web.api.errors import ApiError
-from web.api.hits import HitWriter, hits_array
+from web.api.hits import HitWriter
 from web.api.spec import route
 from web.config import get_settings
 from web.db import get_session
@@ -88,20 +88,22 @@ def search(query: schemas.SearchParams) -> Response:
     settings = get_settings().search
     page = search_workplaces(state, search_query, origin, settings.widen_ceiling_km(query.mobility))
     writer = HitWriter(page_language(), origin, settings, state)
-    # The hits are written JSON (web/api/hits.py); the document's types describe them.
-    answer = {
-        "total": page.total,
-        "radius_km": page.radius_km,
-        "widened": page.widened,
-        "origin": {
-            "postcode": origin.postcode,
-            "municipality": origin.municipality,
-            "lat": origin.lat,
-            "lon": origin.lon,
+    # The hits are written JSON (web/api/hits.py); schemas.SearchResult describes them.
+    answer = writer.answer(
+        {
+            "total": page.total,
+            "radius_km": page.radius_km,
+            "widened": page.widened,
+            "origin": {
+                "postcode": origin.postcode,
+                "municipality": origin.municipality,
+                "lat": origin.lat,
+                "lon": origin.lon,
+            },
         },
-        "results": hits_array([writer.write(hit) for hit in page.hits]),
-    }
-    return jsonify(answer)
+        page.hits,
+    )
+    return Response(answer, mimetype="application/json")
 
 
 @route(

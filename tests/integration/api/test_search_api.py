@@ -286,6 +286,13 @@ def test_a_change_shows_in_the_next_search(
     assert workplaces["full"] in ids_of(search(client, postcode="8500"))
 
 
+def test_a_search_that_finds_nothing_answers_an_empty_list(
+    client: FlaskClient, workplaces: dict[str, int]
+) -> None:
+    body = search(client, lat=50.5, lon=5.5, radius_km=1)
+    assert (body["total"], body["results"], body["widened"]) == (0, [], False)
+
+
 def test_a_hit_shows_its_company_as_it_is_now_whatever_it_is_called(
     app: Flask, client: FlaskClient, workplaces: dict[str, int]
 ) -> None:
