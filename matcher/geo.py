@@ -214,14 +214,15 @@ class GeoIndex:
             * 1000.0
         )
         keys = self.key_[first:last]
-        starts = np.searchsorted(keys, bands + (lon - dlon + 180.0), side="left")
-        ends = np.searchsorted(keys, bands + (lon + dlon + 180.0), side="right")
+        # Arrays' own methods rather than numpy's functions: those wrap them in Python.
+        starts = keys.searchsorted(bands + (lon - dlon + 180.0), side="left")
+        ends = keys.searchsorted(bands + (lon + dlon + 180.0), side="right")
         lengths = ends - starts
         n = int(lengths.sum())
         if n == 0:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
         # Concatenate the slices [start, end) without a Python loop.
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        offsets = (starts - lengths.cumsum() + lengths).repeat(lengths)
         candidates = offsets + np.arange(n) + first
         phi = math.radians(lat)
         half_dphi = (self.lat_rad_[candidates] - phi) * 0.5

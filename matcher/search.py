@@ -447,10 +447,11 @@ class SearchEngine:
             key += demerit * (_DISTANCE_SPAN * n_rows)
         needed = min(n, query.offset + query.limit)
         if needed < n:
-            head = np.argpartition(key, needed - 1)[:needed]
-            order = head[np.argsort(key[head])]
+            # Arrays' own methods rather than numpy's functions: those wrap them in Python.
+            head = key.argpartition(needed - 1)[:needed]
+            order = head[key[head].argsort()]
         else:
-            order = np.argsort(key)
+            order = key.argsort()
         return order[query.offset : needed]
 
     def _explain(self, scored: _Scored, page: Rows, query: SearchQuery) -> tuple[Match, ...]:
