@@ -23,10 +23,13 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, timeout_s: float = 5.0, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, timeout_s: float = 5.0, statement_limit_s: float | None = None, **kwargs: Any
+) -> Engine:
     """Create an engine that waits at most `timeout_s` to connect, for a pooled
-    connection, or for a lock; on SQLite, enforce foreign keys and let readers and a
-    writer coexist.
+    connection, or for a lock; on PostgreSQL, that cuts statements short after
+    `statement_limit_s` (None: no limit); on SQLite, enforce foreign keys and let
+    readers and a writer coexist.
 
     Statement parameters never appear in logs or error messages: they hold people's
     e-mail addresses and names.
@@ -36,10 +39,13 @@ def make_engine(url: str, timeout_s: float = 5.0, **kwargs: Any) -> Engine:
     if url.startswith("postgresql"):
         waits_ms = int(timeout_s * 1000)
         options["pool_timeout"] = timeout_s
+        settings = f"-c lock_timeout={waits_ms}"
+        if statement_limit_s is not None:
+            settings += f" -c statement_timeout={int(statement_limit_s * 1000)}"
         options["connect_args"] = {
             # libpq counts whole seconds and takes anything under 2 as 2.
             "connect_timeout": max(2, math.ceil(timeout_s)),
-            "options": f"-c lock_timeout={waits_ms}",
+            "options": settings,
         }
     engine = create_engine(url, **{**options, **kwargs})
     if engine.dialect.name == "sqlite":

@@ -37,17 +37,19 @@ def init_app(app: Flask) -> None:
     url = settings.database_url
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, timeout_s=settings.database_timeout_seconds, pool_pre_ping=True)
+    timeout_s = settings.database_timeout_seconds
+    engine = make_engine(url, timeout_s=timeout_s, statement_limit_s=timeout_s, pool_pre_ping=True)
     if engine.dialect.name == "postgresql":
-        limit_ms = int(settings.database_timeout_seconds * 1000)
 
-        def limit_statements(connection: Connection) -> None:
-            # A page must not wait on a slow statement; jobs, commands and the search
-            # index's background builds (no request) may take their time.
-            if has_request_context():
-                connection.exec_driver_sql(f"SET LOCAL statement_timeout = {limit_ms}")
+        def lift_statement_limit(connection: Connection) -> None:
+            # A page must not wait on a slow statement: every connection has the limit
+            # (not set per transaction: a round trip more for every page). Jobs,
+            # commands and the search index's background builds (no request) may take
+            # their time.
+            if not has_request_context():
+                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
 
-        event.listen(engine, "begin", limit_statements)
+        event.listen(engine, "begin", lift_statement_limit)
     database = Database(engine)
     app.extensions[EXTENSION_KEY] = database
     app.teardown_appcontext(lambda _exc: database.session.remove())
