@@ -564,6 +564,9 @@ def test_suggestions_leave_out_what_the_student_went_through(
     assert "nog geen voorstellen" in suggestions
     assert f"/school/leerlingen/{lotte}/voorstellen/{world.recognition_id}" in suggestions
     assert "km van" in suggestions  # the reasons, worded as in the public search
+    # Each suggestion says its distance once, the same in its summary and its reason.
+    distances = re.findall(r"<span>([\d,]+) km</span>.*?<li>([\d,]+) km van", suggestions, re.S)
+    assert distances and all(shown == said for shown, said in distances), distances
     # Her proposals, with their state and the company's answer.
     proposals = page[page.index('id="voorstellen"') : page.index('id="suggesties"')]
     assert "afgewezen door het bedrijf" in proposals
