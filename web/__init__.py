@@ -39,6 +39,8 @@ from web.config import EXTENSION_KEY, load_settings, settings_from_os
 from web.params import Request
 from web.services.search_index import IndexNotReadyError
 
+MAX_SYNC = 1000  # functions App keeps the answer for; past this it starts afresh
+
 
 class App(Flask):
     """Flask, keeping whether a hook or view needs an event loop: Flask asks it of every
@@ -55,9 +57,6 @@ class App(Flask):
                 self._sync.clear()
             sync = self._sync[func] = super().ensure_sync(func)
         return sync
-
-
-MAX_SYNC = 1000
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

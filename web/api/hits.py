@@ -25,6 +25,10 @@ MAX_LISTINGS = 50_000  # listings kept per data version; past this the memory st
 MAX_AROUND = 50_000  # hits' shared reasons kept joined, per language; likewise
 
 
+# The reasons other than a distance, and their JSON before and after the distance's.
+Around = tuple[tuple[Reason, ...], bytes, bytes]
+
+
 class Listing(NamedTuple):
     """A hit's JSON that is its workplace's, around the places for the search's values."""
 
@@ -59,8 +63,9 @@ def listing(hit: WorkplaceHit) -> Listing:
 
 class HitWriter:
     """Writes the hits of one answer: in one language, with distances from one origin
-    (None: no distances) worded against the travel ceilings of `search`. Hits of the
-    index `state` have their listings kept for its data version; others (None) not."""
+    (None: no distances) worded against the travel ceilings of `search`. For hits of
+    the index `state`, listings are kept for its data version and joined reasons for
+    its engine; for others (None), nothing is kept."""
 
     def __init__(
         self,
@@ -71,7 +76,9 @@ class HitWriter:
     ) -> None:
         self._distances = wording(language).distances(origin, search)
         self._shared = _SHARED_REASONS[language]
-        self._around = _AROUND_DISTANCES[language]
+        # Without an index (one workplace's answer, explained by an engine of its own),
+        # nothing another answer could use is kept.
+        self._around = {} if state is None else _AROUND_DISTANCES[language]
         self._listings: dict[int, Listing] = (
             {} if state is None else state.derive("api listings", dict)
         )
@@ -102,7 +109,7 @@ class HitWriter:
             distance, after = b"", b"]"
         else:
             around = self._around.get(id(hit.shared)) or self._keep_around(hit.shared)
-            before, distance, after = around[1], self.distance(hit.distance), around[2]
+            before, distance, after = around[1], self._distance(hit.distance), around[2]
         return (
             listed.head,
             orjson.dumps(hit.distance_km),
@@ -123,7 +130,7 @@ class HitWriter:
         listed = self._listings[hit.recognition_id] = listing(hit)
         return listed
 
-    def _keep_around(self, shared: tuple[Reason, ...]) -> tuple[tuple[Reason, ...], bytes, bytes]:
+    def _keep_around(self, shared: tuple[Reason, ...]) -> Around:
         """The JSON of the reasons before and after a distance (the programme; the
         others), joined once; kept with the reasons, so that no other object can have
         their identity meanwhile."""
@@ -137,7 +144,7 @@ class HitWriter:
         )
         return around
 
-    def distance(self, reason: Reason) -> bytes:
+    def _distance(self, reason: Reason) -> bytes:
         """A distance's reason: every hit's own."""
         return orjson.dumps(
             {
@@ -184,6 +191,4 @@ def _shared_reasons(language: str) -> ByReason[bytes]:
 # The reasons the matcher shares, as finished JSON per language, made once each; and
 # those of a hit around its distance, joined, by the identity of the matcher's tuple.
 _SHARED_REASONS = {language: _shared_reasons(language) for language in LANGUAGES}
-_AROUND_DISTANCES: dict[str, dict[int, tuple[tuple[Reason, ...], bytes, bytes]]] = {
-    language: {} for language in LANGUAGES
-}
+_AROUND_DISTANCES: dict[str, dict[int, Around]] = {language: {} for language in LANGUAGES}
