@@ -8,16 +8,16 @@ twenty hits, so each of those pieces is encoded once, and only what is the searc
 hit. Every piece is orjson's own output, so a hit is the same JSON as one encoded whole.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import orjson
 
-from matcher import Check, Reason
+from matcher import Check, Match, Reason
 from web.i18n import LANGUAGES
 from web.reasons import ByReason, Wording, wording
-from web.services.search import Origin, WorkplaceHit
+from web.services.search import Origin, WorkplaceHit, workplace_hits
 from web.services.search_index import IndexState
 from web.settings import SearchSettings
 
@@ -63,9 +63,10 @@ def listing(hit: WorkplaceHit) -> Listing:
 
 class HitWriter:
     """Writes the hits of one answer: in one language, with distances from one origin
-    (None: no distances) worded against the travel ceilings of `search`. For hits of
-    the index `state`, listings are kept for its data version and joined reasons for
-    its engine; for others (None), nothing is kept."""
+    (None: no distances) worded against the travel ceilings of `search`. A search's
+    matches are written against the index `state` they were ranked with, keeping
+    listings for its data version and joined reasons for its engine; one workplace's
+    hit (no `state`) keeps nothing."""
 
     def __init__(
         self,
@@ -76,6 +77,7 @@ class HitWriter:
     ) -> None:
         self._distances = wording(language).distances(origin, search)
         self._shared = _SHARED_REASONS[language]
+        self._state = state
         # Without an index (one workplace's answer, explained by an engine of its own),
         # nothing another answer could use is kept.
         self._around = {} if state is None else _AROUND_DISTANCES[language]
@@ -85,50 +87,88 @@ class HitWriter:
 
     def write(self, hit: WorkplaceHit, more: bytes = b"") -> bytes:
         """One hit as JSON, with `more` members (",..." or nothing) at its end."""
-        return b"".join(self._pieces(hit, more))
+        parts: list[bytes] = []
+        self._add(
+            parts,
+            listing(hit),
+            hit.distance_km,
+            hit.available,
+            hit.score,
+            hit.distance,
+            hit.shared,
+        )
+        parts += (more, b"}")
+        return b"".join(parts)
 
-    def answer(self, fields: Mapping[str, Any], hits: Iterable[WorkplaceHit]) -> bytes:
-        """The JSON object of `fields` (at least one) and `results`: the hits, written.
+    def answer(self, fields: Mapping[str, Any], matches: Sequence[Match]) -> bytes:
+        """The JSON object of `fields` (at least one) and `results`: the matches of the
+        index's engine, written as hits.
 
-        Put together in one join: the twenty hits' pieces are copied once."""
+        Put together in one join: the twenty hits' pieces are copied once. A match
+        needs no hit of its own: its workplace's listing is kept, written."""
         head = orjson.dumps(fields)
         assert head != b"{}"  # the results follow a member
         parts = [head[:-1], b',"results":[']
         comma = b""
-        for hit in hits:
+        add = self._add
+        for match, kept in zip(matches, self._listed(matches), strict=True):
             parts.append(comma)
-            parts.extend(self._pieces(hit))
+            add(
+                parts,
+                kept,
+                match.distance_km,
+                match.is_available,
+                match.score,
+                match.distance,
+                match.shared,
+            )
+            parts.append(b"}")
             comma = b","
         parts.append(b"]}")
         return b"".join(parts)
 
-    def _pieces(self, hit: WorkplaceHit, more: bytes = b"") -> tuple[bytes, ...]:
-        listed = self._listings.get(hit.recognition_id) or self._keep_listing(hit)
-        if hit.distance is None:  # no origin (one workplace's own answer)
-            before = b',"reasons":[' + b",".join(self._shared.get(r) for r in hit.shared)
-            distance, after = b"", b"]"
-        else:
-            around = self._around.get(id(hit.shared)) or self._keep_around(hit.shared)
-            before, distance, after = around[1], self._distance(hit.distance), around[2]
-        return (
-            listed.head,
-            orjson.dumps(hit.distance_km),
-            listed.places,
-            b"true" if hit.available else b"false",
-            listed.confirmed,
-            orjson.dumps(hit.score),
-            before,
-            distance,
-            after,
-            more,
-            b"}",
-        )
+    def _listed(self, matches: Sequence[Match]) -> list[Listing]:
+        """The matches' listings, kept for the data version; the new ones read at once."""
+        assert self._state is not None  # matches are ranked with an index
+        listings = self._listings
+        found = [listings.get(m.recognition_id) for m in matches]
+        if None not in found:
+            return cast(list[Listing], found)
+        new = [m for m, listed in zip(matches, found, strict=True) if listed is None]
+        made = {h.recognition_id: listing(h) for h in workplace_hits(self._state, new)}
+        if len(listings) >= MAX_LISTINGS:
+            listings.clear()
+        listings.update(made)
+        return [listed or made[m.recognition_id] for m, listed in zip(matches, found, strict=True)]
 
-    def _keep_listing(self, hit: WorkplaceHit) -> Listing:
-        if len(self._listings) >= MAX_LISTINGS:
-            self._listings.clear()
-        listed = self._listings[hit.recognition_id] = listing(hit)
-        return listed
+    def _add(
+        self,
+        parts: list[bytes],
+        listed: Listing,
+        distance_km: float | None,
+        available: bool,
+        score: float | None,
+        distance: Reason | None,
+        shared: tuple[Reason, ...],
+    ) -> None:
+        """Append a hit's pieces, all but its closing brace, to `parts`."""
+        if distance is None:  # no origin (one workplace's own answer)
+            before = b',"reasons":[' + b",".join(self._shared.get(r) for r in shared)
+            written, after = b"", b"]"
+        else:
+            around = self._around.get(id(shared)) or self._keep_around(shared)
+            before, written, after = around[1], self._distance(distance), around[2]
+        parts += (
+            listed.head,
+            orjson.dumps(distance_km),
+            listed.places,
+            b"true" if available else b"false",
+            listed.confirmed,
+            orjson.dumps(score),
+            before,
+            written,
+            after,
+        )
 
     def _keep_around(self, shared: tuple[Reason, ...]) -> Around:
         """The JSON of the reasons before and after a distance (the programme; the

@@ -20,7 +20,7 @@ from web.services.search import (
     find_workplace,
     origin_from_point,
     origin_from_postcode,
-    search_workplaces,
+    rank_workplaces,
 )
 
 
@@ -86,14 +86,14 @@ def search(query: schemas.SearchParams) -> Response:
     except InvalidQueryError as error:
         raise ParameterError("invalid_parameter", error.message, error.field) from None
     settings = get_settings().search
-    page = search_workplaces(state, search_query, origin, settings.widen_ceiling_km(query.mobility))
+    ranked = rank_workplaces(state, search_query, settings.widen_ceiling_km(query.mobility))
     writer = HitWriter(page_language(), origin, settings, state)
     # The hits are written JSON (web/api/hits.py); schemas.SearchResult describes them.
     answer = writer.answer(
         {
-            "total": page.total,
-            "radius_km": page.radius_km,
-            "widened": page.widened,
+            "total": ranked.total,
+            "radius_km": ranked.radius_km,
+            "widened": ranked.widened,
             "origin": {
                 "postcode": origin.postcode,
                 "municipality": origin.municipality,
@@ -101,7 +101,7 @@ def search(query: schemas.SearchParams) -> Response:
                 "lon": origin.lon,
             },
         },
-        page.hits,
+        ranked.matches,
     )
     return Response(answer, mimetype="application/json")
 

@@ -17,6 +17,7 @@ from matcher import (
     Place,
     Reason,
     SearchQuery,
+    SearchResult,
     WorkplaceRecord,
     WorkplaceSnapshot,
     haversine_km,
@@ -206,7 +207,7 @@ MAX_LISTINGS = 50_000  # workplaces' listings kept per data version; past this, 
 Listing = tuple[tuple[int, str, int, str, str, float, float, str, str], int, datetime | None]
 
 
-def _hits(
+def workplace_hits(
     state: IndexState, matches: Sequence[Match], *, with_distance: bool = True
 ) -> list[WorkplaceHit]:
     """The matches as hits. A workplace's listing (its company, site and programme, its
@@ -286,9 +287,9 @@ def _listings(state: IndexState, new: list[int]) -> dict[int, Listing]:
     return listings
 
 
-def search_workplaces(
-    state: IndexState, query: SearchQuery, origin: Origin, widen_ceiling_km: float | None = None
-) -> SearchPage:
+def rank_workplaces(
+    state: IndexState, query: SearchQuery, widen_ceiling_km: float | None = None
+) -> SearchResult:
     """Rank the workplaces for a query with an index (the process's current one).
 
     `widen_ceiling_km` stops widening sooner than the engine would (the ceiling of the
@@ -296,13 +297,20 @@ def search_workplaces(
     """
     if widen_ceiling_km is not None and query.widen:  # a ceiling only stops widening
         query = replace(query, max_widen_km=widen_ceiling_km)
-    result = state.engine.search(query)
+    return state.engine.search(query)
+
+
+def search_workplaces(
+    state: IndexState, query: SearchQuery, origin: Origin, widen_ceiling_km: float | None = None
+) -> SearchPage:
+    """Rank the workplaces for a query (see `rank_workplaces`), as hits."""
+    result = rank_workplaces(state, query, widen_ceiling_km)
     return SearchPage(
         total=result.total,
         radius_km=result.radius_km,
         widened=result.widened,
         origin=origin,
-        hits=_hits(state, result.matches),
+        hits=workplace_hits(state, result.matches),
     )
 
 
@@ -344,5 +352,5 @@ def find_workplace(
         query = replace(query, lat=record.lat, lon=record.lon)
     name, street, email, phone, website = row[17:]
     state = IndexState(0, engine, {record.programme: name or record.programme})
-    (hit,) = _hits(state, [engine.explain(0, query)], with_distance=has_origin)
+    (hit,) = workplace_hits(state, [engine.explain(0, query)], with_distance=has_origin)
     return WorkplaceDetail(hit, origin, street, record.preferences, email, phone, website)

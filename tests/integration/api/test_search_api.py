@@ -213,6 +213,18 @@ def test_paging(client: FlaskClient, workplaces: dict[str, int]) -> None:
     assert pages == [[everything[0]], [everything[1]], [everything[2]], []]
 
 
+def test_hits_written_before_read_as_new_ones(
+    client: FlaskClient, workplaces: dict[str, int]
+) -> None:
+    # The API keeps each workplace's written listing: the second search mixes one kept
+    # with new ones, the third has all of them kept.
+    first = search(client, postcode="8500", limit=1)["results"]
+    mixed = search(client, postcode="8500")["results"]
+    kept = search(client, postcode="8500")["results"]
+    assert len(mixed) >= 3
+    assert mixed[:1] == first and kept == mixed
+
+
 def test_widening_only_when_asked_and_said(client: FlaskClient, workplaces: dict[str, int]) -> None:
     narrow = search(client, postcode="8500", radius_km=1, limit=3)
     assert narrow["widened"] is False and narrow["radius_km"] == 1 and narrow["total"] == 1
