@@ -11,7 +11,7 @@ from web.api.errors import ApiError
 from web.api.hits import HitWriter
 from web.api.spec import route
 from web.config import get_settings
-from web.db import get_session
+from web.db import single_read
 from web.i18n import page_language
 from web.params import ParameterError
 from web.resources import get_gazetteer, get_search_index
@@ -132,7 +132,8 @@ def workplace(recognition_id: int, query: schemas.WorkplaceParams) -> Response:
         wishes=student_wishes(query),
     )
     settings = get_settings().search
-    detail = find_workplace(get_session(), recognition_id, explain_query, origin, settings, day)
+    with single_read() as connection:
+        detail = find_workplace(connection, recognition_id, explain_query, origin, settings, day)
     if detail is None:
         raise ApiError(404, "not_found", "no recognised workplace with this id")
     more: dict[str, object] = {

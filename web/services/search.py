@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from matcher import (
@@ -326,7 +326,7 @@ class WorkplaceDetail:
 
 
 def find_workplace(
-    session: Session,
+    connection: Connection,
     recognition_id: int,
     query: SearchQuery,
     origin: Origin | None,
@@ -335,12 +335,13 @@ def find_workplace(
 ) -> WorkplaceDetail | None:
     """Return one public workplace, explained for the query; None if not public.
 
-    Read from the database, not the index, so it is exact even right after a change.
-    Without an origin the distance factor is left out and there is no total score.
+    Read from the database, not the index, so it is exact even right after a change:
+    in one statement, which needs no transaction (`web.db.single_read`). Without an
+    origin the distance factor is left out and there is no total score.
     """
     if not 0 < recognition_id <= MAX_ID:
         return None
-    row = session.execute(_ONE_WORKPLACE, {"recognition_id": recognition_id}).one_or_none()
+    row = connection.execute(_ONE_WORKPLACE, {"recognition_id": recognition_id}).one_or_none()
     if row is None:
         return None
     record = _record(row)

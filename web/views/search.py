@@ -25,7 +25,7 @@ from models.enums import Role
 from models.rules import age_on
 from web.auth import me
 from web.config import get_settings
-from web.db import get_session
+from web.db import get_session, single_read
 from web.filters import page_words
 from web.i18n import LANGUAGES, page_language
 from web.links import search_args
@@ -318,9 +318,10 @@ def workplace(recognition_id: int) -> str:
         query, origin = read_explain_query(day)
     except ParameterError:  # a mangled link still shows the workplace, without distance
         query, origin = SearchQuery(programme="", lat=0.0, lon=0.0, day=day), None
-    detail = find_workplace(
-        get_session(), recognition_id, query, origin, get_settings().search, day
-    )
+    with single_read() as connection:
+        detail = find_workplace(
+            connection, recognition_id, query, origin, get_settings().search, day
+        )
     if detail is None:
         abort(404)
     state = get_search_index().current()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from psycopg.pq import TransactionStatus
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from models.reference_data import sync_reference_data
 from tests import factories
 from tests.clients import login, post
 from web import create_app
-from web.db import get_db, get_session, unit_of_work
+from web.db import get_db, get_session, single_read, unit_of_work
 from web.logs import redact
 from web.resources import get_search_index
 from web.services.search_index import IndexNotReadyError, IndexState, SearchIndex
@@ -55,6 +56,9 @@ def hanging_server() -> Iterator[int]:
     for connection in accepted:
         connection.close()
     listener.close()
+
+
+IDLE, INTRANS = TransactionStatus.IDLE, TransactionStatus.INTRANS
 
 
 def closed_port() -> int:
@@ -125,6 +129,28 @@ def test_the_first_index_build_is_not_cut_short_by_a_page_statement_limit(
         assert index.current().version >= 0
         with pytest.raises(OperationalError, match="statement timeout"):
             get_session().execute(text("SELECT pg_sleep(1)"))  # a page's own statement is cut
+    with app.app_context():
+        get_db().engine.dispose()
+
+
+def test_a_single_read_leaves_no_transaction_and_keeps_the_statement_limit(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("autocommit reads are PostgreSQL's")
+    app = app_on(database_url, DATABASE_TIMEOUT_SECONDS=0.5)
+    with app.test_request_context("/werkplekken/1"):
+        with single_read() as connection:
+            assert connection.execute(text("SELECT 1")).scalar_one() == 1
+            # Nothing open on the server: no BEGIN was sent, no ROLLBACK will be.
+            assert connection.connection.driver_connection.info.transaction_status == IDLE
+            with pytest.raises(OperationalError, match="statement timeout"):
+                connection.execute(text("SELECT pg_sleep(1)"))
+        # The request's own session still works in a transaction, on a pooled connection
+        # given back as it was.
+        session = get_session()
+        session.execute(text("SELECT 1"))
+        assert session.connection().connection.driver_connection.info.transaction_status == INTRANS
     with app.app_context():
         get_db().engine.dispose()
 
