@@ -32,6 +32,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _US_PER_S = 1_000_000
 _S_PER_DAY = 86_400
+_FEW_MOMENTS = 16  # `local_days` works out fewer one by one
 SHOWN_COLUMNS = (
     "recognition_id",
     "n_places",
@@ -357,8 +358,20 @@ def local_days(moments_us: Ints, tz: tzinfo) -> Ints32:
     """Return the day ordinal in `tz` of each moment (`NO_DAY` for `NO_MOMENT`).
 
     The offset from UTC is looked up once per UTC day, not per moment; the rare day on
-    which it changes (daylight saving time) is worked out moment by moment.
+    which it changes (daylight saving time) is worked out moment by moment. A handful of
+    moments (one workplace's page) are worked out one by one: numpy's fixed costs would
+    outweigh them.
     """
+    if len(moments_us) <= _FEW_MOMENTS:
+        return np.array(
+            [
+                NO_DAY
+                if us == NO_MOMENT
+                else datetime.fromtimestamp(us // _US_PER_S, tz).toordinal()
+                for us in moments_us.tolist()
+            ],
+            dtype=np.int32,
+        )
     days = np.full(len(moments_us), NO_DAY, dtype=np.int32)
     known = moments_us != NO_MOMENT
     seconds = moments_us[known] // _US_PER_S

@@ -186,6 +186,10 @@ def test_local_days_follow_the_calendar_across_daylight_saving_time() -> None:
     expected = [NO_DAY if m is None else m.astimezone(BRUSSELS).date().toordinal() for m in moments]
     us = np.array([moment_us(m) for m in moments], dtype=np.int64)
     assert local_days(us, BRUSSELS).tolist() == expected
+    # A few moments at a time (a workplace's page) are worked out one by one, alike.
+    assert [local_days(us[i : i + 3], BRUSSELS).tolist() for i in range(0, len(us), 3)] == [
+        expected[i : i + 3] for i in range(0, len(us), 3)
+    ]
     assert date(2026, 3, 30).toordinal() in expected  # 22:30 UTC on the 29th
     in_utc = [NO_DAY if m is None else m.date().toordinal() for m in moments]
     assert local_days(us, UTC).tolist() == in_utc
