@@ -81,9 +81,6 @@ class HitWriter:
         # Without an index (one workplace's answer, explained by an engine of its own),
         # nothing another answer could use is kept.
         self._around = {} if state is None else _AROUND_DISTANCES[language]
-        self._listings: dict[int, Listing] = (
-            {} if state is None else state.derive("api listings", dict)
-        )
 
     def write(self, hit: WorkplaceHit, more: bytes = b"") -> bytes:
         """One hit as JSON, with `more` members (",..." or nothing) at its end."""
@@ -130,7 +127,7 @@ class HitWriter:
     def _listed(self, matches: Sequence[Match]) -> list[Listing]:
         """The matches' listings, kept for the data version; the new ones read at once."""
         assert self._state is not None  # matches are ranked with an index
-        listings = self._listings
+        listings: dict[int, Listing] = self._state.derive("api listings", dict)
         found = [listings.get(m.recognition_id) for m in matches]
         if None not in found:
             return cast(list[Listing], found)

@@ -111,35 +111,37 @@ def test_readyz_is_ready_once_the_database_answers_and_the_index_is_built(app: F
     assert answer.get_json()["status"] == "ready"
 
 
-def test_the_first_index_build_is_not_cut_short_by_a_page_statement_limit(
-    database_url: str,
-) -> None:
+@pytest.fixture
+def limited_app(database_url: str) -> Iterator[Flask]:
+    """An app on PostgreSQL whose pages' statements are cut short after 0.5 s."""
     if not database_url.startswith("postgresql"):
-        pytest.skip("statement limits are PostgreSQL's")
+        pytest.skip("statement limits and autocommit reads are PostgreSQL's")
     app = app_on(database_url, DATABASE_TIMEOUT_SECONDS=0.5)
+    yield app
+    with app.app_context():
+        get_db().engine.dispose()
 
+
+def test_the_first_index_build_is_not_cut_short_by_a_page_statement_limit(
+    limited_app: Flask,
+) -> None:
     def slow_build(session: Session, version: int) -> IndexState:
         session.execute(text("SELECT pg_sleep(1)"))  # longer than a page's statements may run
         return IndexState(version, SearchSettings().new_engine(), {})
 
-    with app.test_request_context("/zoeken"):
+    with limited_app.test_request_context("/zoeken"):
         index = SearchIndex(
             build=slow_build, session_factory=get_db().session_factory, background=True
         )
         assert index.current().version >= 0
         with pytest.raises(OperationalError, match="statement timeout"):
             get_session().execute(text("SELECT pg_sleep(1)"))  # a page's own statement is cut
-    with app.app_context():
-        get_db().engine.dispose()
 
 
 def test_a_single_read_leaves_no_transaction_and_keeps_the_statement_limit(
-    database_url: str,
+    limited_app: Flask,
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("autocommit reads are PostgreSQL's")
-    app = app_on(database_url, DATABASE_TIMEOUT_SECONDS=0.5)
-    with app.test_request_context("/werkplekken/1"):
+    with limited_app.test_request_context("/werkplekken/1"):
         with single_read() as connection:
             assert connection.execute(text("SELECT 1")).scalar_one() == 1
             # Nothing open on the server: no BEGIN was sent, no ROLLBACK will be.
@@ -151,8 +153,6 @@ def test_a_single_read_leaves_no_transaction_and_keeps_the_statement_limit(
         session = get_session()
         session.execute(text("SELECT 1"))
         assert session.connection().connection.driver_connection.info.transaction_status == INTRANS
-    with app.app_context():
-        get_db().engine.dispose()
 
 
 def test_a_bulk_read_that_fails_in_the_driver_is_a_database_error(
