@@ -132,8 +132,12 @@ def workplace(recognition_id: int, query: schemas.WorkplaceParams) -> Response:
         wishes=student_wishes(query),
     )
     settings = get_settings().search
+    # The index explains the workplace once it is built; until then the row alone does.
+    state = get_search_index().current_if_built()
     with single_read() as connection:
-        detail = find_workplace(connection, recognition_id, explain_query, origin, settings, day)
+        detail = find_workplace(
+            connection, recognition_id, explain_query, origin, settings, day, state
+        )
     if detail is None:
         raise ApiError(404, "not_found", "no recognised workplace with this id")
     more: dict[str, object] = {

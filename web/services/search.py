@@ -26,6 +26,7 @@ from models import Company, Postcode, Programme, Recognition, Site
 from models.base import BELGIUM, MAX_ID
 from models.enums import RecognitionStatus
 from models.rules import offered_free_places
+from models.versioning import DataVersion
 from web.services.overview import overview_on
 from web.services.search_index import IndexState, ProgrammeListing
 from web.services.workplace_columns import load_snapshot
@@ -83,11 +84,18 @@ def _record(r: Sequence[Any]) -> WorkplaceRecord:
     )
 
 
-# One workplace's record and what its page shows besides, in one query. Built once:
-# building the statement costs as much as running it.
+# One workplace's record, what its page shows besides and the data version, in one
+# query. Built once: building the statement costs as much as running it.
 _ONE_WORKPLACE = (
     _workplace_rows()
-    .add_columns(Programme.name, Site.street, Company.email, Company.phone, Company.website)
+    .add_columns(
+        Programme.name,
+        Site.street,
+        Company.email,
+        Company.phone,
+        Company.website,
+        select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery(),
+    )
     .where(Recognition.id == bindparam("recognition_id"))
 )
 
@@ -332,26 +340,48 @@ def find_workplace(
     origin: Origin | None,
     search: SearchSettings,
     day: date,
+    state: IndexState | None = None,
 ) -> WorkplaceDetail | None:
     """Return one public workplace, explained for the query; None if not public.
 
     Read from the database, not the index, so it is exact even right after a change:
-    in one statement, which needs no transaction (`web.db.single_read`). Without an
-    origin the distance factor is left out and there is no total score.
+    in one statement, which needs no transaction (`web.db.single_read`). That statement
+    also reads the data version: where `state` (the process's index) is at that very
+    version, its row holds the same values, and it explains the workplace; otherwise
+    an engine is fitted on the row just read. Without an origin the distance factor is
+    left out and there is no total score.
     """
     if not 0 < recognition_id <= MAX_ID:
         return None
     row = connection.execute(_ONE_WORKPLACE, {"recognition_id": recognition_id}).one_or_none()
     if row is None:
         return None
-    record = _record(row)
-    if record.valid_until <= day:
+    valid_until, preferences = row[10], row[16]
+    if valid_until <= day:
         return None
-    engine = search.new_engine().fit(WorkplaceSnapshot([record], tz=BELGIUM))
+    name, street, email, phone, website, version = row[17:]
     has_origin = origin is not None
+    indexed = _indexed_row(state, version, recognition_id)
+    if state is None or indexed is None:
+        record = _record(row)
+        engine = search.new_engine().fit(WorkplaceSnapshot([record], tz=BELGIUM))
+        state, indexed = IndexState(0, engine, {record.programme: name or record.programme}), 0
+    snap = state.engine.snapshot_
     if not has_origin:
-        query = replace(query, lat=record.lat, lon=record.lon)
-    name, street, email, phone, website = row[17:]
-    state = IndexState(0, engine, {record.programme: name or record.programme})
-    (hit,) = workplace_hits(state, [engine.explain(0, query)], with_distance=has_origin)
-    return WorkplaceDetail(hit, origin, street, record.preferences, email, phone, website)
+        query = replace(query, lat=float(snap.lat[indexed]), lon=float(snap.lon[indexed]))
+    (hit,) = workplace_hits(state, [state.engine.explain(indexed, query)], with_distance=has_origin)
+    return WorkplaceDetail(hit, origin, street, preferences, email, phone, website)
+
+
+def _indexed_row(state: IndexState | None, version: int | None, recognition_id: int) -> int | None:
+    """The workplace's row in `state`, if the index is at the data `version` read with it.
+
+    At the same version the index holds what the database does: it read that version
+    before its rows, and the version only grows, so rows read at a later one would show
+    as a later version here.
+    """
+    if state is None or state.version != (version or 0):
+        return None
+    snap = state.engine.snapshot_
+    (at,) = snap.rows_of([recognition_id]).tolist()
+    return at if at >= 0 and snap.is_live[at] else None

@@ -158,6 +158,11 @@ class SearchIndex:
             self._refresh()
         return self._state or state
 
+    def current_if_built(self) -> IndexState | None:
+        """Return `current()`, or None before the first build is done, without
+        waiting for it."""
+        return None if self._state is None else self.current()
+
     def _first_state(self) -> IndexState:
         with self._lock:
             if self._state is None and not self._building:

@@ -318,13 +318,13 @@ def workplace(recognition_id: int) -> str:
         query, origin = read_explain_query(day)
     except ParameterError:  # a mangled link still shows the workplace, without distance
         query, origin = SearchQuery(programme="", lat=0.0, lon=0.0, day=day), None
+    state = get_search_index().current()
     with single_read() as connection:
         detail = find_workplace(
-            connection, recognition_id, query, origin, get_settings().search, day
+            connection, recognition_id, query, origin, get_settings().search, day, state
         )
     if detail is None:
         abort(404)
-    state = get_search_index().current()
     code = detail.hit.programme_code
     return render_template(
         "workplace.html",

@@ -4,6 +4,7 @@ say which, and exactly as a full build would rank them."""
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
-from matcher import IntakePreferences, SearchQuery
+from matcher import IntakePreferences, SearchEngine, SearchQuery, StudentWishes
 from models import Company, Programme, Recognition, Site
 from models.base import today_in_belgium
 from models.enums import RecognitionStatus
@@ -22,6 +23,7 @@ from tests import factories
 from tests.unit.matcher.test_search_updates import seen
 from web import create_app
 from web.db import get_db, get_session
+from web.services.search import Origin, build_index_state, find_workplace
 from web.services.search_index import IndexState, update_index_state
 from web.services.workplace_columns import load_snapshot
 from web.settings import SearchSettings
@@ -275,3 +277,55 @@ def test_a_change_to_reference_data_calls_for_a_full_build(session: Session) -> 
     programme = factories.programme(session)
     session.execute(update(Programme).where(Programme.id == programme.id).values(name="Kapper"))
     assert update_index_state(session, state, read_data_version(session)) is None
+
+
+# -- a workplace's page reads the index only where it holds what the database does ------
+
+
+class IndexOnly(SearchSettings):
+    """Settings that fit no engine: a workplace found through a current index needs none."""
+
+    def new_engine(self) -> SearchEngine:
+        raise AssertionError("fitted an engine although the index is at the data version")
+
+
+def details(session: Session, state: IndexState | None, settings: SearchSettings) -> list[Any]:
+    """Every workplace's detail, without an origin and from Kortrijk with wishes."""
+    day = today_in_belgium()
+    postcode, lat, lon = PLACES[0]
+    kortrijk = Origin(postcode, "Kortrijk", lat, lon)
+    wishes = StudentWishes(age=16, languages=frozenset({"nl"}), company_size="klein")
+    asked = (
+        (SearchQuery(programme="", lat=0.0, lon=0.0, day=day), None),
+        (SearchQuery(programme="", lat=lat, lon=lon, day=day, wishes=wishes), kortrijk),
+    )
+    connection = session.connection()
+    ids = session.scalars(select(Recognition.id).order_by(Recognition.id)).all()
+    return [
+        find_workplace(connection, rid, query, origin, settings, day, state)
+        for rid in ids
+        for query, origin in asked
+    ]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=15)
+@given(data=st.data())
+def test_a_workplace_is_explained_by_a_current_index_as_by_its_row_alone(
+    session: Session, codes: list[str], data: st.DataObject
+) -> None:
+    savepoint = session.begin_nested()
+    try:
+        world = World(session, codes)
+        for _ in range(data.draw(st.integers(1, 3))):
+            world.add_company(data)
+        state = build_index_state(session, read_data_version(session), SearchSettings())
+        assert details(session, state, IndexOnly()) == details(session, None, SearchSettings())
+        for _ in range(data.draw(st.integers(1, 3))):
+            world.change(data)
+        # The index is behind the database: each workplace is read and explained anew.
+        assert details(session, state, SearchSettings()) == details(session, None, SearchSettings())
+        updated = update_index_state(session, state, read_data_version(session))
+        assert updated is not None
+        assert details(session, updated, IndexOnly()) == details(session, None, SearchSettings())
+    finally:
+        savepoint.rollback()

@@ -89,6 +89,18 @@ def test_the_first_request_builds_and_later_ones_reuse() -> None:
     assert db.builds == [1]
 
 
+def test_an_index_not_yet_built_is_none_to_who_can_do_without_and_none_is_built() -> None:
+    db, clock = FakeDatabase(), Clock()
+    index = make_index(db, clock, background=False)
+    assert index.current_if_built() is None
+    assert db.builds == [] and db.reads == 0
+    built = index.current()
+    assert index.current_if_built() is built
+    db.version, clock.now = 2, 1.0
+    newer = index.current_if_built()  # checked for changes as `current` is
+    assert newer is not None and newer.version == 2
+
+
 def test_the_version_is_read_at_most_once_per_interval() -> None:
     db, clock = FakeDatabase(), Clock()
     index = make_index(db, clock, background=False)
