@@ -239,7 +239,9 @@ class WorkplaceSnapshot:
         self.tiebreak_order = np.lexsort((self.recognition_id, name_rank))
         self.tiebreak_rank = _ranks(self.tiebreak_order)
         self.id_order = np.argsort(self.recognition_id, kind="stable")
-        self.sorted_ids = self.recognition_id[self.id_order]
+        # int64, as the ids looked up: numpy would otherwise convert the whole column
+        # on every lookup to compare them.
+        self.sorted_ids = self.recognition_id[self.id_order].astype(np.int64)
 
     # Typed here, set by `_view_shown`: views of the columns of `shown`.
     recognition_id: Ints32
