@@ -87,6 +87,9 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 # A connection option: the transaction about to begin writes (see `unit_of_work`).
 WRITES = "duaal_writes"
+# A connection option: the connection runs one statement and no transaction is needed
+# (SQLite then runs the statement on its own, as consistent as in a transaction).
+ONE_STATEMENT = "duaal_one_statement"
 _IN_UNIT = "duaal_in_unit_of_work"
 
 
@@ -94,8 +97,10 @@ def _begin_sqlite(connection: Connection) -> None:
     # A transaction that starts by reading and later writes fails at once with
     # "database is locked" when another writer committed meanwhile (busy_timeout does not
     # help there); one that takes the write lock at BEGIN waits its turn instead.
-    immediate = connection.get_execution_options().get(WRITES, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = connection.get_execution_options()
+    if options.get(ONE_STATEMENT, False):
+        return  # SQLAlchemy's rollback at the end is then a no-op for SQLite
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITES, False) else "BEGIN")
 
 
 _WROTE_OUTSIDE = "duaal_wrote_outside_unit_of_work"

@@ -155,6 +155,22 @@ def test_a_single_read_leaves_no_transaction_and_keeps_the_statement_limit(
         assert session.connection().connection.driver_connection.info.transaction_status == INTRANS
 
 
+def test_a_single_read_on_sqlite_begins_no_transaction(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'single.sqlite3'}"
+    upgrade(make_engine(url))
+    app = app_on(url)
+    with app.test_request_context("/werkplekken/1"):
+        with single_read() as connection:
+            assert connection.execute(text("SELECT 1")).scalar_one() == 1
+            assert not connection.connection.driver_connection.in_transaction
+        # The request's own session still reads in a transaction.
+        session = get_session()
+        session.execute(text("SELECT 1"))
+        assert session.connection().connection.driver_connection.in_transaction
+    with app.app_context():
+        get_db().engine.dispose()
+
+
 def test_a_bulk_read_that_fails_in_the_driver_is_a_database_error(
     tmp_path: Path,
 ) -> None:
