@@ -11,7 +11,6 @@ from flask_babel import (
     format_date,
     format_decimal,
     get_translations,
-    gettext,
 )
 from markupsafe import Markup
 
@@ -104,27 +103,27 @@ def kbo(digits: str) -> str:
 
 
 def months(values: frozenset[int]) -> str:
-    return ", ".join(gettext(MONTH_NAMES[m - 1]) for m in sorted(values))
+    return ", ".join(_word(MONTH_NAMES[m - 1]) for m in sorted(values))
 
 
 def languages(values: frozenset[str]) -> str:
-    return ", ".join(gettext(LANGUAGE_NAMES.get(code, code)) for code in sorted(values))
+    return ", ".join(_word(LANGUAGE_NAMES.get(code, code)) for code in sorted(values))
 
 
 def hours(pattern: str) -> str:
-    return str(gettext(HOURS_NAMES.get(pattern, pattern)))
+    return _word(HOURS_NAMES.get(pattern, pattern))
 
 
 def status(value: str) -> str:
-    return str(gettext(STATUS_NAMES[RecognitionStatus(value)]))
+    return _word(STATUS_NAMES[RecognitionStatus(value)])
 
 
 def training(value: str) -> str:
-    return str(gettext(TRAINING_NAMES[TrainingStatus(value)]))
+    return _word(TRAINING_NAMES[TrainingStatus(value)])
 
 
 def mentor_problem(value: str) -> str:
-    return str(gettext(MENTOR_PROBLEM_TEXTS[MentorProblem(value)]))
+    return _word(MENTOR_PROBLEM_TEXTS[MentorProblem(value)])
 
 
 MAX_KEPT = 10_000  # sentences per language; past this the memory starts afresh
@@ -155,6 +154,10 @@ class PageWords:
             said = Markup(self._catalogue.gettext(string)) % variables  # noqa: S704
             self._keep(key, said)
         return said
+
+    def word(self, source: str) -> str:
+        """Translate `source` alone, unformatted and unescaped (a filter's word)."""
+        return str(self._catalogue.gettext(source))
 
     def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> Markup:
         """Translate and format the form for `num` (`ngettext()` in a template)."""
@@ -188,12 +191,22 @@ class PageWords:
 
 def page_words() -> dict[str, Any]:
     """The request's `gettext` and `ngettext`, to bind in a template's context (PageWords)."""
+    words = _page_words()
+    return {"_": words.gettext, "gettext": words.gettext, "ngettext": words.ngettext}
+
+
+def _page_words() -> PageWords:
     language = page_language()
     kept: dict[str, PageWords] = current_app.extensions.setdefault(PAGE_WORDS_KEY, {})
     words = kept.get(language)
     if words is None:
         words = kept[language] = PageWords(get_translations())
-    return {"_": words.gettext, "gettext": words.gettext, "ngettext": words.ngettext}
+    return words
+
+
+def _word(source: str) -> str:
+    """A word of `web.vocabulary` in the page's language, as the page's own sentences."""
+    return _page_words().word(source)
 
 
 def init_app(app: Flask) -> None:
