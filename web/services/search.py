@@ -33,6 +33,11 @@ from web.services.workplace_columns import load_snapshot
 from web.settings import SearchSettings
 
 
+# A recognition is public at a site that is not removed (and, checked where it is
+# used, until the last day of its term).
+_PUBLIC = (Recognition.status == RecognitionStatus.RECOGNISED, Site.removed_at.is_(None))
+
+
 def _workplace_rows() -> Select[*tuple[Any, ...]]:
     return (
         select(
@@ -58,7 +63,7 @@ def _workplace_rows() -> Select[*tuple[Any, ...]]:
         .join(Company, Company.id == Site.company_id)
         .join(Programme, Programme.id == Recognition.programme_id)
         .join(Postcode, Postcode.postcode == Site.postcode)
-        .where(Recognition.status == RecognitionStatus.RECOGNISED, Site.removed_at.is_(None))
+        .where(*_PUBLIC)
     )
 
 
@@ -84,18 +89,31 @@ def _record(r: Sequence[Any]) -> WorkplaceRecord:
     )
 
 
-# One workplace's record, what its page shows besides and the data version, in one
-# query. Built once: building the statement costs as much as running it.
-_ONE_WORKPLACE = (
-    _workplace_rows()
-    .add_columns(
-        Programme.name,
+# Statements are built once: building one costs as much as running it.
+
+# What a public workplace's page shows besides its listing, and the data version. Where
+# the process's index is at that version, it holds the listing, and this is all the
+# page reads.
+_WORKPLACE_EXTRAS = (
+    select(
+        Recognition.valid_until,
+        Recognition.intake_preferences,
         Site.street,
         Company.email,
         Company.phone,
         Company.website,
         select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery(),
     )
+    .join(Site, Site.id == Recognition.site_id)
+    .join(Company, Company.id == Site.company_id)
+    .where(Recognition.id == bindparam("recognition_id"), *_PUBLIC)
+)
+
+# One public workplace's record and all its page shows, in one statement: for when the
+# index is not at the data version (right after a change, or before the first build).
+_ONE_WORKPLACE = (
+    _workplace_rows()
+    .add_columns(Programme.name, Site.street, Company.email, Company.phone, Company.website)
     .where(Recognition.id == bindparam("recognition_id"))
 )
 
@@ -344,28 +362,38 @@ def find_workplace(
 ) -> WorkplaceDetail | None:
     """Return one public workplace, explained for the query; None if not public.
 
-    Read from the database, not the index, so it is exact even right after a change:
-    in one statement, which needs no transaction (`web.db.single_read`). That statement
-    also reads the data version: where `state` (the process's index) is at that very
-    version, its row holds the same values, and it explains the workplace; otherwise
-    an engine is fitted on the row just read. Without an origin the distance factor is
-    left out and there is no total score.
+    Read from the database, not the index, so it is exact even right after a change,
+    with statements that need no transaction (`web.db.single_read`). The first reads
+    what the page shows besides the listing, and the data version: where `state` (the
+    process's index) is at that very version, its row holds the same values, and it
+    explains the workplace. Otherwise a second statement reads the whole row (and the
+    rest anew with it, so that the page shows one state) and an engine is fitted on it.
+    Without an origin the distance factor is left out and there is no total score.
     """
     if not 0 < recognition_id <= MAX_ID:
         return None
-    row = connection.execute(_ONE_WORKPLACE, {"recognition_id": recognition_id}).one_or_none()
-    if row is None:
+    asked = {"recognition_id": recognition_id}
+    extras = connection.execute(_WORKPLACE_EXTRAS, asked).one_or_none()
+    if extras is None or extras[0] <= day:
         return None
-    valid_until, preferences = row[10], row[16]
-    if valid_until <= day:
-        return None
-    name, street, email, phone, website, version = row[17:]
-    has_origin = origin is not None
-    indexed = _indexed_row(state, version, recognition_id)
-    if state is None or indexed is None:
+    *shown, version = extras
+    if state is not None and state.version == (version or 0):
+        # At the same version the index holds what the database does: it read that
+        # version before its rows, and the version only grows, so rows read at a later
+        # one would show as a later version here.
+        indexed = _live_row(state, recognition_id)
+        if indexed is None:
+            return None
+    else:
+        row = connection.execute(_ONE_WORKPLACE, asked).one_or_none()
+        if row is None or row[10] <= day:
+            return None
         record = _record(row)
         engine = search.new_engine().fit(WorkplaceSnapshot([record], tz=BELGIUM))
-        state, indexed = IndexState(0, engine, {record.programme: name or record.programme}), 0
+        state, indexed = IndexState(0, engine, {record.programme: row[17] or record.programme}), 0
+        shown = [row[10], row[16], *row[18:]]
+    _, preferences, street, email, phone, website = shown
+    has_origin = origin is not None
     snap = state.engine.snapshot_
     if not has_origin:
         query = replace(query, lat=float(snap.lat[indexed]), lon=float(snap.lon[indexed]))
@@ -373,15 +401,8 @@ def find_workplace(
     return WorkplaceDetail(hit, origin, street, preferences, email, phone, website)
 
 
-def _indexed_row(state: IndexState | None, version: int | None, recognition_id: int) -> int | None:
-    """The workplace's row in `state`, if the index is at the data `version` read with it.
-
-    At the same version the index holds what the database does: it read that version
-    before its rows, and the version only grows, so rows read at a later one would show
-    as a later version here.
-    """
-    if state is None or state.version != (version or 0):
-        return None
+def _live_row(state: IndexState, recognition_id: int) -> int | None:
+    """The workplace's row in the index; None where the index has it as not public."""
     snap = state.engine.snapshot_
     (at,) = snap.rows_of([recognition_id]).tolist()
     return at if at >= 0 and snap.is_live[at] else None

@@ -2,6 +2,8 @@
 say which, and exactly as a full build would rank them."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,7 @@ import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import Connection, delete, event, select, text, update
 from sqlalchemy.orm import Session
 
 from matcher import IntakePreferences, SearchEngine, SearchQuery, StudentWishes
@@ -289,8 +291,11 @@ class IndexOnly(SearchSettings):
         raise AssertionError("fitted an engine although the index is at the data version")
 
 
-def details(session: Session, state: IndexState | None, settings: SearchSettings) -> list[Any]:
-    """Every workplace's detail, without an origin and from Kortrijk with wishes."""
+def details(
+    session: Session, state: IndexState | None, settings: SearchSettings, statements: int
+) -> list[Any]:
+    """Every workplace's detail, without an origin and from Kortrijk with wishes, each
+    read with `statements` statements at most."""
     day = today_in_belgium()
     postcode, lat, lon = PLACES[0]
     kortrijk = Origin(postcode, "Kortrijk", lat, lon)
@@ -301,11 +306,28 @@ def details(session: Session, state: IndexState | None, settings: SearchSettings
     )
     connection = session.connection()
     ids = session.scalars(select(Recognition.id).order_by(Recognition.id)).all()
-    return [
-        find_workplace(connection, rid, query, origin, settings, day, state)
-        for rid in ids
-        for query, origin in asked
-    ]
+    found = []
+    for rid in ids:
+        for query, origin in asked:
+            with counted(connection) as executed:
+                found.append(find_workplace(connection, rid, query, origin, settings, day, state))
+            assert len(executed) <= statements, executed
+    return found
+
+
+@contextmanager
+def counted(connection: Connection) -> Iterator[list[str]]:
+    """The statements run on `connection` within the block."""
+    executed: list[str] = []
+
+    def note(*args: object) -> None:
+        executed.append(str(args[2]))
+
+    event.listen(connection, "before_cursor_execute", note)
+    try:
+        yield executed
+    finally:
+        event.remove(connection, "before_cursor_execute", note)
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=15)
@@ -318,14 +340,16 @@ def test_a_workplace_is_explained_by_a_current_index_as_by_its_row_alone(
         world = World(session, codes)
         for _ in range(data.draw(st.integers(1, 3))):
             world.add_company(data)
+        alone = SearchSettings()
         state = build_index_state(session, read_data_version(session), SearchSettings())
-        assert details(session, state, IndexOnly()) == details(session, None, SearchSettings())
+        # A current index explains every workplace: one statement reads the rest.
+        assert details(session, state, IndexOnly(), 1) == details(session, None, alone, 2)
         for _ in range(data.draw(st.integers(1, 3))):
             world.change(data)
         # The index is behind the database: each workplace is read and explained anew.
-        assert details(session, state, SearchSettings()) == details(session, None, SearchSettings())
+        assert details(session, state, alone, 2) == details(session, None, alone, 2)
         updated = update_index_state(session, state, read_data_version(session))
         assert updated is not None
-        assert details(session, updated, IndexOnly()) == details(session, None, SearchSettings())
+        assert details(session, updated, IndexOnly(), 1) == details(session, None, alone, 2)
     finally:
         savepoint.rollback()
