@@ -1,6 +1,7 @@
 """Engines for the two supported databases, units of work, and migrations run from code."""
 
 import math
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -8,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -53,6 +54,41 @@ def make_engine(
         event.listen(engine, "connect", lambda conn, _record: _configure_sqlite(conn, busy_ms))
         event.listen(engine, "begin", _begin_sqlite)
     return engine
+
+
+_IDLE_SINCE = "duaal_idle_since"
+
+
+def ping_when_idle(engine: Engine, idle_s: float) -> None:
+    """Ping a pooled connection before use when it has waited `idle_s` or more in the
+    pool: the server may have restarted or dropped it meanwhile, and a new connection
+    then takes its place (with the pool's older ones).
+
+    SQLAlchemy's `pool_pre_ping` pings at every use: a round trip, a tenth of a public
+    page's time. A connection in steady use is not pinged; were its server to go
+    away, the statement fails, SQLAlchemy drops the pool's connections, and that one
+    request answers 503 (see web/__init__.py). Under light traffic, where a round trip costs
+    nobody anything, connections wait longer and are pinged.
+    """
+    dialect = engine.dialect
+
+    def note_idle(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)  # None: a connection just made
+        if since is None or time.monotonic() - since < idle_s:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if not dialect.is_disconnect(error, dbapi_connection, None):
+                raise
+            # The pool connects anew, and drops the connections it made before.
+            raise exc.InvalidatePoolError() from error
+
+    event.listen(engine, "checkin", note_idle)
+    event.listen(engine, "checkout", ping)
 
 
 def _configure_sqlite(dbapi_connection: Any, busy_ms: int) -> None:

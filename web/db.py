@@ -15,10 +15,13 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from models import database
-from models.database import downgrade, make_engine, upgrade
+from models.database import downgrade, make_engine, ping_when_idle, upgrade
 from web.config import settings_of
 
 EXTENSION_KEY = "duaal_db"
+# A pooled connection unused this long is pinged before use (`ping_when_idle`): under
+# load connections come back within milliseconds; a restart takes longer than this.
+PING_AFTER_IDLE_SECONDS = 1.0
 
 
 class Database:
@@ -38,14 +41,9 @@ def init_app(app: Flask) -> None:
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     timeout_s = settings.database_timeout_seconds
-    # A server may have restarted since a pooled connection last talked to it: ping it
-    # before use. A SQLite file has no server to lose.
-    engine = make_engine(
-        url,
-        timeout_s=timeout_s,
-        statement_limit_s=timeout_s,
-        pool_pre_ping=not url.startswith("sqlite"),
-    )
+    engine = make_engine(url, timeout_s=timeout_s, statement_limit_s=timeout_s)
+    if engine.dialect.name != "sqlite":  # a SQLite file has no server to lose
+        ping_when_idle(engine, PING_AFTER_IDLE_SECONDS)
     if engine.dialect.name == "postgresql":
 
         def lift_statement_limit(connection: Connection) -> None:
