@@ -49,7 +49,7 @@ def normalize_kbo(raw: str) -> str:
     text = text.removeprefix("BE")
     if len(text) == 9 and text.isdigit():
         text = "0" + text
-    if len(text) != 10 or not text.isdigit():
+    if len(text) != 10 or not (text.isascii() and text.isdigit()):  # not "²" and the like
         raise InvalidKboError("length")
     if text[0] not in "01":
         raise InvalidKboError("first_digit")

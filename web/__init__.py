@@ -14,7 +14,8 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.orm.exc import ObjectDeletedError
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
@@ -37,6 +38,7 @@ from web import (
 from web.api.errors import error_response, handle_http_error
 from web.config import EXTENSION_KEY, load_settings, settings_from_os
 from web.params import Request
+from web.services.errors import NotFoundError
 from web.services.search_index import IndexNotReadyError
 
 MAX_SYNC = 1000  # functions App keeps the answer for; past this it starts afresh
@@ -154,6 +156,12 @@ def register_errorhandlers(app: Flask) -> None:
         response.headers["Retry-After"] = str(RETRY_AFTER_S)
         return response, status
 
+    def handle_gone(_error: Exception) -> tuple[Response | str, int]:
+        # A row that is not there or not the asker's (a service's NotFoundError), or
+        # that another request removed while this one ran (two tabs, two coaches: an
+        # erased student, a removed site): a 404 either way.
+        return handle_http(NotFound())
+
     def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
         app.logger.exception("unhandled error on %s", request.path, exc_info=error)
         if _is_api_request():
@@ -164,6 +172,8 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(OperationalError, handle_unavailable)
     app.register_error_handler(PoolTimeoutError, handle_unavailable)
     app.register_error_handler(IndexNotReadyError, handle_unavailable)
+    app.register_error_handler(NotFoundError, handle_gone)
+    app.register_error_handler(ObjectDeletedError, handle_gone)
     app.register_error_handler(Exception, handle_unexpected)
 
 

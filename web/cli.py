@@ -21,6 +21,7 @@ from web.demo.generator import (
     seed_demo,
 )
 from web.jobs import JOBS, last_runs, run_job, schedule_of
+from web.params import is_digits
 from web.services.accounts import create_user, deactivate, hash_password, set_password
 from web.services.errors import InputError, NotFoundError
 
@@ -154,7 +155,7 @@ def _entity_id(role: Role, given: dict[Role, str | int | None]) -> int | None:
 
 
 def _int_or_none(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    return int(text) if is_digits(text) else None
 
 
 @users_commands.command("create")

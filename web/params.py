@@ -37,6 +37,12 @@ _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def is_digits(text: str) -> bool:
+    """Whether `text` is digits 0-9 and nothing else: `str.isdigit` also takes "²" and
+    other scripts' digits, which `int()` refuses or reads as another number."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_int(name: str, text: str) -> int:
     """Read a whole number written in ASCII digits."""
     if not _INTEGER.fullmatch(text):

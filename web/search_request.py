@@ -28,6 +28,7 @@ from web.params import (
     date_param,
     float_param,
     int_param,
+    is_digits,
     string_param,
 )
 from web.resources import get_gazetteer
@@ -44,7 +45,7 @@ def read_origin(required: bool) -> Origin | None:
             raise ParameterError(
                 "invalid_parameter", "give postcode or lat and lon, not both", "postcode"
             )
-        if not (len(postcode) == 4 and postcode.isdigit()):
+        if not (len(postcode) == 4 and is_digits(postcode)):
             raise ParameterError("invalid_parameter", "postcode has 4 digits", "postcode")
         try:
             return origin_from_postcode(get_gazetteer().get(postcode))

@@ -54,8 +54,9 @@ class PagedForm(Form):
     pagina = StringField(_l("Pagina"), validators=[Optional(), Regexp(PAGE, message=PAGE_NUMBER)])
 
     def page(self) -> int:
-        """The page asked for (after `validate`), the first when none."""
-        return int(self.pagina.data or 1)
+        """The page asked for (after `validate`), the first when none: a blank one (" ")
+        too, which `Optional` lets through unchecked."""
+        return int(self.pagina.data.strip() or 1) if self.pagina.data else 1
 
 
 class QueueFilterForm(PagedForm):

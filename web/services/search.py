@@ -32,7 +32,6 @@ from web.services.search_index import IndexState, ProgrammeListing
 from web.services.workplace_columns import load_snapshot
 from web.settings import SearchSettings
 
-
 # A recognition is public at a site that is not removed (and, checked where it is
 # used, until the last day of its term).
 _PUBLIC = (Recognition.status == RecognitionStatus.RECOGNISED, Site.removed_at.is_(None))

@@ -279,8 +279,12 @@ def read_class_list(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list
     """Read a CSV class list into (line number, {field: text}) pairs, and its problems of
     form: the encoding, the header, lines with too many values."""
     try:
-        text = data.decode("utf-8-sig")
+        text: str | None = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        text = None
+    # A NUL is no text a column can hold (PostgreSQL refuses it); a file full of them is
+    # UTF-16, what a spreadsheet saves as "Unicode text".
+    if text is None or "\x00" in text:
         return [], [
             Problem(
                 "file",

@@ -70,6 +70,7 @@ from web.forms.inbox import (
 )
 from web.links import public_link
 from web.mail import send_now
+from web.params import is_digits
 from web.services import (
     accounts,
     announcements,
@@ -243,7 +244,7 @@ def request_recognition() -> Page:
         ),
     ]
     form.mentor_id.choices = _mentor_choices(company.mentors)
-    if request.method == "GET" and request.args.get("site", "").isdigit():
+    if request.method == "GET" and is_digits(request.args.get("site", "")):
         form.site_id.data = int(request.args["site"])
     if form.validate_on_submit():
         try:
@@ -412,8 +413,13 @@ def edit_mentor(mentor_id: int) -> Page:
 
 
 def _mentor_details(form: MentorForm) -> mentors.MentorDetails | None:
-    """The mentor as typed; None while the dates or the years cannot be read."""
+    """The mentor as typed; None while the dates, the years or the training (a value
+    the form did not offer) cannot be read: the form says which."""
     if form.birth_date.data is None or form.years_experience.data is None:
+        return None
+    try:
+        training_status = TrainingStatus(form.training_status.data)
+    except ValueError:
         return None
     return mentors.MentorDetails(
         first_name=(form.first_name.data or "").strip(),
@@ -422,7 +428,7 @@ def _mentor_details(form: MentorForm) -> mentors.MentorDetails | None:
         birth_date=form.birth_date.data,
         years_experience=form.years_experience.data,
         extract_596_2_shown_on=form.extract_596_2_shown_on.data,
-        training_status=TrainingStatus(form.training_status.data),
+        training_status=training_status,
     )
 
 

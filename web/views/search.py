@@ -29,7 +29,7 @@ from web.db import get_session, single_read
 from web.filters import page_words
 from web.i18n import LANGUAGES, page_language
 from web.links import search_args
-from web.params import ParameterError
+from web.params import ParameterError, is_digits
 from web.reasons import wording
 from web.resources import get_gazetteer, get_search_index
 from web.search_request import read_explain_query, read_origin, read_search_query
@@ -65,7 +65,7 @@ OTHER_FIELD = _l("Deze waarde klopt niet; pas ze aan en zoek opnieuw.")
 def _radius_choices(asked: str) -> list[int]:
     """The usual radii, plus the one in the URL if it is another whole number in range."""
     choices = list(RADIUS_CHOICES_KM)
-    if asked.isdigit() and 1 <= int(asked) <= 200 and int(asked) not in choices:
+    if is_digits(asked) and 1 <= int(asked) <= 200 and int(asked) not in choices:
         choices = sorted([*choices, int(asked)])
     return choices
 
@@ -116,7 +116,7 @@ def _listed_names(state: IndexState) -> dict[str, str]:
 
 def _mobility_labels(age: str) -> dict[str, str]:
     """The ways of travelling the form offers: no car for an age under 18."""
-    known_age = int(age) if age.isdigit() and len(age) <= 3 else None
+    known_age = int(age) if is_digits(age) and len(age) <= 3 else None
     if may_drive(known_age):
         return MOBILITY_NAMES
     return {key: label for key, label in MOBILITY_NAMES.items() if key != "car"}
@@ -228,7 +228,7 @@ def results() -> str | Response | tuple[str, int]:
     args = search_args()
     where = args.get("postcode", "").strip()
     choices: list[PlaceChoice] = []
-    if where and not (len(where) == 4 and where.isdigit()):
+    if where and not (len(where) == 4 and is_digits(where)):
         try:
             choices = place_choices(get_gazetteer(), where) if len(where) <= 100 else []
         except InvalidQueryError:  # "12345", "--": nothing a place could be

@@ -534,6 +534,19 @@ def test_a_mentor_who_meets_the_rules_is_saved(
     assert "Deze mentor voldoet aan de voorwaarden." in page
 
 
+@pytest.mark.parametrize("training", ["", "afgewerkt", None])
+def test_a_training_the_form_did_not_offer_is_named_and_nothing_is_saved(
+    app: Flask, client: FlaskClient, company_id: int, training: str | None
+) -> None:
+    form = mentor_form(training_status=training)
+    if training is None:
+        del form["training_status"]
+    response = post(client, "/bedrijf/mentoren/nieuw", form)
+    assert response.status_code == 400
+    assert field_error(html(response), "training_status")
+    assert count(app, Mentor, Mentor.company_id == company_id) == 0
+
+
 @pytest.mark.parametrize("age", [16, 20, 22])
 def test_a_mentor_under_23_is_refused(
     app: Flask, client: FlaskClient, company_id: int, age: int

@@ -207,9 +207,9 @@ def test_a_big_id_in_the_places_api_is_a_json_404(
     assert api_error(response)["code"] == "not_found"
 
 
-@pytest.mark.parametrize("row_id", BEYOND)
-def test_a_big_site_id_in_the_request_page_query_is_ignored(
-    app: Flask, client: FlaskClient, workplace: Workplace, row_id: int
+@pytest.mark.parametrize("row_id", [*BEYOND, "%C2%B2", "%D9%A1"])  # and "²", "١"
+def test_a_big_or_odd_site_id_in_the_request_page_query_is_ignored(
+    app: Flask, client: FlaskClient, workplace: Workplace, row_id: int | str
 ) -> None:
     log_in_company(app, client, workplace.company_id)
     assert client.get(f"/bedrijf/erkenningen/nieuw?site={row_id}").status_code == 200

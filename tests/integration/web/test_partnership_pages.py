@@ -232,6 +232,11 @@ def test_the_queue_comes_in_pages_of_25_with_links(
     assert 'rel="next"' not in second
     # A page past the end (the queue shrank since the link was made) shows the last.
     assert queue_names(client, "?pagina=9") == queue_names(client, "?pagina=2")
+    # A blank page number is the first page, as none is.
+    for blank in ("%20", "%0A%0D"):
+        assert queue_names(client, f"?pagina={blank}") == queue_names(client)
+        found = client.get("/partnerschap/erkenningen", query_string={"q": "Rij", "pagina": " "})
+        assert found.status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -239,6 +244,7 @@ def test_the_queue_comes_in_pages_of_25_with_links(
     [
         ("?pagina=nul", "Geef een paginanummer vanaf 1."),
         ("?pagina=0", "Geef een paginanummer vanaf 1."),
+        ("?pagina=%C2%B2", "Geef een paginanummer vanaf 1."),  # isdigit(), not a number
         ("?opleiding=bestaat-niet", "Kies een opleiding uit de lijst."),
         ("?opleiding=bakkerij-duaal", "Kies een opleiding uit de lijst."),  # not this partnership's
         ("?provincie=namen", "Kies een provincie uit de lijst."),

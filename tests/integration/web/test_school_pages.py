@@ -470,6 +470,8 @@ def problem_rows(page: str) -> list[tuple[int, str, str]]:
         pytest.param(b"voornaam;familienaam\nLotte;Maes\n", "mist de kolom", id="header"),
         pytest.param(f"{HEADER};klas\n".encode(), "Onbekende kolom", id="unknown-column"),
         pytest.param(f"{HEADER}\nJosé;Maes".encode("latin-1"), "UTF-8", id="not-utf8"),
+        pytest.param(f"{HEADER}\nLotte;Maes".encode("utf-16"), "UTF-8", id="utf-16"),
+        pytest.param(f"{HEADER}\nLo\x00tte;Maes".encode(), "UTF-8", id="a-nul"),
         pytest.param(b"", "leeg", id="empty"),
         pytest.param(f"{HEADER}\n".encode(), "geen leerlingen", id="only-a-header"),
     ],

@@ -130,6 +130,9 @@ def test_english_is_one_click_away_and_remembered(client: FlaskClient) -> None:
         f"programme={PROGRAMME}&postcode=8500&radius_km=15&recognition_id=5&endpoint=x",
         f"programme={PROGRAMME}&postcode=8500&radius_km=15&_method=POST&_external=1",
         "_method=POST&_anchor=x",
+        # Digits of other kinds: str.isdigit() takes them, int() does not.
+        f"programme={PROGRAMME}&postcode=8500&radius_km=%C2%B2&age=%C2%B3",
+        f"programme={PROGRAMME}&postcode=%E2%91%A0%E2%91%A1%E2%91%A2%E2%91%A3&age=%D9%A1%D9%A6",
     ],
 )
 def test_odd_search_urls_never_give_a_server_error(client: FlaskClient, query: str) -> None:

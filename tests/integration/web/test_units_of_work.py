@@ -9,15 +9,19 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Company, Recognition, Site, User
-from models.base import utcnow
+from models import Company, Recognition, Site, Student, User
+from models.base import today_in_belgium, utcnow
+from models.calendar import add_working_days
 from models.database import OutsideUnitOfWorkError, make_engine, unit_of_work, upgrade
 from models.enums import Role
 from models.reference_data import sync_reference_data
@@ -212,4 +216,123 @@ def test_eight_simultaneous_correct_logins_on_sqlite_all_succeed(
     run_threads(len(emails), log_in)
     assert statuses == {302: 3 * len(emails)}
     with app.app_context():
+        get_db().engine.dispose()
+
+
+@dataclass(frozen=True)
+class Parties:
+    """A SQLite file with a coach's school and its students, a company with a site
+    it may remove and a recognised workplace near the school, and their logins."""
+
+    url: str
+    coach: str
+    company: str
+    student_ids: list[int]
+    site_id: int
+    recognition_id: int
+
+
+@pytest.fixture
+def parties(tmp_path: Path) -> Parties:
+    url = f"sqlite:///{tmp_path / 'races.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine, expire_on_commit=False) as session, unit_of_work(session):
+        sync_reference_data(session)
+        school = factories.school(session)
+        factories.user(session, Role.SCHOOL_STAFF, school, email="coach@vti.be")
+        students = [
+            factories.student(session, school=school, is_ready_for_work=True)
+            for _ in range(N_RACES)
+        ]
+        recognition = factories.recognition(
+            session, n_places=2, n_free_places=1, last_confirmed_at=utcnow()
+        )
+        company = recognition.site.company
+        factories.user(session, Role.COMPANY, company, email="planning@aerts.be")
+        spare = factories.site(session, owner=company, name="Magazijn")
+    engine.dispose()
+    ids = [s.id for s in students]
+    return Parties(url, "coach@vti.be", "planning@aerts.be", ids, spare.id, recognition.id)
+
+
+N_RACES = 4
+
+
+def signed_in(url: str, email: str) -> tuple[Flask, Callable[[], FlaskClient]]:
+    """An app on `url` without CSRF checks, and a maker of clients signed in as `email`."""
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": url})
+    app.config["WTF_CSRF_ENABLED"] = False
+
+    def client() -> FlaskClient:
+        made = app.test_client()
+        answer = made.post("/aanmelden", data={"email": email, "password": factories.PASSWORD})
+        assert answer.status_code == 302
+        return made
+
+    return app, client
+
+
+def race(app: Flask, requests: list[tuple[FlaskClient, str, dict[str, str]]]) -> Counter[int]:
+    """Send the POSTs at the same moment, each from its own client; count the answers."""
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def send(i: int) -> None:
+        client, path, form = requests[i]
+        status = client.post(path, data=form).status_code
+        with lock:
+            statuses[status] += 1
+
+    run_threads(len(requests), send)
+    with app.app_context():
+        get_db().engine.dispose()
+    return statuses
+
+
+def test_a_student_erased_from_four_tabs_at_once_is_erased_once_the_rest_is_404(
+    parties: Parties,
+) -> None:
+    app, client = signed_in(parties.url, parties.coach)
+    path = f"/school/leerlingen/{parties.student_ids[0]}/wissen"
+
+    statuses = race(app, [(client(), path, {}) for _ in range(4)])
+
+    assert statuses == {302: 1, 404: 3}
+
+
+def test_a_site_removed_from_three_tabs_at_once_is_removed_once_the_rest_is_404(
+    parties: Parties,
+) -> None:
+    app, client = signed_in(parties.url, parties.company)
+    path = f"/bedrijf/vestigingen/{parties.site_id}/verwijderen"
+
+    statuses = race(app, [(client(), path, {}) for _ in range(3)])
+
+    assert statuses == {302: 1, 404: 2}
+
+
+def test_a_proposal_racing_the_erasure_of_its_student_is_made_or_refused_never_a_500(
+    parties: Parties,
+) -> None:
+    app, client = signed_in(parties.url, parties.coach)
+    today = today_in_belgium()
+    slot = datetime.combine(add_working_days(today, 3), time(10)).strftime("%Y-%m-%dT%H:%M")
+    proposal = {
+        "slot_1": slot,
+        "location": "school",
+        "respond_by": add_working_days(today, 2).isoformat(),
+    }
+    requests = []
+    for student_id in parties.student_ids:
+        requests.append((client(), f"/school/leerlingen/{student_id}/wissen", {}))
+        path = f"/school/leerlingen/{student_id}/voorstellen/{parties.recognition_id}"
+        requests.append((client(), path, proposal))
+
+    statuses = race(app, requests)
+
+    assert set(statuses) <= {302, 400, 404}, statuses
+    with app.app_context():
+        session = get_db().session()
+        assert session.scalar(select(func.count()).select_from(Student)) == 0
         get_db().engine.dispose()

@@ -35,6 +35,8 @@ def test_normalize_kbo_accepts_the_usual_spellings(raw: str) -> None:
         ("abcdefghij", "length"),
         ("2202239951", "first_digit"),
         ("", "length"),
+        ("040317070²", "length"),  # digits to str.isdigit(), not to int()
+        ("٠٤٠٣١٧٠٧٠١", "length"),
     ],
 )
 def test_normalize_kbo_says_what_is_wrong(raw: str, code: str) -> None:
