@@ -29,13 +29,3 @@ def add_working_days(day: date, n: int) -> date:
         if is_working_day(current):
             left -= 1
     return current
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Count the working days after `start` up to and including `end` (0 if end <= start)."""
-    count, current = 0, start
-    while current < end:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            count += 1
-    return count

@@ -65,8 +65,13 @@ def training_days_left(
 ) -> int:
     """How many of the 20 training days are left on `today` for a clock started on
     `clock_start` (the day the lessons start, or the day after an agreement ended);
-    `today` counts as used once it is a training day. Never below 0."""
-    if today < clock_start:
-        return TRAINING_DAYS_TO_SIGN
-    used = training_days_between(clock_start, today, school_days_off)
-    return max(0, TRAINING_DAYS_TO_SIGN - used)
+    `today` counts as used once it is a training day. Never below 0.
+
+    Counting stops at the last training day: a clock that started years ago (or on a
+    date typed wrong, such as 0001-01-01) costs no more than one that just ran out.
+    """
+    used, day = 0, clock_start
+    while day <= today and used < TRAINING_DAYS_TO_SIGN:
+        used += is_training_day(day, school_days_off)
+        day += timedelta(days=1)
+    return TRAINING_DAYS_TO_SIGN - used

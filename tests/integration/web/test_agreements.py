@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -365,6 +367,17 @@ def test_twenty_days_from_the_lessons_run_out_across_a_weekend() -> None:
     assert training_days_left(start, date(2026, 9, 25)) == 1
     assert training_days_left(start, date(2026, 9, 27)) == 1  # the weekend uses none
     assert training_days_left(start, date(2026, 9, 28)) == 0
+
+
+@given(start=st.dates(date(2024, 1, 1), date(2031, 12, 31)), days=st.integers(-10, 400))
+def test_the_days_left_are_twenty_less_the_training_days_used(start: date, days: int) -> None:
+    today = start + timedelta(days=days)
+    assert training_days_left(start, today) == max(0, 20 - training_days_between(start, today))
+
+
+def test_a_clock_started_on_a_date_typed_wrong_has_run_out() -> None:
+    assert training_days_left(date(1, 1, 1), date(2026, 11, 30)) == 0
+    assert training_days_left(date(9999, 12, 31), date(2026, 11, 30)) == 20
 
 
 def test_the_clock_crosses_the_turn_of_the_school_year() -> None:
