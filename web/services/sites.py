@@ -9,10 +9,10 @@ propose intakes there, and the partnership is deciding on it.
 
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from models import Postcode, Recognition, Site
+from models import Company, Postcode, Recognition, Site
 from models.enums import RecognitionStatus, Role
 from models.rules import is_recognition_valid
 from web.services import policy
@@ -25,8 +25,25 @@ RECOGNISABLE_REGIONS = ("flanders", "brussels")
 
 
 def add_site(session: Session, party: Party, name: str, street: str, postcode: str) -> Site:
-    """Add a site to the party's company, placed at its postcode's centre from the gazetteer."""
+    """Add a site to the party's company, placed at its postcode's centre from the gazetteer.
+
+    The same site sent again (a double click, a second tab) is not added twice: the one
+    there is returned. Locking the company's row makes its additions wait for each
+    other, so that the second sees the first.
+    """
     policy.require(party, Role.COMPANY)
+    session.execute(select(Company.id).where(Company.id == party.company_id).with_for_update())
+    same = session.scalar(
+        select(Site).where(
+            Site.company_id == party.company_id,
+            Site.removed_at.is_(None),
+            Site.name == name.strip(),
+            Site.street == street.strip(),
+            Site.postcode == postcode,
+        )
+    )
+    if same is not None:
+        return same
     site = Site(company_id=party.company_id)
     _place(session, site, name, street, postcode)
     session.add(site)

@@ -33,7 +33,7 @@ from models import (
 from models.codecs import student_wishes_to_json
 from models.enums import OPEN_INTAKE_STATUSES, IntakeStatus, Role
 from web.services import policy
-from web.services.errors import ConflictError
+from web.services.errors import ConflictError, NotFoundError
 from web.services.intakes import LinkTo
 from web.services.intakes import withdraw as withdraw_proposal
 from web.services.messages import _l
@@ -203,7 +203,10 @@ def erase_student(session: Session, party: Party, student_id: int) -> Erasure:
     """Erase one of the school's students (see the module docstring)."""
     policy.require(party, Role.SCHOOL_STAFF)
     student = policy.find(session, party, Student, student_id)
-    return erase(session, [student.id])
+    erased = erase(session, [student.id])
+    if not erased.students:  # another request erased them meanwhile
+        raise NotFoundError
+    return erased
 
 
 def erase_students_who_left(session: Session, today: date, retention_days: int) -> Erasure:
@@ -218,6 +221,11 @@ def erase_students_who_left(session: Session, today: date, retention_days: int) 
 
 def erase(session: Session, student_ids: list[int]) -> Erasure:
     """Erase students by id, whoever asks (the caller checked who may)."""
+    # Locking their rows first makes a proposal being made for them (which locks its
+    # student too) finish before, and then it is erased with the rest, or wait and
+    # find nobody; without it, PostgreSQL refuses the erasure of a student whose new
+    # proposal came in meanwhile. (SQLite's writers wait for each other anyway.)
+    session.execute(select(Student.id).where(Student.id.in_(student_ids)).with_for_update())
     emails = list(session.scalars(select(User.email).where(User.student_id.in_(student_ids))))
     if emails:
         # Their logins' traces: failed attempts, known networks, e-mailed links.

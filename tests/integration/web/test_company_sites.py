@@ -49,6 +49,19 @@ def site_with(app: Flask, company_id: int, **recognition: Any) -> int:
         return row.site_id
 
 
+def test_a_site_sent_twice_is_added_once_and_another_at_its_address_is_added(
+    app: Flask, client: FlaskClient, company_id: int
+) -> None:
+    first = post(client, "/bedrijf/vestigingen/nieuw", KORTRIJK_SITE)
+    again = post(client, "/bedrijf/vestigingen/nieuw", KORTRIJK_SITE)  # a double click
+    other = post(client, "/bedrijf/vestigingen/nieuw", {**KORTRIJK_SITE, "name": "Magazijn"})
+
+    assert [r.status_code for r in (first, again, other)] == [302, 302, 302]
+    at = (Site.company_id == company_id, Site.street == KORTRIJK_SITE["street"])
+    assert count(app, Site, *at, Site.name == "Werkplaats") == 1
+    assert count(app, Site, *at, Site.name == "Magazijn") == 1
+
+
 def test_editing_a_site_places_it_again_and_search_follows(
     app: Flask, client: FlaskClient, company_id: int
 ) -> None:
