@@ -52,12 +52,16 @@ def is_training_day(day: date, school_days_off: Collection[date] = ()) -> bool:
     return is_working_day(day)  # outside the calendar the file covers
 
 
-def training_days_between(start: date, end: date, school_days_off: Collection[date] = ()) -> int:
-    """Count the training days from `start` up to and including `end` (0 if end < start)."""
-    return sum(
-        is_training_day(start + timedelta(days=i), school_days_off)
-        for i in range((end - start).days + 1)
-    )
+def training_days_between(
+    start: date, end: date, school_days_off: Collection[date] = (), at_most: int | None = None
+) -> int:
+    """Count the training days from `start` up to and including `end` (0 if end < start),
+    stopping at `at_most` when given."""
+    count, day = 0, start
+    while day <= end and (at_most is None or count < at_most):
+        count += is_training_day(day, school_days_off)
+        day += timedelta(days=1)
+    return count
 
 
 def training_days_left(
@@ -70,8 +74,5 @@ def training_days_left(
     Counting stops at the last training day: a clock that started years ago (or on a
     date typed wrong, such as 0001-01-01) costs no more than one that just ran out.
     """
-    used, day = 0, clock_start
-    while day <= today and used < TRAINING_DAYS_TO_SIGN:
-        used += is_training_day(day, school_days_off)
-        day += timedelta(days=1)
+    used = training_days_between(clock_start, today, school_days_off, TRAINING_DAYS_TO_SIGN)
     return TRAINING_DAYS_TO_SIGN - used

@@ -56,7 +56,7 @@ class PagedForm(Form):
     def page(self) -> int:
         """The page asked for (after `validate`), the first when none: a blank one (" ")
         too, which `Optional` lets through unchecked."""
-        return int(self.pagina.data.strip() or 1) if self.pagina.data else 1
+        return int((self.pagina.data or "").strip() or 1)
 
 
 class QueueFilterForm(PagedForm):

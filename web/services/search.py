@@ -373,9 +373,11 @@ def find_workplace(
         return None
     asked = {"recognition_id": recognition_id}
     extras = connection.execute(_WORKPLACE_EXTRAS, asked).one_or_none()
-    if extras is None or extras[0] <= day:
+    if extras is None:
         return None
-    *shown, version = extras
+    valid_until, preferences, street, email, phone, website, version = extras
+    if valid_until <= day:
+        return None
     if state is not None and state.version == (version or 0):
         # At the same version the index holds what the database does: it read that
         # version before its rows, and the version only grows, so rows read at a later
@@ -385,13 +387,15 @@ def find_workplace(
             return None
     else:
         row = connection.execute(_ONE_WORKPLACE, asked).one_or_none()
-        if row is None or row[10] <= day:
+        if row is None:
             return None
         record = _record(row)
+        if record.valid_until <= day:
+            return None
+        name, street, email, phone, website = row[17:]
+        preferences = record.preferences
         engine = search.new_engine().fit(WorkplaceSnapshot([record], tz=BELGIUM))
-        state, indexed = IndexState(0, engine, {record.programme: row[17] or record.programme}), 0
-        shown = [row[10], row[16], *row[18:]]
-    _, preferences, street, email, phone, website = shown
+        state, indexed = IndexState(0, engine, {record.programme: name or record.programme}), 0
     has_origin = origin is not None
     snap = state.engine.snapshot_
     if not has_origin:
